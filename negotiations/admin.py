@@ -1,0 +1,199 @@
+from django import forms
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from negotiations.forms import PARTIAL_DATE_FIELDS, PartialDateFormMixin
+from negotiations.models import (
+    Citation,
+    Event,
+    Issue,
+    Negotiation,
+    Participation,
+    Party,
+    Position,
+    Proposal,
+    Provision,
+    Source,
+)
+
+admin.site.site_header = "Redline editors' workbench"
+admin.site.site_title = "Redline admin"
+
+
+class ReasonForm(forms.ModelForm):
+    change_reason = forms.CharField(
+        max_length=300,
+        help_text="Why are you making this change? Stored with the history of the record.",
+    )
+
+
+class DatedReasonForm(PartialDateFormMixin, ReasonForm):
+    pass
+
+
+class OptionallyDatedReasonForm(DatedReasonForm):
+    date_required = False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Every admin save carries a required reason, stored on the history row."""
+
+    form = ReasonForm
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data["change_reason"]
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        reason = form.cleaned_data["change_reason"]
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        obj._change_reason = f"Deleted in the admin by {request.user}"
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # One delete() per row, so each gets its own history row and reason.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["party"]
+
+
+class IssueInline(admin.TabularInline):
+    model = Issue
+    extra = 0
+    fields = ["order", "slug", "title", "parent"]
+    autocomplete_fields = ["parent"]
+    show_change_link = True
+
+
+@admin.register(Negotiation)
+class NegotiationAdmin(HistoryAdmin):
+    list_display = ["title", "slug", "created_at"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [ParticipationInline, IssueInline]
+
+
+@admin.register(Party)
+class PartyAdmin(HistoryAdmin):
+    list_display = ["name", "short_name", "kind", "slug"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Participation)
+class ParticipationAdmin(HistoryAdmin):
+    list_display = ["party", "negotiation", "role", "order"]
+    list_filter = ["role", "negotiation"]
+    search_fields = ["party__name", "negotiation__title"]
+    autocomplete_fields = ["negotiation", "party"]
+
+
+@admin.register(Issue)
+class IssueAdmin(HistoryAdmin):
+    list_display = ["title", "negotiation", "slug", "parent", "order"]
+    list_filter = ["negotiation"]
+    search_fields = ["title", "slug", "description"]
+    autocomplete_fields = ["negotiation", "parent"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source", "position", "provision", "proposal", "event"]
+    fields = ["source", "position", "provision", "proposal", "event", "locator", "excerpt"]
+
+
+class SourceCitationInline(CitationInline):
+    fields = ["position", "provision", "proposal", "event", "locator", "excerpt"]
+    autocomplete_fields = ["position", "provision", "proposal", "event"]
+
+
+@admin.register(Source)
+class SourceAdmin(HistoryAdmin):
+    list_display = ["title", "author", "outlet", "partial_date", "kind", "reliability"]
+    list_filter = ["kind", "reliability", "language"]
+    search_fields = ["title", "author", "outlet", "url", "notes"]
+    form = OptionallyDatedReasonForm
+    exclude = PARTIAL_DATE_FIELDS
+    readonly_fields = ["uid", "version"]
+    inlines = [SourceCitationInline]
+
+
+@admin.register(Position)
+class PositionAdmin(HistoryAdmin):
+    list_display = ["__str__", "party", "issue", "stance", "movement", "partial_date"]
+    list_filter = ["stance", "movement", "party", "issue__negotiation"]
+    search_fields = ["summary", "quote", "party__name", "issue__title"]
+    autocomplete_fields = ["issue", "party"]
+    readonly_fields = ["uid", "version"]
+    form = DatedReasonForm
+    exclude = PARTIAL_DATE_FIELDS
+    inlines = [CitationInline]
+
+
+class ProvisionInline(admin.StackedInline):
+    model = Provision
+    extra = 0
+    fields = ["order", "label", "heading", "issue", "text"]
+    autocomplete_fields = ["issue"]
+    show_change_link = True
+
+
+@admin.register(Proposal)
+class ProposalAdmin(HistoryAdmin):
+    list_display = ["title", "negotiation", "author", "kind", "text_status", "partial_date"]
+    list_filter = ["kind", "text_status", "negotiation"]
+    search_fields = ["title", "slug", "summary"]
+    autocomplete_fields = ["negotiation", "author", "responds_to", "supersedes"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["version"]
+    form = DatedReasonForm
+    exclude = PARTIAL_DATE_FIELDS
+    inlines = [ProvisionInline, CitationInline]
+
+
+@admin.register(Provision)
+class ProvisionAdmin(HistoryAdmin):
+    list_display = ["label", "proposal", "heading", "issue", "order"]
+    list_filter = ["proposal__negotiation"]
+    search_fields = ["label", "heading", "text", "proposal__title"]
+    autocomplete_fields = ["proposal", "issue"]
+    readonly_fields = ["uid", "version"]
+    inlines = [CitationInline]
+
+
+@admin.register(Event)
+class EventAdmin(HistoryAdmin):
+    list_display = ["title", "negotiation", "kind", "partial_date"]
+    list_filter = ["kind", "negotiation"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["negotiation", "issues"]
+    readonly_fields = ["uid", "version"]
+    form = DatedReasonForm
+    exclude = PARTIAL_DATE_FIELDS
+    inlines = [CitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(HistoryAdmin):
+    list_display = ["__str__", "source", "target", "locator"]
+    search_fields = ["locator", "excerpt", "source__title"]
+    autocomplete_fields = ["source", "position", "provision", "proposal", "event"]
+    readonly_fields = ["uid"]
+    list_select_related = ["source", "position", "provision", "proposal", "event"]

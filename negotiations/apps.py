@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NegotiationsConfig(AppConfig):
+    name = "negotiations"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,48 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from negotiations.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
+
+PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
+
+
+class PartialDateField(forms.CharField):
+    """One text box for a date as precise as it is known ("late December 2023")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("help_text", ACCEPTED_FORMS)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return str(value) if isinstance(value, PartialDate) else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except PartialDateError as exc:
+            raise ValidationError(str(exc), code="invalid_date") from exc
+
+
+class PartialDateFormMixin(forms.Form):
+    """Shows a model's three partial-date columns as one "Date" field named `when`.
+
+    Combine with a ModelForm that leaves the model columns out of its fields.
+    """
+
+    when = PartialDateField(label="Date")
+    date_required = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["when"].required = self.date_required
+        if self.instance.pk and "when" not in self.initial:
+            self.initial["when"] = self.instance.partial_date
+
+    def _post_clean(self):
+        if "when" in self.cleaned_data:
+            self.instance.partial_date = self.cleaned_data["when"]
+        super()._post_clean()

@@ -1,0 +1,26 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from negotiations.interchange import InvalidDocument, import_document
+
+
+class Command(BaseCommand):
+    help = "Import a redline/1 JSON document: validated first, then all or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, file, **options):
+        path = Path(file)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from exc
+        try:
+            created = import_document(data, reason=f"import from {path.name}")
+        except InvalidDocument as exc:
+            raise CommandError("Nothing was imported:\n" + "\n".join(exc.errors)) from exc
+        summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
+        self.stdout.write(f"Imported {path.name}: " + (summary or "nothing new"))

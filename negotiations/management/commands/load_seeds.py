@@ -1,0 +1,31 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from negotiations.interchange import InvalidDocument, import_document
+
+
+class Command(BaseCommand):
+    help = "Load the seed data sets in seeds/*.json. Rows that already exist are left alone."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default=str(Path(settings.BASE_DIR) / "seeds"))
+
+    def handle(self, *args, dir, **options):
+        files = sorted(Path(dir).glob("*.json"))
+        if not files:
+            raise CommandError(f"No seed files in {dir}")
+        for path in files:
+            try:
+                created = import_document(
+                    json.loads(path.read_text(encoding="utf-8")),
+                    reason=f"Loaded from seeds/{path.name}",
+                )
+            except InvalidDocument as exc:
+                raise CommandError(f"{path.name} is invalid:\n" + "\n".join(exc.errors)) from exc
+            summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
+            self.stdout.write(
+                f"{path.name}: " + (f"created {summary}" if created else "up to date")
+            )

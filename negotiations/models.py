@@ -1,0 +1,540 @@
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from negotiations.dates import PartialDate, Precision
+
+
+class PartialDateModel(models.Model):
+    """A date as precise as it is known: the earliest day meant, a precision, a flag.
+
+    Sorting by (date, date_precision) sorts by the earliest day meant with ties broken
+    finer first, because the precision keys happen to sort alphabetically that way.
+    """
+
+    date = models.DateField(help_text="The earliest day the date can mean.")
+    date_precision = models.CharField(
+        max_length=7, choices=Precision.choices, default=Precision.DAY
+    )
+    date_approximate = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def partial_date(self):
+        if self.date is None:
+            return None
+        return PartialDate(self.date, Precision(self.date_precision), self.date_approximate)
+
+    @partial_date.setter
+    def partial_date(self, value):
+        if value is None:
+            self.date, self.date_precision, self.date_approximate = None, Precision.DAY, False
+        else:
+            self.date = value.start
+            self.date_precision = value.precision
+            self.date_approximate = value.approximate
+
+
+class Versioned(models.Model):
+    """A counter bumped on every save through the app, so a stale form can be detected."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
+
+class Negotiation(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parties = models.ManyToManyField("Party", through="Participation", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("negotiations:negotiation", args=[self.slug])
+
+
+class Party(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", "State"
+        BLOC = "bloc", "Bloc"
+        ORGANISATION = "organisation", "Organisation"
+        PERSON = "person", "Person"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STATE)
+    description = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "parties"
+
+    def __str__(self):
+        return self.name
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def takes_part(self, negotiation_id, party_id):
+        return self.filter(negotiation_id=negotiation_id, party_id=party_id).exists()
+
+    def in_order(self):
+        """Principals first, then mediators, facilitators and observers."""
+        role_rank = models.Case(
+            *(models.When(role=role, then=rank) for rank, role in enumerate(Participation.Role)),
+            output_field=models.IntegerField(),
+        )
+        return self.select_related("party").order_by(role_rank, "order", "party__name")
+
+
+class Participation(models.Model):
+    class Role(models.TextChoices):
+        PRINCIPAL = "principal", "Principal"
+        MEDIATOR = "mediator", "Mediator"
+        FACILITATOR = "facilitator", "Facilitator"
+        OBSERVER = "observer", "Observer"
+
+    negotiation = models.ForeignKey(
+        Negotiation, on_delete=models.CASCADE, related_name="participations"
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PRINCIPAL)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = ParticipationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["negotiation", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "party"], name="participation_unique_party"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display().lower()}) in {self.negotiation}"
+
+
+class Issue(models.Model):
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="issues")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["negotiation", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "slug"], name="issue_unique_slug_per_negotiation"
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="issue_not_its_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("negotiations:issue", args=[self.negotiation.slug, self.slug])
+
+    def clean(self):
+        if (
+            self.parent_id
+            and self.negotiation_id
+            and (self.parent.negotiation_id != self.negotiation_id)
+        ):
+            raise ValidationError({"parent": "A parent issue must be in the same negotiation."})
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An issue cannot be its own parent."})
+
+
+class Source(Versioned, PartialDateModel):
+    class Kind(models.TextChoices):
+        TREATY_TEXT = "treaty_text", "Treaty text"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        INTERVIEW = "interview", "Interview"
+        NEWS_REPORT = "news_report", "News report"
+        ANALYSIS = "analysis", "Analysis"
+        LEAK = "leak", "Leak"
+
+    class Reliability(models.TextChoices):
+        A = "A", "A – completely reliable"
+        B = "B", "B – usually reliable"
+        C = "C", "C – fairly reliable"
+        D = "D", "D – not usually reliable"
+        E = "E", "E – unreliable"
+        F = "F", "F – reliability cannot be judged"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    outlet = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="The earliest day the date can mean.")
+    url = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
+    reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("negotiations:source", args=[self.uid])
+
+
+class PositionQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("party", "issue", "issue__negotiation").prefetch_related(
+            models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        )
+
+    def in_order(self):
+        return self.order_by("date", "date_precision", "pk")
+
+    def current(self):
+        """The latest statement of each party on each issue, by stated date."""
+        later = Position.objects.filter(party=OuterRef("party"), issue=OuterRef("issue")).filter(
+            Q(date__gt=OuterRef("date"))
+            | Q(date=OuterRef("date"), date_precision__gt=OuterRef("date_precision"))
+            | Q(
+                date=OuterRef("date"),
+                date_precision=OuterRef("date_precision"),
+                pk__gt=OuterRef("pk"),
+            )
+        )
+        return self.filter(~Exists(later)).with_related()
+
+
+class Position(Versioned, PartialDateModel):
+    class Stance(models.TextChoices):
+        DEMAND = "demand", "Demand"
+        RED_LINE = "red_line", "Red line"
+        CONDITION = "condition", "Condition"
+        OFFER = "offer", "Offer"
+        PROPOSES = "proposes", "Proposes"
+        ACCEPTS = "accepts", "Accepts"
+        SUPPORTS = "supports", "Supports"
+        OPEN = "open", "Open / undecided"
+        REJECTS = "rejects", "Rejects"
+
+    class Movement(models.TextChoices):
+        NEW = "new", "New"
+        HARDENED = "hardened", "Hardened"
+        SOFTENED = "softened", "Softened"
+        RESTATED = "restated", "Restated"
+        DROPPED = "dropped", "Dropped"
+        CONCEDED = "conceded", "Conceded"
+
+    # A statement that moved the party's position; "new" and "restated" did not.
+    SHIFTS = (Movement.HARDENED, Movement.SOFTENED, Movement.DROPPED, Movement.CONCEDED)
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="positions")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="positions")
+    stance = models.CharField(max_length=12, choices=Stance.choices)
+    movement = models.CharField(max_length=10, choices=Movement.choices, default=Movement.NEW)
+    summary = models.TextField(help_text="The position in one or two sentences, your words.")
+    quote = models.TextField(blank=True, help_text="Verbatim words of the party, if any.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PositionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "date_precision", "pk"]
+        indexes = [
+            models.Index(fields=["issue", "party", "date"], name="position_thread_idx"),
+            models.Index(fields=["party", "date"], name="position_party_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(summary=""), name="position_summary_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.party} on {self.issue}: {self.get_stance_display()} ({self.partial_date})"
+
+    def get_absolute_url(self):
+        return (
+            reverse(
+                "negotiations:thread",
+                args=[self.issue.negotiation.slug, self.issue.slug, self.party.slug],
+            )
+            + f"#position-{self.pk}"
+        )
+
+    @property
+    def is_shift(self):
+        return self.movement in self.SHIFTS
+
+    def clean(self):
+        if not (self.summary or "").strip():
+            raise ValidationError({"summary": "Write a short summary of the position."})
+        if (
+            self.issue_id
+            and self.party_id
+            and not Participation.objects.takes_part(self.issue.negotiation_id, self.party_id)
+        ):
+            raise ValidationError(
+                {"party": f"{self.party} does not take part in {self.issue.negotiation}."}
+            )
+
+
+class Proposal(Versioned, PartialDateModel):
+    class Kind(models.TextChoices):
+        DRAFT_TREATY = "draft_treaty", "Draft treaty"
+        COUNTER_DRAFT = "counter_draft", "Counter-draft"
+        FRAMEWORK = "framework", "Framework proposal"
+        JOINT_STATEMENT = "joint_statement", "Joint statement"
+        INITIALLED = "initialled", "Initialled text"
+        OTHER = "other", "Other"
+
+    class TextStatus(models.TextChoices):
+        OFFICIAL = "official", "Official text"
+        LEAKED = "leaked", "Leaked text"
+        REPORTED = "reported", "Reported / paraphrased"
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="proposals")
+    slug = models.SlugField(max_length=80)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    author = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        help_text="Leave empty for a joint or unattributed text.",
+    )
+    text_status = models.CharField(max_length=10, choices=TextStatus.choices)
+    responds_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
+    )
+    supersedes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
+    )
+    summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "date_precision", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["negotiation", "slug"], name="proposal_unique_slug_per_negotiation"
+            ),
+            models.CheckConstraint(
+                condition=~Q(responds_to=F("pk")), name="proposal_not_responding_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")), name="proposal_not_superseding_itself"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("negotiations:proposal", args=[self.negotiation.slug, self.slug])
+
+    def clean(self):
+        errors = {}
+        for field in ("responds_to", "supersedes"):
+            other = getattr(self, field)
+            if other is None:
+                continue
+            if self.pk and other.pk == self.pk:
+                errors[field] = "A proposal cannot refer to itself."
+            elif self.negotiation_id and other.negotiation_id != self.negotiation_id:
+                errors[field] = "That proposal belongs to another negotiation."
+        if self.author_id and not Participation.objects.takes_part(
+            self.negotiation_id, self.author_id
+        ):
+            errors["author"] = f"{self.author} does not take part in this negotiation."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Provision(Versioned):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="provisions")
+    label = models.CharField(max_length=60, help_text='For example "Art. 3" or "Point 9".')
+    heading = models.CharField(max_length=300, blank=True)
+    issue = models.ForeignKey(
+        Issue, null=True, blank=True, on_delete=models.SET_NULL, related_name="provisions"
+    )
+    text = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.label} of {self.proposal}"
+
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url() + f"#provision-{self.pk}"
+
+    def clean(self):
+        if (
+            self.issue_id
+            and self.proposal_id
+            and (self.issue.negotiation_id != self.proposal.negotiation_id)
+        ):
+            raise ValidationError({"issue": "That issue belongs to another negotiation."})
+
+
+class Event(Versioned, PartialDateModel):
+    class Kind(models.TextChoices):
+        MILITARY = "military", "Military action"
+        SUMMIT = "summit", "Summit or meeting"
+        TALKS = "talks", "Talks round"
+        ELECTION = "election", "Election"
+        INTERVIEW = "interview", "Interview"
+        STATEMENT = "statement", "Statement"
+        AGREEMENT = "agreement", "Agreement"
+        OTHER = "other", "Other"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    issues = models.ManyToManyField(Issue, blank=True, related_name="events")
+
+    history = HistoricalRecords(m2m_fields=[issues])
+
+    class Meta:
+        ordering = ["date", "date_precision", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.partial_date})"
+
+    def get_absolute_url(self):
+        return reverse("negotiations:negotiation", args=[self.negotiation.slug]) + (
+            f"#event-{self.pk}"
+        )
+
+
+class CitationQuerySet(models.QuerySet):
+    def for_negotiation(self, negotiation):
+        return self.filter(
+            Q(position__issue__negotiation=negotiation)
+            | Q(provision__proposal__negotiation=negotiation)
+            | Q(proposal__negotiation=negotiation)
+            | Q(event__negotiation=negotiation)
+        )
+
+
+class Citation(models.Model):
+    TARGETS = ("position", "provision", "proposal", "event")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    provision = models.ForeignKey(
+        Provision, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    locator = models.CharField(
+        max_length=200, blank=True, help_text="Page, paragraph or timestamp in the source."
+    )
+    excerpt = models.TextField(blank=True, help_text="Verbatim excerpt from the source.")
+
+    objects = CitationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        position__isnull=False,
+                        provision__isnull=True,
+                        proposal__isnull=True,
+                        event__isnull=True,
+                    )
+                    | Q(
+                        position__isnull=True,
+                        provision__isnull=False,
+                        proposal__isnull=True,
+                        event__isnull=True,
+                    )
+                    | Q(
+                        position__isnull=True,
+                        provision__isnull=True,
+                        proposal__isnull=False,
+                        event__isnull=True,
+                    )
+                    | Q(
+                        position__isnull=True,
+                        provision__isnull=True,
+                        proposal__isnull=True,
+                        event__isnull=False,
+                    )
+                ),
+                name="citation_exactly_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        where = f", {self.locator}" if self.locator else ""
+        return f"{self.source}{where}"
+
+    @property
+    def target(self):
+        return next(
+            (getattr(self, name) for name in self.TARGETS if getattr(self, f"{name}_id")), None
+        )
+
+    def clean(self):
+        chosen = [name for name in self.TARGETS if getattr(self, f"{name}_id")]
+        if len(chosen) != 1:
+            raise ValidationError(
+                "A citation backs exactly one thing: choose one position, provision, "
+                "proposal or event."
+            )

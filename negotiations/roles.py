@@ -1,0 +1,52 @@
+"""The three roles. Views check permissions, never group names."""
+
+ANALYSTS = "Analysts"
+READERS = "Readers"
+EDITORS = "Editors"
+
+CONTENT_MODELS = [
+    "negotiation",
+    "party",
+    "participation",
+    "issue",
+    "position",
+    "proposal",
+    "provision",
+    "event",
+    "source",
+    "citation",
+]
+# Analysts may remove what they attach while editing a record, but deleting a
+# record of its own (a position, a source…) is an editor's act.
+ANALYST_DELETABLE = ["citation", "provision"]
+
+
+def group_permissions():
+    """{group name: [(app_label, codename), …]}"""
+    view = [("negotiations", f"view_{m}") for m in CONTENT_MODELS]
+    write = [("negotiations", f"{a}_{m}") for m in CONTENT_MODELS for a in ("add", "change")]
+    analyst_delete = [("negotiations", f"delete_{m}") for m in ANALYST_DELETABLE]
+    every_content = [
+        ("negotiations", f"{a}_{m}")
+        for m in CONTENT_MODELS
+        for a in ("add", "change", "delete", "view")
+    ]
+    users = [
+        ("auth", f"{a}_{m}") for m in ("user", "group") for a in ("add", "change", "delete", "view")
+    ]
+    return {
+        READERS: view,
+        ANALYSTS: view + write + analyst_delete,
+        EDITORS: every_content + users,
+    }
+
+
+def sync_groups(group_model, permission_model):
+    for name, perms in group_permissions().items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        wanted = []
+        for app_label, codename in perms:
+            wanted.append(
+                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)

@@ -6,11 +6,12 @@ from negotiations.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
 PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
 
 
-class PartialDateField(forms.CharField):
+class PartialDateField(forms.Field):
     """One text box for a date as precise as it is known ("late December 2023")."""
 
+    widget = forms.TextInput(attrs={"placeholder": "e.g. 10 Jan 2024, Jan 2024, late 2023"})
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 100)
         kwargs.setdefault("help_text", ACCEPTED_FORMS)
         super().__init__(**kwargs)
 
@@ -18,8 +19,8 @@ class PartialDateField(forms.CharField):
         return str(value) if isinstance(value, PartialDate) else value
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        value = (value or "").strip()
+        if not value:
             return None
         try:
             return PartialDate.parse(value)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +18,7 @@ from negotiations.models import (
 
 @login_not_required
 @never_cache
+@transaction.non_atomic_requests
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -1,0 +1,24 @@
+from django.core.exceptions import PermissionDenied
+
+
+class RoleRequiredMiddleware:
+    """Every page of the app needs a role, not just a login.
+
+    LoginRequiredMiddleware keeps anonymous users out; this keeps out logged-in
+    users who are in no group (a "stranger"), so a new view cannot forget either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match and match.app_name == "negotiations" and request.user.is_authenticated:
+            if not request.user.has_perm("negotiations.view_negotiation"):
+                raise PermissionDenied("Your account has no role yet. Ask an editor for one.")
+        return None

@@ -1,0 +1,49 @@
+"""The plain pages of the foundation: home and negotiation."""
+
+from django.urls import reverse
+
+from tests.conftest import make_position
+
+
+def test_home_lists_negotiations(client, reader, world):
+    client.force_login(reader)
+    response = client.get(reverse("negotiations:home"))
+    assert "Peace talks" in response.content.decode()
+
+
+def test_negotiation_page_shows_latest_positions_with_dates_and_sources(client, reader, world):
+    client.force_login(reader)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    assert "Demands a corridor without any border controls." in content
+    assert "Feb 2024" in content
+    assert "Interview with the president" in content
+    # Only the latest statement is "current".
+    assert "Demands a corridor without controls." not in content
+    for name in ("Alpha", "Beta", "Gamma", "Transit corridor", "Border maps"):
+        assert name in content
+
+
+def test_user_text_is_escaped(client, reader, world):
+    make_position(world["maps"], world["beta"], summary="<script>alert(1)</script>")
+    client.force_login(reader)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_negotiation_page_query_count_does_not_grow(
+    client, reader, world, django_assert_max_num_queries
+):
+    client.force_login(reader)
+    url = world["negotiation"].get_absolute_url()
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(10):
+        make_position(world["maps"], world["beta"])
+        make_position(world["corridor"], world["gamma"])
+    with django_assert_max_num_queries(len(small)):
+        client.get(url)

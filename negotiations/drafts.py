@@ -481,7 +481,14 @@ class _Aligner:
                     heapq.heappush(heap, again)
 
     def result(self) -> list[Pair]:
-        moved = self.moved_pairs()
+        chain = self.in_order_chain()
+        moved = {
+            j
+            for j, (i, matched_by, _) in self.b_match.items()
+            if j not in chain
+            and matched_by in ("issue", "similarity")
+            and self.a[i].label != self.b[j].label
+        }
         pairs_by_b: dict[int, Pair] = {}
         for j, (i, matched_by, sim) in self.b_match.items():
             a, b = self.a[i], self.b[j]
@@ -494,14 +501,14 @@ class _Aligner:
             pairs_by_b[j] = Pair(a.side, b.side, status, matched_by, sim)
 
         # Removed provisions go after the B provision paired with their nearest A predecessor
-        # that did not move (or first of all when there is none), in A's order.
+        # that is in order (on the chain; not moved), or first of all when there is none.
         removed_after: dict[int, list[Pair]] = defaultdict(list)
         anchor = -1
         for a in self.a:
             j = self.a_match.get(a.index)
             if j is None:
                 removed_after[anchor].append(Pair(a.side, None, REMOVED, "", 0.0))
-            elif pairs_by_b[j].status != MOVED:
+            elif j in chain:
                 anchor = j
         out = list(removed_after.get(-1, ()))
         for b in self.b:
@@ -509,13 +516,13 @@ class _Aligner:
             out.extend(removed_after.get(b.index, ()))
         return out
 
-    def moved_pairs(self) -> set[int]:
-        """B indexes of pairs that can be "moved": matched by issue/similarity under a
-        different label, and out of order.
+    def in_order_chain(self) -> set[int]:
+        """B indexes of the pairs that are "in order".
 
-        "Out of order" means not on the heaviest chain of pairs whose A positions increase
-        with their B positions (label pairs weigh more), so renumbering after an inserted or
-        deleted article is not a move, while an article taken elsewhere is.
+        That is the heaviest chain of pairs whose A positions increase with their B positions
+        (label pairs weigh more). A pair matched by issue/similarity under another label is
+        "moved" only when it is off the chain, so renumbering after an inserted or deleted
+        article is not a move, while an article taken elsewhere is.
         """
         order = sorted(self.b_match.items())  # by B index
         if not order:
@@ -540,13 +547,7 @@ class _Aligner:
         while pos != -1:
             chain.add(order[pos][0])
             pos = best[pos][1]
-        return {
-            j
-            for j, (i, matched_by, _) in order
-            if j not in chain
-            and matched_by in ("issue", "similarity")
-            and self.a[i].label != self.b[j].label
-        }
+        return chain
 
 
 def align(a_sides: list[Side], b_sides: list[Side], min_similarity: float = 0.5) -> list[Pair]:

@@ -18,7 +18,7 @@ class RoleRequiredMiddleware:
         if not getattr(view_func, "login_required", True):
             return None
         match = request.resolver_match
-        if match and match.app_name == "negotiations" and request.user.is_authenticated:
-            if not request.user.has_perm("negotiations.view_negotiation"):
-                raise PermissionDenied("Your account has no role yet. Ask an editor for one.")
+        in_app = match is not None and match.app_name == "negotiations"
+        if in_app and not request.user.has_perm("negotiations.view_negotiation"):
+            raise PermissionDenied("Your account has no role yet. Ask an editor for one.")
         return None

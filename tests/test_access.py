@@ -37,14 +37,12 @@ def sample_kwargs(world, pattern):
         "id": "1",
     }
     return {name: values[name] for name in pattern.pattern.converters} | {
-        name: values[name]
-        for name in getattr(pattern.pattern, "regex").groupindex
-        if name in values
+        name: values[name] for name in pattern.pattern.regex.groupindex if name in values
     }
 
 
 def all_urls(world):
-    for name, route, pattern in walk(get_resolver().url_patterns):
+    for name, _route, pattern in walk(get_resolver().url_patterns):
         if name is None or name in PUBLIC:
             continue
         regex = pattern.pattern.regex

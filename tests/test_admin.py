@@ -1,5 +1,7 @@
 """The editors' workbench: every admin page opens."""
 
+import io
+
 import pytest
 from django.contrib import admin
 from django.core.management import call_command
@@ -8,7 +10,7 @@ from django.urls import reverse
 
 @pytest.fixture
 def seeded(db):
-    call_command("load_seeds", stdout=open("/dev/null", "w"))
+    call_command("load_seeds", stdout=io.StringIO())
 
 
 def admin_pages():

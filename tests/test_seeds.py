@@ -1,5 +1,6 @@
 """The Armenia–Azerbaijan seeds: load, load again without changes, contents."""
 
+import io
 import json
 import re
 from pathlib import Path
@@ -21,13 +22,16 @@ from negotiations.models import (
     Source,
 )
 
-ARTICLE = Path(settings.BASE_DIR).parent / "shared/sources/poghosyan-is-azerbaijan-interested-in-peace.txt"
+ARTICLE = (
+    Path(settings.BASE_DIR).parent
+    / "shared/sources/poghosyan-is-azerbaijan-interested-in-peace.txt"
+)
 TRACKED = [Negotiation, Party, Issue, Source, Position, Proposal, Provision, Event, Citation]
 
 
 @pytest.fixture
 def seeded(db):
-    call_command("load_seeds", stdout=open("/dev/null", "w"))
+    call_command("load_seeds", stdout=io.StringIO())
     return Negotiation.objects.get(slug="armenia-azerbaijan")
 
 
@@ -37,7 +41,7 @@ def counts():
 
 def test_loading_twice_changes_nothing_and_writes_no_history(seeded):
     before = counts()
-    call_command("load_seeds", stdout=open("/dev/null", "w"))
+    call_command("load_seeds", stdout=io.StringIO())
     assert counts() == before
 
 

@@ -1,0 +1,158 @@
+"""Record history (django-simple-history) as readable, field-by-field changes.
+
+Values are shown the way the app shows them: names for foreign keys, labels for
+choices, one "Date" for the three partial-date columns, word diffs for long text.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.safestring import SafeString
+
+from negotiations.dates import PartialDate, Precision
+from negotiations.diffs import cached_diff_html, diff_html
+
+DATE_COLUMNS = ("date", "date_precision", "date_approximate")
+# Bookkeeping columns that say nothing an analyst would call a change.
+HIDDEN = {"id", "uid", "version", "created_at"}
+KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    diff: SafeString | None = None  # word diff for text fields
+    changed: bool = True
+
+
+@dataclass
+class Entry:
+    record: object
+    kind: str
+    user: object
+    when: object
+    reason: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def tracked_fields(model):
+    """The model's own columns as the history stores them, in form order."""
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.name not in HIDDEN and f.name not in DATE_COLUMNS
+    ]
+
+
+def _has_partial_date(model):
+    return all(any(f.name == c for f in model._meta.concrete_fields) for c in DATE_COLUMNS)
+
+
+def _partial_date(record):
+    if record.date is None:
+        return ""
+    return str(PartialDate(record.date, Precision(record.date_precision), record.date_approximate))
+
+
+class _Labeller:
+    """Turns stored values into what people read; fetches related names in bulk."""
+
+    def __init__(self, model, records):
+        self.fields = tracked_fields(model)
+        self.related = {}
+        for f in self.fields:
+            if f.is_relation:
+                ids = {getattr(r, f.attname) for r in records} - {None}
+                manager = f.related_model._base_manager
+                self.related[f.name] = manager.in_bulk(ids) if ids else {}
+
+    def display(self, f, value):
+        if value is None or value == "":
+            return "—"
+        if f.is_relation:
+            obj = self.related[f.name].get(value)
+            return str(obj) if obj is not None else f"(deleted, #{value})"
+        if f.choices:
+            return str(dict(f.flatchoices).get(value, value))
+        if isinstance(f, models.BooleanField):
+            return "yes" if value else "no"
+        return str(value)
+
+
+def compare_records(model, old, new, labeller=None):
+    """Field changes from history record `old` (None for a creation) to `new`."""
+    labeller = labeller or _Labeller(model, [r for r in (old, new) if r is not None])
+    changes = []
+    if _has_partial_date(model):
+        before = _partial_date(old) if old is not None else ""
+        after = _partial_date(new)
+        if before != after:
+            changes.append(FieldChange("Date", before or "—", after or "—"))
+    for f in labeller.fields:
+        before = getattr(old, f.attname) if old is not None else None
+        after = getattr(new, f.attname)
+        if before == after or (old is None and after in (None, "")):
+            continue
+        change = FieldChange(
+            str(f.verbose_name).capitalize(),
+            labeller.display(f, before),
+            labeller.display(f, after),
+        )
+        if isinstance(f, models.TextField) and old is not None:
+            key = f"{model._meta.model_name}:{f.name}:{old.history_id}:{new.history_id}"
+            change.diff = cached_diff_html(key, before or "", after or "")
+        changes.append(change)
+    return changes
+
+
+def entries_for(model, pks):
+    """{pk: [Entry, …] newest first} for the given rows, in a constant number of queries."""
+    records = list(
+        model.history.filter(id__in=list(pks))
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    labeller = _Labeller(model, records)
+    result = {pk: [] for pk in pks}
+    previous = {}
+    for record in records:
+        before = previous.get(record.id)
+        result.setdefault(record.id, []).append(
+            Entry(
+                record=record,
+                kind=KINDS.get(record.history_type, record.history_type),
+                user=record.history_user,
+                when=record.history_date,
+                reason=record.history_change_reason or "",
+                changes=compare_records(model, before, record, labeller)
+                if record.history_type != "-"
+                else [],
+            )
+        )
+        previous[record.id] = record
+    for entries in result.values():
+        entries.reverse()
+    return result
+
+
+def compare_instances(model, theirs, yours):
+    """Field changes between two unsaved or saved instances (for the conflict page)."""
+    labeller = _Labeller(model, [theirs, yours])
+    changes = []
+    if _has_partial_date(model):
+        before, after = _partial_date(theirs), _partial_date(yours)
+        changes.append(FieldChange("Date", before or "—", after or "—", changed=before != after))
+    for f in labeller.fields:
+        before, after = getattr(theirs, f.attname), getattr(yours, f.attname)
+        change = FieldChange(
+            str(f.verbose_name).capitalize(),
+            labeller.display(f, before),
+            labeller.display(f, after),
+            changed=before != after,
+        )
+        if isinstance(f, models.TextField) and before != after:
+            change.diff = diff_html(before or "", after or "")
+        changes.append(change)
+    return changes

@@ -6,6 +6,7 @@ Pure functions and small dataclasses: no database, no models.
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -259,6 +260,10 @@ STATUSES = (UNCHANGED, REWORDED, ADDED, REMOVED, MOVED)
 MOVED_SIMILARITY = 0.9
 #: Texts shorter than this (in words) are too generic ("Reserved.") to override a label match.
 MIN_MOVED_WORDS = 5
+#: Up to this many (A, B) leftover pairs, every pair is checked for similarity; above it,
+#: only each provision's few best candidates by shared distinctive words.
+EXACT_PAIR_LIMIT = 400
+CANDIDATES_PER_PROVISION = 3
 
 
 @dataclass
@@ -295,6 +300,10 @@ class _Item:
         self.norm = " ".join(self.words)
 
     @property
+    def vocabulary(self) -> set[str]:
+        return set(self.counts)
+
+    @property
     def counts(self) -> Counter[str]:
         if self._counts is None:
             self._counts = Counter(self.words)
@@ -325,6 +334,50 @@ def _quick_bound(a: _Item, b: _Item) -> float:
     large_counts = large.counts
     overlap = sum(min(n, large_counts[w]) for w, n in small.counts.items() if w in large_counts)
     return 2 * overlap / total
+
+
+def _candidate_pairs(pool_a: list[_Item], pool_b: list[_Item]) -> Iterable[tuple[_Item, _Item]]:
+    """Pairs worth a similarity check.
+
+    Small pools: all pairs. Large pools (leftovers of two big drafts whose labels do not
+    match, e.g. after a renumbering): checking all pairs is quadratic and, for prose, the
+    quick ratios prune little (unrelated texts share their frequent words), so only each
+    provision's ``CANDIDATES_PER_PROVISION`` best candidates by shared distinctive words
+    (IDF-weighted, words in more than a quarter of the provisions ignored) are checked.
+    """
+    if len(pool_a) * len(pool_b) <= EXACT_PAIR_LIMIT:
+        return ((a, b) for b in pool_b for a in pool_a)
+    documents = len(pool_a) + len(pool_b)
+    frequency: Counter[str] = Counter()
+    for item in (*pool_a, *pool_b):
+        frequency.update(item.vocabulary)
+    idf = {
+        word: math.log(documents / count)
+        for word, count in frequency.items()
+        if count <= documents / 4
+    }
+    postings: dict[str, list[int]] = defaultdict(list)
+    for position, a in enumerate(pool_a):
+        for word in a.vocabulary:
+            if word in idf:
+                postings[word].append(position)
+    best_for_a: dict[int, list[tuple[float, int]]] = defaultdict(list)
+    pairs: set[tuple[int, int]] = set()
+    for b_position, b in enumerate(pool_b):
+        scores: dict[int, float] = defaultdict(float)
+        for word in b.vocabulary:
+            weight = idf.get(word)
+            if weight:
+                for a_position in postings[word]:
+                    scores[a_position] += weight
+        top = heapq.nlargest(CANDIDATES_PER_PROVISION, scores.items(), key=lambda kv: kv[1])
+        pairs.update((a_position, b_position) for a_position, _ in top)
+        for a_position, score in scores.items():
+            best_for_a[a_position].append((score, b_position))
+    for a_position, scored in best_for_a.items():
+        top_b = heapq.nlargest(CANDIDATES_PER_PROVISION, scored)
+        pairs.update((a_position, b_position) for _, b_position in top_b)
+    return ((pool_a[i], pool_b[j]) for i, j in sorted(pairs))
 
 
 class _Aligner:
@@ -426,12 +479,10 @@ class _Aligner:
             return
         threshold = self.min_similarity
         heap: list[tuple[float, int, int, bool]] = []
-        for b in pool_b:
-            for a in pool_a:
-                if self.a_match.get(a.index) == b.index:
-                    continue  # the weak pair itself
-                total = len(a.words) + len(b.words)
-                if total and 2 * min(len(a.words), len(b.words)) / total < threshold:
+        for a, b in _candidate_pairs(pool_a, pool_b):
+            if self.a_match.get(a.index) != b.index:  # not the weak pair itself
+                total = len(a.words) + len(b.words)  # > 0: pools hold texts with words
+                if 2 * min(len(a.words), len(b.words)) / total < threshold:
                     continue  # real_quick_ratio
                 bound = _quick_bound(a, b)  # quick_ratio
                 if bound >= threshold:

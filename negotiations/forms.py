@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from negotiations.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
+from negotiations.models import Citation, Party, Position, Source
 
 PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
 
@@ -47,3 +48,180 @@ class PartialDateFormMixin(forms.Form):
         if "when" in self.cleaned_data:
             self.instance.partial_date = self.cleaned_data["when"]
         super()._post_clean()
+
+
+class ReasonFormMixin(forms.Form):
+    """Edits carry a reason, stored on the history row, and the version they started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=300,
+        help_text="For example “typo” or “wrong date per the interview transcript”.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", self.instance.version)
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["change_reason"]
+        return super().save(commit)
+
+
+class PositionForm(PartialDateFormMixin, forms.ModelForm):
+    movement = forms.ChoiceField(
+        choices=[("", "Suggest from the previous statement")] + Position.Movement.choices,
+        required=False,
+        help_text="How this statement moves the party's previous position on the issue.",
+    )
+
+    class Meta:
+        model = Position
+        fields = ["party", "issue", "stance", "movement", "summary", "quote"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "quote": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "party": {"invalid_choice": "That party does not take part in this negotiation."},
+            "issue": {"invalid_choice": "That issue is not part of this negotiation."},
+        }
+
+    def __init__(self, *args, negotiation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.negotiation = negotiation
+        self.fields["party"].queryset = Party.objects.filter(
+            participations__negotiation=negotiation
+        ).order_by("name")
+        self.fields["issue"].queryset = negotiation.issues.all()
+        self.fields["when"].label = "Stated on"
+        self.fields["when"].widget.attrs["placeholder"] = "e.g. 10 Jan 2024, late December 2023"
+        self.order_fields(["party", "issue", "stance", "movement", "summary", "quote", "when"])
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise ValidationError("Write a short summary of the position.")
+        return summary
+
+    def previous_position(self):
+        """The party's latest statement on the issue before this one, if any."""
+        party, issue = self.cleaned_data.get("party"), self.cleaned_data.get("issue")
+        if not (party and issue):
+            return None
+        earlier = Position.objects.filter(party=party, issue=issue).exclude(pk=self.instance.pk)
+        return earlier.order_by("date", "date_precision", "pk").last()
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.cleaned_data.get("movement") and "stance" in self.cleaned_data:
+            self.instance.movement = self.instance.suggest_movement(self.previous_position())
+
+
+class PositionEditForm(ReasonFormMixin, PositionForm):
+    pass
+
+
+class CitationForm(forms.Form):
+    source = forms.ModelChoiceField(
+        Source.objects.all(),
+        required=False,
+        label="Existing source",
+        error_messages={
+            "invalid_choice": "That source does not exist (it may have been removed). "
+            "Pick another or describe a new one below."
+        },
+    )
+    new_source_title = forms.CharField(label="…or a new source: title", required=False, max_length=300)
+    new_source_kind = forms.ChoiceField(
+        label="Kind", choices=[("", "—")] + Source.Kind.choices, required=False
+    )
+    new_source_author = forms.CharField(label="Author", required=False, max_length=200)
+    new_source_outlet = forms.CharField(label="Outlet", required=False, max_length=200)
+    new_source_url = forms.URLField(label="Address (URL)", required=False, max_length=500)
+    new_source_date = PartialDateField(label="Published", required=False)
+    locator = forms.CharField(
+        required=False, max_length=200, help_text="Page, paragraph or timestamp."
+    )
+    excerpt = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Verbatim words."
+    )
+
+    # Sources offered in the picker; the field still accepts any source by id.
+    PICKER_LIMIT = 300
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].widget.choices = [("", "—")] + [(s.pk, s.picker_label) for s in sources]
+        self.fields["source"].widget.attrs["class"] = "searchable"
+
+    @property
+    def has_content(self):
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("source") or data.get("new_source_title"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("new_source_title"):
+            raise ValidationError("Pick an existing source or describe a new one, not both.")
+        if data.get("new_source_title") and not data.get("new_source_kind"):
+            self.add_error("new_source_kind", "Say what kind of source this is.")
+        if not self.has_content and (data.get("locator") or data.get("excerpt")):
+            self.add_error("source", "Which source is this locator or excerpt from?")
+        return data
+
+    def citation(self, reason):
+        """An unsaved Citation (with a new Source saved first when one was described)."""
+        data = self.cleaned_data
+        source = data["source"]
+        if source is None:
+            source = Source(
+                title=data["new_source_title"],
+                kind=data["new_source_kind"],
+                author=data["new_source_author"],
+                outlet=data["new_source_outlet"],
+                url=data["new_source_url"],
+            )
+            source.partial_date = data["new_source_date"]
+            source._change_reason = reason
+            source.save()
+        return Citation(source=source, locator=data["locator"], excerpt=data["excerpt"])
+
+
+class BaseCitationFormSet(forms.BaseFormSet):
+    require_one = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="cite", **kwargs)
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if self.require_one and not any(f.has_content for f in self.forms):
+            raise ValidationError(
+                "Cite at least one source: pick an existing one or describe a new one."
+            )
+
+    def save_for(self, target_field, target, reason):
+        saved = []
+        for form in self.forms:
+            if form.has_content:
+                citation = form.citation(reason)
+                setattr(citation, target_field, target)
+                citation._change_reason = reason
+                citation.save()
+                saved.append(citation)
+        return saved
+
+
+CitationFormSet = forms.formset_factory(
+    CitationForm, formset=BaseCitationFormSet, extra=2, max_num=10, absolute_max=10
+)
+
+
+class OptionalCitationFormSet(CitationFormSet):
+    require_one = False
+
+
+def citation_formset(data=None, *, optional=False, sources=None):
+    cls = OptionalCitationFormSet if optional else CitationFormSet
+    sources = list(sources if sources is not None else Source.objects.picker())
+    return cls(data, form_kwargs={"sources": sources})

@@ -2,7 +2,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -177,6 +177,12 @@ class Issue(models.Model):
             raise ValidationError({"parent": "An issue cannot be its own parent."})
 
 
+class SourceQuerySet(models.QuerySet):
+    def picker(self, limit=300):
+        """The most recently used sources, for the citation picker."""
+        return self.order_by("-pk")[:limit]
+
+
 class Source(Versioned, PartialDateModel):
     class Kind(models.TextChoices):
         TREATY_TEXT = "treaty_text", "Treaty text"
@@ -205,6 +211,7 @@ class Source(Versioned, PartialDateModel):
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
     notes = models.TextField(blank=True)
 
+    objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -215,6 +222,11 @@ class Source(Versioned, PartialDateModel):
 
     def get_absolute_url(self):
         return reverse("negotiations:source", args=[self.uid])
+
+    @property
+    def picker_label(self):
+        details = ", ".join(str(x) for x in (self.outlet or self.author, self.partial_date) if x)
+        return f"{self.title} ({details})" if details else self.title
 
 
 class PositionQuerySet(models.QuerySet):
@@ -227,8 +239,8 @@ class PositionQuerySet(models.QuerySet):
         return self.order_by("date", "date_precision", "pk")
 
     def current(self):
-        """The latest statement of each party on each issue, by stated date."""
-        later = Position.objects.filter(party=OuterRef("party"), issue=OuterRef("issue")).filter(
+        """The latest statement of each party on each issue within this queryset."""
+        later = self.filter(party=OuterRef("party"), issue=OuterRef("issue")).filter(
             Q(date__gt=OuterRef("date"))
             | Q(date=OuterRef("date"), date_precision__gt=OuterRef("date_precision"))
             | Q(
@@ -237,7 +249,22 @@ class PositionQuerySet(models.QuerySet):
                 pk__gt=OuterRef("pk"),
             )
         )
-        return self.filter(~Exists(later)).with_related()
+        return self.filter(~Exists(later.values("pk")))
+
+    def stated_by(self, day):
+        """Statements whose earliest possible day is on or before `day`."""
+        return self.filter(date__lte=day)
+
+    def shifts(self):
+        return self.filter(movement__in=Position.SHIFTS)
+
+    def shift_counts(self):
+        """{(issue_id, party_id): number of statements that moved the position}"""
+        rows = self.shifts().order_by().values_list("issue_id", "party_id").annotate(n=Count("pk"))
+        return {(issue_id, party_id): n for issue_id, party_id, n in rows}
+
+    def latest_for(self, party, issue):
+        return self.filter(party=party, issue=issue).order_by("date", "date_precision", "pk").last()
 
 
 class Position(Versioned, PartialDateModel):
@@ -262,6 +289,18 @@ class Position(Versioned, PartialDateModel):
 
     # A statement that moved the party's position; "new" and "restated" did not.
     SHIFTS = (Movement.HARDENED, Movement.SOFTENED, Movement.DROPPED, Movement.CONCEDED)
+    # How firm each stance is, to suggest "hardened" or "softened" against the last one.
+    FIRMNESS = {
+        Stance.RED_LINE: 5,
+        Stance.REJECTS: 4,
+        Stance.DEMAND: 4,
+        Stance.CONDITION: 3,
+        Stance.PROPOSES: 2,
+        Stance.OFFER: 2,
+        Stance.OPEN: 1,
+        Stance.SUPPORTS: 1,
+        Stance.ACCEPTS: 0,
+    }
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="positions")
@@ -300,6 +339,19 @@ class Position(Versioned, PartialDateModel):
     @property
     def is_shift(self):
         return self.movement in self.SHIFTS
+
+    def suggest_movement(self, previous):
+        """A first guess at the movement label; the analyst decides."""
+        if previous is None:
+            return self.Movement.NEW
+        before, after = self.FIRMNESS[previous.stance], self.FIRMNESS[self.stance]
+        if after == 0 and before >= 3:
+            return self.Movement.CONCEDED
+        if after > before:
+            return self.Movement.HARDENED
+        if after < before:
+            return self.Movement.SOFTENED
+        return self.Movement.RESTATED
 
     def clean(self):
         if not (self.summary or "").strip():

@@ -1,16 +1,23 @@
 from django.urls import path
 
-from negotiations import views
+from negotiations.views import pages, positions, proposals
 
 app_name = "negotiations"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("sources/", views.source_list, name="sources"),
-    path("sources/<uuid:uid>/", views.source_detail, name="source"),
-    path("n/<slug:slug>/", views.negotiation_detail, name="negotiation"),
-    path("n/<slug:slug>/issues/<slug:issue>/", views.issue_detail, name="issue"),
-    path("n/<slug:slug>/issues/<slug:issue>/<slug:party>/", views.thread, name="thread"),
-    path("n/<slug:slug>/proposals/<slug:proposal>/", views.proposal_detail, name="proposal"),
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("sources/", pages.source_list, name="sources"),
+    path("sources/<uuid:uid>/", pages.source_detail, name="source"),
+    # Positions
+    path("n/<slug:slug>/", positions.dashboard, name="negotiation"),
+    path("n/<slug:slug>/snapshot/", positions.snapshot, name="snapshot"),
+    path("n/<slug:slug>/parties/<slug:party>/", positions.party_detail, name="party"),
+    path("n/<slug:slug>/issues/<slug:issue>/", positions.issue_detail, name="issue"),
+    path("n/<slug:slug>/issues/<slug:issue>/<slug:party>/", positions.thread, name="thread"),
+    path("n/<slug:slug>/positions/new/", positions.position_add, name="position_add"),
+    path("positions/<int:pk>/edit/", positions.position_edit, name="position_edit"),
+    path("positions/<int:pk>/delete/", positions.position_delete, name="position_delete"),
+    # Proposals
+    path("n/<slug:slug>/proposals/<slug:proposal>/", proposals.proposal_detail, name="proposal"),
 ]

@@ -435,6 +435,26 @@ def test_align_split_drafts_end_to_end():
     assert [p.status for p in pairs] == ["unchanged", "unchanged", "reworded", "removed"]
 
 
+def test_align_many_leftovers_uses_candidate_pruning_without_losing_pairs():
+    # 30 x 30 leftovers (no label matches) is over EXACT_PAIR_LIMIT: candidates are pruned
+    # by shared distinctive words, and every provision still finds its reworded counterpart.
+    common = ["the", "Parties", "shall", "and", "of"] * 3
+
+    def provision(i, changed=False):
+        words = [f"topic{i}word{k}" for k in range(12)] + common
+        if changed:
+            words[3] = "amended"
+        return " ".join(words)
+
+    a = [Side(f"a{i}", f"Article {i + 1}", None, provision(i)) for i in range(30)]
+    order = list(range(30))[::-1]
+    b = [Side(f"b{i}", f"Item {n}", None, provision(i, True)) for n, i in enumerate(order)]
+    pairs = align(a, b)
+    assert [(p.a.key, p.b.key) for p in pairs] == [(f"a{i}", f"b{i}") for i in order]
+    assert {p.matched_by for p in pairs} == {"similarity"}
+    assert summarise(pairs)["added"] == summarise(pairs)["removed"] == 0
+
+
 def test_summarise():
     a = sides(("1", SOVEREIGNTY), ("2", RELATIONS), ("3", TRANSIT), ("4", DISPUTES), ("5", CLAIMS))
     b = sides(

@@ -1,0 +1,152 @@
+"""Computations across positions: the issue × party matrix and snapshot compares.
+
+Plain functions over querysets that return plain data for templates. Each function
+runs a fixed number of queries, whatever the amount of data.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from negotiations.diffs import cached_diff_html
+from negotiations.models import Position
+
+
+@dataclass
+class Cell:
+    issue: object
+    party: object
+    position: Position | None = None
+    shifts: int = 0
+    last_shift: Position | None = None
+
+
+@dataclass
+class Row:
+    issue: object
+    cells: list[Cell] = field(default_factory=list)
+
+
+def matrix(positions, issues, parties):
+    """Rows of cells: the current position of each party on each issue.
+
+    `positions` is the queryset to draw from (already filtered to the negotiation).
+    """
+    issue_ids = [i.pk for i in issues]
+    party_ids = [p.pk for p in parties]
+    scope = positions.filter(issue_id__in=issue_ids, party_id__in=party_ids)
+    current = {(p.issue_id, p.party_id): p for p in scope.current().with_related()}
+    shifts = scope.shift_counts()
+    last_shifts = {(p.issue_id, p.party_id): p for p in scope.shifts().current()}
+    rows = []
+    for issue in issues:
+        row = Row(issue)
+        for party in parties:
+            key = (issue.pk, party.pk)
+            row.cells.append(
+                Cell(issue, party, current.get(key), shifts.get(key, 0), last_shifts.get(key))
+            )
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class Step:
+    """One statement in a thread, with what changed since the one before."""
+
+    position: Position
+    previous: Position | None
+    summary_diff: str = ""
+    quote_diff: str = ""
+    history: list = field(default_factory=list)
+
+
+def thread_steps(positions, history=None):
+    steps, previous = [], None
+    for position in positions:
+        step = Step(position, previous, history=(history or {}).get(position.pk, []))
+        if previous is not None:
+            key = f"{previous.pk}.{previous.version}:{position.pk}.{position.version}"
+            step.summary_diff = cached_diff_html(
+                f"position-summary:{key}", previous.summary, position.summary
+            )
+            if previous.quote or position.quote:
+                step.quote_diff = cached_diff_html(
+                    f"position-quote:{key}", previous.quote, position.quote
+                )
+        steps.append(step)
+        previous = position
+    return steps
+
+
+# --- snapshot compare -----------------------------------------------------------------
+
+
+@dataclass
+class SnapshotLine:
+    issue: object
+    party: object
+    before: Position | None
+    after: Position | None
+    status: str  # added, changed, dropped, unchanged
+    summary_diff: str = ""
+
+
+def by_thread(positions):
+    """{(issue_id, party_id): position} keeping the latest by stated date."""
+    latest = {}
+    for p in positions:
+        key = (p.issue_id, p.party_id)
+        if key not in latest or _sort_key(p) > _sort_key(latest[key]):
+            latest[key] = p
+    return latest
+
+
+def _sort_key(p):
+    return (p.date, p.date_precision, p.pk)
+
+
+def recorded_as_of(negotiation, party_ids, day):
+    """What the database held at the end of `day` (UTC), from the record history:
+    the latest statement per thread among the rows that existed then, as they were."""
+    moment = datetime.datetime.combine(day, datetime.time.max, tzinfo=datetime.UTC)
+    rows = Position.history.as_of(moment).filter(
+        issue__negotiation=negotiation, party_id__in=party_ids
+    )
+    return by_thread(rows)
+
+
+def compare_snapshots(before, after, issues, parties):
+    """Lines for every issue × party present in either snapshot ({key: position} dicts)."""
+    issue_by_id = {i.pk: i for i in issues}
+    party_by_id = {p.pk: p for p in parties}
+    order = {i.pk: n for n, i in enumerate(issues)}
+    porder = {p.pk: n for n, p in enumerate(parties)}
+    lines = []
+    keys = sorted(
+        (k for k in set(before) | set(after) if k[0] in issue_by_id and k[1] in party_by_id),
+        key=lambda k: (order[k[0]], porder[k[1]]),
+    )
+    for key in keys:
+        a, b = before.get(key), after.get(key)
+        if a is None:
+            status = "added"
+        elif b is None or b.movement == Position.Movement.DROPPED and a.movement != b.movement:
+            status = "dropped"
+        elif (a.pk, a.summary, a.stance, a.date) == (b.pk, b.summary, b.stance, b.date):
+            status = "unchanged"
+        else:
+            status = "changed"
+        line = SnapshotLine(issue_by_id[key[0]], party_by_id[key[1]], a, b, status)
+        if a is not None and b is not None and status != "unchanged":
+            line.summary_diff = cached_diff_html(
+                f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}", a.summary, b.summary
+            )
+        lines.append(line)
+    return lines
+
+
+def summarise_lines(lines):
+    counts = {"added": 0, "changed": 0, "dropped": 0, "unchanged": 0}
+    for line in lines:
+        counts[line.status] += 1
+    return counts

@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from negotiations import analysis
+from negotiations.dates import PartialDate, PartialDateError
+from negotiations.forms import PositionEditForm, PositionForm, citation_formset
+from negotiations.history import entries_for
+from negotiations.models import Issue, Negotiation, Party, Position
+from negotiations.views.common import conflict_response, is_stale, locked, reapply_data
+
+
+def _negotiation(slug):
+    return get_object_or_404(Negotiation, slug=slug)
+
+
+def _selected(request, name, options):
+    """The options whose slug is listed in the query string (all of them when none is)."""
+    wanted = set(request.GET.getlist(name))
+    chosen = [o for o in options if o.slug in wanted]
+    return chosen or options, bool(chosen)
+
+
+def dashboard(request, slug):
+    negotiation = _negotiation(slug)
+    participations = list(negotiation.participations.in_order())
+    all_parties = [p.party for p in participations]
+    all_issues = list(negotiation.issues.select_related("parent"))
+    parties, party_filtered = _selected(request, "party", all_parties)
+    issues, issue_filtered = _selected(request, "issue", all_issues)
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    context = {
+        "negotiation": negotiation,
+        "participations": participations,
+        "columns": [p for p in participations if p.party in parties],
+        "all_parties": all_parties,
+        "all_issues": all_issues,
+        "parties": parties,
+        "issues": issues,
+        "selected_parties": set(request.GET.getlist("party")),
+        "selected_issues": set(request.GET.getlist("issue")),
+        "filtered": party_filtered or issue_filtered,
+        "rows": analysis.matrix(positions, issues, parties),
+        "proposals": negotiation.proposals.select_related("author", "responds_to"),
+        "events": negotiation.events.prefetch_related("issues"),
+    }
+    return render(request, "negotiations/dashboard.html", context)
+
+
+def party_detail(request, slug, party):
+    negotiation = _negotiation(slug)
+    party = get_object_or_404(Party, slug=party, participations__negotiation=negotiation)
+    issues = list(negotiation.issues.select_related("parent"))
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, issues, [party])
+    context = {"negotiation": negotiation, "party": party, "cells": [r.cells[0] for r in rows]}
+    return render(request, "negotiations/party.html", context)
+
+
+def issue_detail(request, slug, issue):
+    issue = get_object_or_404(
+        Issue.objects.select_related("negotiation", "parent"), negotiation__slug=slug, slug=issue
+    )
+    parties = [p.party for p in issue.negotiation.participations.in_order()]
+    positions = list(issue.positions.with_related().in_order())
+    by_party = {p.pk: [] for p in parties}
+    for position in positions:
+        by_party.setdefault(position.party_id, []).append(position)
+    cells = analysis.matrix(issue.positions.all(), [issue], parties)[0].cells
+    context = {
+        "negotiation": issue.negotiation,
+        "issue": issue,
+        "sequences": [(cell, by_party[cell.party.pk]) for cell in cells],
+        "positions": positions,
+        "events": issue.events.all(),
+        "children": issue.children.all(),
+    }
+    return render(request, "negotiations/issue.html", context)
+
+
+def thread(request, slug, issue, party):
+    issue = get_object_or_404(
+        Issue.objects.select_related("negotiation"), negotiation__slug=slug, slug=issue
+    )
+    party = get_object_or_404(Party, slug=party, participations__negotiation=issue.negotiation)
+    positions = list(issue.positions.filter(party=party).with_related().in_order())
+    history = entries_for(Position, [p.pk for p in positions])
+    context = {
+        "negotiation": issue.negotiation,
+        "issue": issue,
+        "party": party,
+        "steps": analysis.thread_steps(positions, history),
+    }
+    return render(request, "negotiations/thread.html", context)
+
+
+@permission_required("negotiations.add_position", raise_exception=True)
+def position_add(request, slug):
+    negotiation = _negotiation(slug)
+    initial = {"party": None, "issue": None}
+    if request.method == "GET":
+        initial["party"] = Party.objects.filter(slug=request.GET.get("party", "")).first()
+        initial["issue"] = negotiation.issues.filter(slug=request.GET.get("issue", "")).first()
+    form = PositionForm(request.POST or None, negotiation=negotiation, initial=initial)
+    citations = citation_formset(request.POST or None)
+    if request.method == "POST":
+        form_ok, citations_ok = form.is_valid(), citations.is_valid()
+        if form_ok and citations_ok:
+            reason = "Recorded a new statement"
+            form.instance._change_reason = reason
+            position = form.save()
+            citations.save_for("position", position, reason)
+            messages.success(request, "Position recorded.")
+            return redirect(position)
+    previous = None
+    party = form.cleaned_data.get("party") if form.is_bound else initial["party"]
+    issue = form.cleaned_data.get("issue") if form.is_bound else initial["issue"]
+    if party and issue:
+        previous = Position.objects.filter(party=party, issue=issue).with_related().last()
+    context = {
+        "negotiation": negotiation,
+        "form": form,
+        "citations": citations,
+        "previous": previous,
+        "suggested": Position(stance=previous.stance).suggest_movement(previous)
+        if previous
+        else Position.Movement.NEW,
+    }
+    return render(request, "negotiations/position_form.html", context)
+
+
+@permission_required("negotiations.change_position", raise_exception=True)
+def position_edit(request, pk):
+    position = get_object_or_404(locked(Position.objects, request), pk=pk)
+    negotiation = position.issue.negotiation
+    form = PositionEditForm(request.POST or None, instance=position, negotiation=negotiation)
+    citations = citation_formset(request.POST or None, optional=True)
+    context = {"negotiation": negotiation, "position": position, "citations": citations}
+    if request.method == "POST" and form.is_valid() and citations.is_valid():
+        if is_stale(form, position):
+            theirs = Position.objects.get(pk=position.pk)
+            retry = PositionEditForm(
+                reapply_data(request, theirs), instance=theirs, negotiation=negotiation
+            )
+            return conflict_response(request, theirs, form.instance, retry, context)
+        position = form.save()
+        citations.save_for("position", position, form.cleaned_data["change_reason"])
+        messages.success(request, "Correction saved.")
+        return redirect(position)
+    context["form"] = form
+    context["existing_citations"] = position.citations.select_related("source")
+    return render(request, "negotiations/position_form.html", context)
+
+
+@require_POST
+@permission_required("negotiations.delete_position", raise_exception=True)
+def position_delete(request, pk):
+    position = get_object_or_404(locked(Position.objects, request), pk=pk)
+    reason = request.POST.get("change_reason", "").strip()
+    if not reason:
+        messages.error(request, "Say why this position is being deleted.")
+        return redirect(position)
+    thread_url = position.get_absolute_url().split("#")[0]
+    position._change_reason = reason
+    position.delete()
+    messages.success(request, "Position deleted. Its history is kept.")
+    return redirect(thread_url)
+
+
+def _parse_day(text, field, errors, end=True):
+    """A snapshot date: the last day of what was typed ("Jan 2024" → 31 Jan 2024)."""
+    if not text:
+        return None
+    try:
+        date = PartialDate.parse(text)
+    except PartialDateError as exc:
+        errors[field] = str(exc)
+        return None
+    return date.end if end else date.start
+
+
+def snapshot(request, slug):
+    negotiation = _negotiation(slug)
+    parties = [p.party for p in negotiation.participations.in_order()]
+    issues = list(negotiation.issues.all())
+    mode = "recorded" if request.GET.get("mode") == "recorded" else "stated"
+    party_slug = request.GET.get("party", "")
+    chosen = [p for p in parties if p.slug == party_slug] or parties
+    errors = {}
+    a = _parse_day(request.GET.get("a", "").strip(), "a", errors)
+    b = _parse_day(request.GET.get("b", "").strip(), "b", errors)
+    lines, counts = None, None
+    if a and b and not errors:
+        party_ids = [p.pk for p in chosen]
+        if mode == "stated":
+            positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
+            before = analysis.by_thread(positions.stated_by(a).current())
+            after = analysis.by_thread(positions.stated_by(b).current())
+        else:
+            before = analysis.recorded_as_of(negotiation, party_ids, a)
+            after = analysis.recorded_as_of(negotiation, party_ids, b)
+        lines = analysis.compare_snapshots(before, after, issues, chosen)
+        counts = analysis.summarise_lines(lines)
+    elif request.GET and not errors:
+        errors["a"] = "Give both dates to compare."
+    context = {
+        "negotiation": negotiation,
+        "parties": parties,
+        "party_slug": party_slug,
+        "mode": mode,
+        "a": a,
+        "b": b,
+        "a_text": request.GET.get("a", ""),
+        "b_text": request.GET.get("b", ""),
+        "errors": errors,
+        "lines": lines,
+        "counts": counts,
+    }
+    return render(request, "negotiations/snapshot.html", context)
+

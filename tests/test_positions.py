@@ -1,0 +1,470 @@
+"""The analyst workspace: record, correct, read positions; roles; no lost updates."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations.models import Citation, Position, Source
+from tests.conftest import make_issue, make_party, make_position, make_source
+
+
+def add_url(world):
+    return reverse("negotiations:position_add", args=[world["negotiation"].slug])
+
+
+def edit_url(position):
+    return reverse("negotiations:position_edit", args=[position.pk])
+
+
+def new_position_data(world, **overrides):
+    data = {
+        "party": world["beta"].pk,
+        "issue": world["maps"].pk,
+        "stance": "demand",
+        "movement": "",
+        "summary": "Wants the 1975 Soviet maps.",
+        "quote": "",
+        "when": "late December 2023",
+        "cite-TOTAL_FORMS": "2",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+        "cite-0-source": world["source"].pk,
+        "cite-0-locator": "para. 4",
+        "cite-0-excerpt": "which maps",
+    }
+    data.update(overrides)
+    return data
+
+
+def edit_data(position, **overrides):
+    data = {
+        "party": position.party_id,
+        "issue": position.issue_id,
+        "stance": position.stance,
+        "movement": position.movement,
+        "summary": position.summary,
+        "quote": position.quote,
+        "when": position.partial_date.isoformat(),
+        "version": position.version,
+        "change_reason": "typo",
+        "cite-TOTAL_FORMS": "2",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+    }
+    data.update(overrides)
+    return data
+
+
+def snapshot(world):
+    """Everything a refused write must leave untouched."""
+    return (
+        list(Position.objects.order_by("pk").values()),
+        Position.history.count(),
+        Citation.objects.count(),
+        Source.objects.count(),
+    )
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def test_dashboard_shows_matrix_with_stance_label_movement_and_shift_count(
+    client, reader, world
+):
+    client.force_login(reader)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    assert "Demands a corridor without any border controls." in content
+    assert 'class="stance stance-demand">Demand<' in content
+    assert "hardened" in content
+    assert "1 shift" in content
+    assert "No position recorded" in content
+
+
+def test_dashboard_principals_come_before_mediators(client, reader, world):
+    client.force_login(reader)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    head = content[content.index("<thead>") : content.index("</thead>")]
+    assert head.index("Alpha") < head.index("Beta") < head.index("Gamma")
+
+
+def test_dashboard_filters_parties_and_issues(client, reader, world):
+    client.force_login(reader)
+    url = world["negotiation"].get_absolute_url()
+    content = client.get(url, {"party": "beta", "issue": "maps"}).content.decode()
+    table = content[content.index('class="matrix"') :]
+    assert "Beta" in table and "Border maps" in table
+    assert "Alpha" not in table.split("</table>")[0]
+    assert "Transit corridor" not in table.split("</table>")[0]
+
+
+def test_reader_sees_no_edit_controls(client, reader, world):
+    client.force_login(reader)
+    for url in (
+        world["negotiation"].get_absolute_url(),
+        reverse("negotiations:thread", args=["talks", "corridor", "alpha"]),
+        reverse("negotiations:issue", args=["talks", "corridor"]),
+        reverse("negotiations:party", args=["talks", "alpha"]),
+    ):
+        content = client.get(url).content.decode()
+        assert "Record a position" not in content and "Correct this statement" not in content
+        assert "/positions/new/" not in content and "/edit/" not in content
+
+
+def test_analyst_sees_record_links_in_empty_cells(client, analyst, world):
+    client.force_login(analyst)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    assert "/positions/new/?party=beta&amp;issue=corridor" in content
+
+
+def test_thread_shows_word_diff_between_statements_and_record_history(
+    client, analyst, world
+):
+    client.force_login(analyst)
+    url = reverse("negotiations:thread", args=["talks", "corridor", "alpha"])
+    content = client.get(url).content.decode()
+    assert "Demands a corridor without <ins>any border </ins>controls." in content
+    assert "Hardened" in content
+    assert "Record history" in content
+
+
+def test_thread_history_shows_labels_not_ids(client, analyst, world):
+    client.force_login(analyst)
+    position = world["second"]
+    client.post(edit_url(position), edit_data(position, stance="red_line", party=world["alpha"].pk))
+    content = client.get(
+        reverse("negotiations:thread", args=["talks", "corridor", "alpha"])
+    ).content.decode()
+    assert "<td>Demand</td><td>Red line</td>" in content
+    assert "red_line" not in content.replace("stance-red_line", "")
+
+
+def test_party_page_lists_current_positions_by_issue(client, reader, world):
+    client.force_login(reader)
+    content = client.get(reverse("negotiations:party", args=["talks", "alpha"])).content.decode()
+    assert "Demands a corridor without any border controls." in content
+    assert "Border maps" in content and "No position recorded" in content
+
+
+def test_issue_page_lists_each_partys_sequence(client, reader, world):
+    client.force_login(reader)
+    content = client.get(reverse("negotiations:issue", args=["talks", "corridor"])).content.decode()
+    assert content.index("Demands a corridor without controls.") < content.index(
+        "Demands a corridor without any border controls."
+    )
+    assert "(current)" in content
+
+
+def test_party_outside_negotiation_has_no_thread(client, reader, world):
+    client.force_login(reader)
+    outsider = make_party()
+    url = reverse("negotiations:thread", args=["talks", "corridor", outsider.slug])
+    assert client.get(url).status_code == 404
+
+
+# --- recording -----------------------------------------------------------------------
+
+
+def test_analyst_records_position_with_existing_source(client, analyst, world):
+    client.force_login(analyst)
+    response = client.post(add_url(world), new_position_data(world))
+    assert response.status_code == 302
+    position = Position.objects.get(summary="Wants the 1975 Soviet maps.")
+    assert str(position.partial_date) == "c. Dec 2023"
+    assert position.movement == "new"  # suggested: nothing before
+    citation = position.citations.get()
+    assert (citation.source, citation.locator) == (world["source"], "para. 4")
+    record = position.history.get()
+    assert record.history_user == analyst
+
+
+def test_analyst_records_position_with_new_source(client, analyst, world):
+    client.force_login(analyst)
+    data = new_position_data(
+        world,
+        **{
+            "cite-0-source": "",
+            "cite-0-new_source_title": "Press conference",
+            "cite-0-new_source_kind": "official_statement",
+            "cite-0-new_source_date": "2024-01-19",
+        },
+    )
+    response = client.post(add_url(world), data)
+    assert response.status_code == 302
+    source = Source.objects.get(title="Press conference")
+    assert str(source.partial_date) == "19 Jan 2024"
+    assert Position.objects.get(summary="Wants the 1975 Soviet maps.").citations.get().source == source
+    assert source.history.get().history_user == analyst
+
+
+def test_movement_is_suggested_from_previous_statement(client, analyst, world):
+    client.force_login(analyst)
+    data = new_position_data(
+        world, party=world["alpha"].pk, issue=world["corridor"].pk, stance="red_line",
+        when="2024-03",
+    )  # fmt: skip
+    client.post(add_url(world), data)
+    assert Position.objects.get(summary="Wants the 1975 Soviet maps.").movement == "hardened"
+
+
+def test_form_shows_previous_position_beside_it(client, analyst, world):
+    client.force_login(analyst)
+    response = client.get(add_url(world), {"party": "alpha", "issue": "corridor"})
+    content = response.content.decode()
+    assert "Previous statement" in content
+    assert "Demands a corridor without any border controls." in content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"cite-0-source": ""}, "Cite at least one source"),
+        ({"cite-0-source": "999999"}, "That source does not exist"),
+        ({"when": "sometime soon"}, "Cannot read “sometime soon” as a date"),
+        ({"when": ""}, "This field is required"),
+        ({"summary": "   "}, "This field is required"),
+        ({"party": "999999"}, "That party does not take part in this negotiation."),
+        ({"cite-0-source": "", "cite-0-new_source_title": "A title"}, "Say what kind of source"),
+    ],
+)
+def test_invalid_position_shows_message_and_saves_nothing(
+    client, analyst, world, overrides, field_message
+):
+    client.force_login(analyst)
+    before = snapshot(world)
+    response = client.post(add_url(world), new_position_data(world, **overrides))
+    assert response.status_code == 200
+    assert field_message in response.content.decode()
+    assert snapshot(world) == before
+
+
+def test_party_not_in_negotiation_is_refused(client, analyst, world):
+    client.force_login(analyst)
+    outsider = make_party(name="Outsider")
+    before = snapshot(world)
+    response = client.post(add_url(world), new_position_data(world, party=outsider.pk))
+    assert "That party does not take part in this negotiation." in response.content.decode()
+    assert snapshot(world) == before
+
+
+# --- correcting ----------------------------------------------------------------------
+
+
+def test_correction_requires_a_reason(client, analyst, world):
+    client.force_login(analyst)
+    position = world["first"]
+    before = snapshot(world)
+    response = client.post(edit_url(position), edit_data(position, change_reason=""))
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert snapshot(world) == before
+
+
+def test_correction_is_stored_with_reason_and_user(client, analyst, world):
+    client.force_login(analyst)
+    position = world["first"]
+    response = client.post(
+        edit_url(position),
+        edit_data(position, when="2024-01-11", change_reason="wrong date per the transcript"),
+    )
+    assert response.status_code == 302
+    position.refresh_from_db()
+    assert position.date == datetime.date(2024, 1, 11)
+    assert position.version == 2
+    record = position.history.first()
+    assert (record.history_user, record.history_change_reason) == (
+        analyst, "wrong date per the transcript",
+    )  # fmt: skip
+
+
+def test_second_save_from_same_version_gets_conflict_page(client, analyst, editor, world):
+    position = world["first"]
+    opened = edit_data(position)  # both open the form at version 1
+    client.force_login(editor)
+    first = client.post(
+        edit_url(position),
+        {**opened, "summary": "Editor's wording.", "change_reason": "editor fix"},
+    )
+    assert first.status_code == 302
+    client.force_login(analyst)
+    second = client.post(
+        edit_url(position),
+        {**opened, "summary": "Analyst's wording.", "change_reason": "analyst fix"},
+    )
+    content = second.content.decode()
+    assert second.status_code == 409
+    assert "Someone else saved this first" in content
+    assert "Editor&#x27;s wording." in content or "Editor's wording." in content
+    assert "Analyst" in content
+    assert 'name="version" value="2"' in content
+    position.refresh_from_db()
+    assert position.summary == "Editor's wording."
+    reasons = list(position.history.values_list("history_change_reason", flat=True))
+    assert reasons == ["editor fix", "test"]
+    # Re-applying on top of theirs works and is recorded.
+    third = client.post(
+        edit_url(position),
+        {**opened, "version": 2, "summary": "Analyst's wording.", "change_reason": "analyst fix"},
+    )
+    assert third.status_code == 302
+    position.refresh_from_db()
+    assert position.summary == "Analyst's wording." and position.version == 3
+
+
+def test_editor_deletes_position_with_reason_kept_in_history(client, editor, world):
+    client.force_login(editor)
+    position = world["second"]
+    url = reverse("negotiations:position_delete", args=[position.pk])
+    response = client.post(url, {"change_reason": "duplicate entry"})
+    assert response.status_code == 302
+    assert not Position.objects.filter(pk=position.pk).exists()
+    record = Position.history.filter(id=position.pk).first()
+    assert (record.history_type, record.history_change_reason) == ("-", "duplicate entry")
+
+
+def test_delete_without_reason_keeps_the_position(client, editor, world):
+    client.force_login(editor)
+    position = world["second"]
+    client.post(reverse("negotiations:position_delete", args=[position.pk]), {})
+    assert Position.objects.filter(pk=position.pk).exists()
+
+
+# --- permissions: every view × role × method ------------------------------------------
+
+
+def write_urls(world):
+    p = world["first"]
+    return [
+        (add_url(world), new_position_data(world)),
+        (edit_url(p), edit_data(p, summary="changed")),
+        (reverse("negotiations:position_delete", args=[p.pk]), {"change_reason": "x"}),
+    ]
+
+
+def read_urls(world):
+    return [
+        world["negotiation"].get_absolute_url(),
+        reverse("negotiations:thread", args=["talks", "corridor", "alpha"]),
+        reverse("negotiations:issue", args=["talks", "corridor"]),
+        reverse("negotiations:party", args=["talks", "alpha"]),
+        reverse("negotiations:snapshot", args=["talks"]) + "?a=2024-01&b=2024-02",
+    ]
+
+
+@pytest.mark.parametrize("role", ["reader", "analyst", "editor"])
+def test_every_role_can_read_every_page(client, world, role, request):
+    client.force_login(request.getfixturevalue(role))
+    for url in read_urls(world):
+        assert client.get(url).status_code == 200, url
+
+
+def test_stranger_can_read_nothing(client, world, stranger):
+    client.force_login(stranger)
+    for url in read_urls(world):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.parametrize("role", ["reader", "stranger"])
+def test_reader_and_stranger_cannot_write(client, world, role, request):
+    client.force_login(request.getfixturevalue(role))
+    before = snapshot(world)
+    for url, data in write_urls(world):
+        assert client.post(url, data).status_code == 403, url
+        if not url.endswith("/delete/"):
+            assert client.get(url).status_code == 403, url
+    assert snapshot(world) == before
+
+
+def test_anonymous_cannot_write(client, world):
+    before = snapshot(world)
+    for url, data in write_urls(world):
+        response = client.post(url, data)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert snapshot(world) == before
+
+
+def test_analyst_can_record_and_correct_but_not_delete(client, analyst, world):
+    client.force_login(analyst)
+    (add, add_data), (edit, data), (delete, delete_data) = write_urls(world)
+    assert client.get(add).status_code == 200
+    assert client.post(add, add_data).status_code == 302
+    assert client.get(edit).status_code == 200
+    assert client.post(edit, data).status_code == 302
+    assert client.post(delete, delete_data).status_code == 403
+    assert Position.objects.filter(pk=world["first"].pk).exists()
+
+
+def test_editor_can_do_every_write(client, editor, world):
+    client.force_login(editor)
+    for url, data in write_urls(world):
+        assert client.post(url, data).status_code == 302, url
+
+
+def test_delete_needs_post(client, editor, world):
+    client.force_login(editor)
+    url = reverse("negotiations:position_delete", args=[world["first"].pk])
+    assert client.get(url).status_code == 405
+
+
+# --- query counts do not grow with data ------------------------------------------------
+
+
+def grow(world, per_cell):
+    parties = [world["alpha"], world["beta"], world["gamma"]]
+    source = make_source()
+    for issue in (world["corridor"], world["maps"]):
+        for party in parties:
+            for day in range(per_cell):
+                make_position(issue, party, source, date=datetime.date(2022, 1, 1 + day))
+
+
+PAGES = {
+    "dashboard": lambda w: w["negotiation"].get_absolute_url(),
+    "thread": lambda w: reverse("negotiations:thread", args=["talks", "corridor", "alpha"]),
+    "party": lambda w: reverse("negotiations:party", args=["talks", "alpha"]),
+    "issue": lambda w: reverse("negotiations:issue", args=["talks", "corridor"]),
+    "snapshot": lambda w: reverse("negotiations:snapshot", args=["talks"])
+    + "?a=2022-01-02&b=2024-12",
+    "snapshot-recorded": lambda w: reverse("negotiations:snapshot", args=["talks"])
+    + f"?mode=recorded&a=2020&b={datetime.date.today().year + 1}",
+}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_query_count_is_the_same_with_3_and_30_positions_per_cell(
+    client, analyst, world, page
+):
+    client.force_login(analyst)
+    url = PAGES[page](world)
+    grow(world, 3)
+    client.get(url)  # warm caches (session, content types)
+    small = count_queries(client, url)
+    grow(world, 27)
+    assert count_queries(client, url) == small
+
+
+def test_dashboard_matrix_handles_30_issues_by_12_parties(
+    client, analyst, world, django_assert_max_num_queries
+):
+    client.force_login(analyst)
+    negotiation = world["negotiation"]
+    parties = [make_party(negotiation) for _ in range(9)]
+    issues = [make_issue(negotiation) for _ in range(28)]
+    source = make_source()
+    for issue in issues[::3]:
+        for party in parties[::2]:
+            make_position(issue, party, source)
+    with django_assert_max_num_queries(16):
+        response = client.get(negotiation.get_absolute_url())
+    assert response.content.decode().count('class="cell') == 30 * 12

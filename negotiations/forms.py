@@ -79,7 +79,10 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["party", "issue", "stance", "movement", "summary", "quote"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 3}), "quote": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "quote": forms.Textarea(attrs={"rows": 3}),
+        }
         error_messages = {
             "party": {"invalid_choice": "That party does not take part in this negotiation."},
             "issue": {"invalid_choice": "That issue is not part of this negotiation."},
@@ -130,7 +133,9 @@ class CitationForm(forms.Form):
             "Pick another or describe a new one below."
         },
     )
-    new_source_title = forms.CharField(label="…or a new source: title", required=False, max_length=300)
+    new_source_title = forms.CharField(
+        label="…or a new source: title", required=False, max_length=300
+    )
     new_source_kind = forms.ChoiceField(
         label="Kind", choices=[("", "—")] + Source.Kind.choices, required=False
     )
@@ -150,7 +155,9 @@ class CitationForm(forms.Form):
 
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].widget.choices = [("", "—")] + [(s.pk, s.picker_label) for s in sources]
+        self.fields["source"].widget.choices = [("", "—")] + [
+            (s.pk, s.picker_label) for s in sources
+        ]
         self.fields["source"].widget.attrs["class"] = "searchable"
 
     @property

@@ -41,12 +41,12 @@ def group_permissions():
     }
 
 
-def sync_groups(group_model, permission_model):
+def sync_groups(groups, permissions):
+    """Create the role groups and give each exactly its permissions (managers passed in)."""
     for name, perms in group_permissions().items():
-        group, _ = group_model.objects.get_or_create(name=name)
-        wanted = []
-        for app_label, codename in perms:
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+        group, _ = groups.get_or_create(name=name)
+        wanted = [
+            permissions.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in perms
+        ]
         group.permissions.set(wanted)

@@ -73,9 +73,7 @@ def snapshot(world):
 # --- reading -------------------------------------------------------------------------
 
 
-def test_dashboard_shows_matrix_with_stance_label_movement_and_shift_count(
-    client, reader, world
-):
+def test_dashboard_shows_matrix_with_stance_label_movement_and_shift_count(client, reader, world):
     client.force_login(reader)
     content = client.get(world["negotiation"].get_absolute_url()).content.decode()
     assert "Demands a corridor without any border controls." in content
@@ -121,9 +119,7 @@ def test_analyst_sees_record_links_in_empty_cells(client, analyst, world):
     assert "/positions/new/?party=beta&amp;issue=corridor" in content
 
 
-def test_thread_shows_word_diff_between_statements_and_record_history(
-    client, analyst, world
-):
+def test_thread_shows_word_diff_between_statements_and_record_history(client, analyst, world):
     client.force_login(analyst)
     url = reverse("negotiations:thread", args=["talks", "corridor", "alpha"])
     content = client.get(url).content.decode()
@@ -197,7 +193,9 @@ def test_analyst_records_position_with_new_source(client, analyst, world):
     assert response.status_code == 302
     source = Source.objects.get(title="Press conference")
     assert str(source.partial_date) == "19 Jan 2024"
-    assert Position.objects.get(summary="Wants the 1975 Soviet maps.").citations.get().source == source
+    assert (
+        Position.objects.get(summary="Wants the 1975 Soviet maps.").citations.get().source == source
+    )
     assert source.history.get().history_user == analyst
 
 
@@ -427,10 +425,13 @@ PAGES = {
     "thread": lambda w: reverse("negotiations:thread", args=["talks", "corridor", "alpha"]),
     "party": lambda w: reverse("negotiations:party", args=["talks", "alpha"]),
     "issue": lambda w: reverse("negotiations:issue", args=["talks", "corridor"]),
-    "snapshot": lambda w: reverse("negotiations:snapshot", args=["talks"])
-    + "?a=2022-01-02&b=2024-12",
-    "snapshot-recorded": lambda w: reverse("negotiations:snapshot", args=["talks"])
-    + f"?mode=recorded&a=2020&b={datetime.date.today().year + 1}",
+    "snapshot": lambda w: (
+        reverse("negotiations:snapshot", args=["talks"]) + "?a=2022-01-02&b=2024-12"
+    ),
+    "snapshot-recorded": lambda w: (
+        reverse("negotiations:snapshot", args=["talks"])
+        + f"?mode=recorded&a=2020&b={datetime.date.today().year + 1}"
+    ),
 }
 
 

@@ -218,4 +218,3 @@ def snapshot(request, slug):
         "counts": counts,
     }
     return render(request, "negotiations/snapshot.html", context)
-

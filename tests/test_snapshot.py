@@ -1,0 +1,83 @@
+"""Snapshot compare: positions as stated by two dates, and as recorded on two days."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from negotiations.models import Position
+from tests.conftest import make_position
+
+
+def get(client, **params):
+    return client.get(reverse("negotiations:snapshot", args=["talks"]), params)
+
+
+def test_stated_mode_shows_added_changed_and_unchanged(client, reader, world):
+    make_position(world["maps"], world["beta"], summary="Beta wants maps.", date="2024-03-05")
+    client.force_login(reader)
+    response = get(client, a="20 Jan 2024", b="2024-03")
+    lines = {(line.issue.slug, line.party.slug): line for line in response.context["lines"]}
+    assert lines[("corridor", "alpha")].status == "changed"
+    assert lines[("corridor", "alpha")].before == world["first"]
+    assert lines[("corridor", "alpha")].after == world["second"]
+    assert lines[("maps", "beta")].status == "added"
+    assert response.context["counts"] == {"added": 1, "changed": 1, "dropped": 0, "unchanged": 0}
+    assert "<ins>any border </ins>" in response.content.decode()
+
+
+def test_stated_mode_marks_dropped_positions(client, reader, world):
+    make_position(
+        world["corridor"], world["alpha"], summary="No longer raised.", date="2024-04-01",
+        movement=Position.Movement.DROPPED,
+    )  # fmt: skip
+    client.force_login(reader)
+    response = get(client, a="2024-02", b="2024-04")
+    line = response.context["lines"][0]
+    assert (line.party.slug, line.status) == ("alpha", "dropped")
+
+
+def test_month_means_its_last_day(client, reader, world):
+    client.force_login(reader)
+    # The second statement is dated "Feb 2024": it counts as stated by the end of February.
+    response = get(client, a="2024-01", b="2024-02")
+    assert response.context["counts"]["changed"] == 1
+
+
+def test_party_filter_limits_lines(client, reader, world):
+    make_position(world["maps"], world["beta"], date="2024-01-01")
+    client.force_login(reader)
+    response = get(client, a="2023", b="2024", party="beta")
+    assert {line.party.slug for line in response.context["lines"]} == {"beta"}
+
+
+def test_bad_dates_show_a_message(client, reader, world):
+    client.force_login(reader)
+    response = get(client, a="yesterday-ish", b="2024")
+    assert response.status_code == 200
+    assert "Cannot read “yesterday-ish” as a date" in response.content.decode()
+    assert response.context["lines"] is None
+
+
+def test_recorded_mode_replays_what_the_database_said(client, analyst, world):
+    position = world["first"]
+    # Pretend the position was recorded long ago, then corrected today.
+    position.history.update(history_date=timezone.now() - datetime.timedelta(days=30))
+    world["second"].history.update(history_date=timezone.now() - datetime.timedelta(days=30))
+    world["second"].summary = "Corrected wording today."
+    world["second"]._change_reason = "fix"
+    world["second"].save()
+    client.force_login(analyst)
+    before = (timezone.now() - datetime.timedelta(days=10)).date().isoformat()
+    today = timezone.now().date().isoformat()
+    response = get(client, mode="recorded", a=before, b=today)
+    line = next(line for line in response.context["lines"] if line.issue.slug == "corridor")
+    assert line.before.summary == "Demands a corridor without any border controls."
+    assert line.after.summary == "Corrected wording today."
+    assert line.status == "changed"
+
+
+def test_recorded_mode_before_anything_was_recorded_is_empty_at_a(client, analyst, world):
+    client.force_login(analyst)
+    response = get(client, mode="recorded", a="2000-01-01", b="2999-01-01")
+    assert {line.status for line in response.context["lines"]} == {"added"}

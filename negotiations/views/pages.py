@@ -1,17 +1,11 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from negotiations.models import (
-    Citation,
-    Issue,
     Negotiation,
-    Party,
-    Position,
-    Proposal,
     Source,
 )
 

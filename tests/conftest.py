@@ -28,6 +28,16 @@ def _n():
     return next(_counter)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login throttles and cached diffs must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_user(django_user_model, username, group=None, staff=False):
     user = django_user_model.objects.create_user(username, password="pw-" + username)
     user.is_staff = staff

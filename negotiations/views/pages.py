@@ -1,7 +1,10 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection, transaction
-from django.http import JsonResponse
+from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from negotiations.models import (
@@ -9,15 +12,34 @@ from negotiations.models import (
     Source,
 )
 
+# Errors about the data itself are bugs (500), not outages (503).
+_DATA_ERRORS = (IntegrityError, DataError)
+
 
 @login_not_required
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unhealthy", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request):
+    """The 500 handler: a database outage is a 503 "try again", anything else a 500.
+
+    Both pages are plain templates rendered without a request, so showing them needs
+    no database and can leak no settings or traceback.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and not isinstance(error, _DATA_ERRORS):
+        page = loader.get_template("503.html").render()
+        return HttpResponse(page, status=503, headers={"Retry-After": "30"})
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def home(request):

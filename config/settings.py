@@ -155,8 +155,9 @@ CACHES = {
     }
 }
 
-# Security: HTTPS-only cookies and HSTS unless explicitly debugging locally.
-SECURE = not (DEBUG or TESTING) or envbool("REDLINE_FORCE_SECURE")
+# Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only
+# for loopback drills and load tests that serve production settings over plain HTTP).
+SECURE = not (DEBUG or TESTING) and envbool("HTTPS", "True")
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SESSION_COOKIE_HTTPONLY = True

@@ -127,10 +127,11 @@ class Command(BaseCommand):
         statuses = {}
         for _, status in refused:
             statuses[status] = statuses.get(status, 0) + 1
+        intact = len(set(acked) - set(lost) - set(duplicated))
         self.stdout.write(
             f"writes attempted: {len(outcomes)}\n"
             f"acknowledged: {len(acked)}\n"
-            f"acknowledged and found exactly once: {len(set(acked) - set(lost) - set(duplicated))}\n"
+            f"acknowledged and found exactly once: {intact}\n"
             f"refused or failed (writer was told): {len(refused)} {statuses}\n"
             f"found in database: {len(found_summaries)} "
             f"(unacknowledged but complete: {len(set(found_summaries) - set(acked))})\n"

@@ -1,0 +1,35 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from negotiations.synthetic import SCALES, Synthesizer
+
+
+class Command(BaseCommand):
+    help = (
+        "Add deterministic synthetic data through the real models, history included. "
+        "S: the seeds only; M: 10 negotiations, ~10,000 positions; L: one negotiation with "
+        "200 parties, 100 issues and 100,000 positions."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["S", *SCALES], required=True)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, scale, seed, **options):
+        started = time.monotonic()
+        call_command("load_seeds", stdout=self.stdout)
+        if scale == "S":
+            return
+        synthesizer = Synthesizer(scale, seed, out=self.stdout.write)
+        negotiations = synthesizer.run()
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Scale {scale} (seed {seed}): {synthesizer.rows:,} rows (history included) "
+                f"in {elapsed:.1f} s, {synthesizer.rows / elapsed:,.0f} rows/s. "
+                f"Negotiations: {', '.join(n.slug for n in negotiations[:3])}"
+                + (" …" if len(negotiations) > 3 else "")
+            )
+        )

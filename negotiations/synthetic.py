@@ -48,76 +48,17 @@ SCALES = {
 REASON = "synthesized (scale {scale}, seed {seed})"
 BATCH = 2_000
 
-WORDS = [
-    "border",
-    "corridor",
-    "transit",
-    "customs",
-    "control",
-    "sovereignty",
-    "territory",
-    "troops",
-    "withdrawal",
-    "maps",
-    "delimitation",
-    "demarcation",
-    "commission",
-    "guarantee",
-    "mediator",
-    "framework",
-    "agreement",
-    "treaty",
-    "recognition",
-    "integrity",
-    "return",
-    "refugees",
-    "status",
-    "autonomy",
-    "enclave",
-    "village",
-    "road",
-    "railway",
-    "passport",
-    "inspection",
-    "observer",
-    "mission",
-    "ceasefire",
-    "security",
-    "zone",
-    "demand",
-    "offer",
-    "condition",
-    "parties",
-    "shall",
-    "undertake",
-    "ensure",
-    "respect",
-    "principle",
-    "basis",
-    "declaration",
-    "protocol",
-    "annex",
-    "article",
-    "clause",
-    "joint",
-    "statement",
-    "summit",
-    "ministers",
-    "negotiation",
-    "platform",
-    "communications",
-    "trade",
-    "energy",
-    "water",
-    "resources",
-    "boundary",
-    "line",
-    "coordinates",
-    "survey",
-    "archive",
-    "soviet",
-    "period",
-]
+WORDS_TEXT = (
+    "border corridor transit customs control sovereignty territory troops withdrawal "
+    "maps delimitation demarcation commission guarantee mediator framework agreement "
+    "treaty recognition integrity return refugees status autonomy enclave village "
+    "road railway passport inspection observer mission ceasefire security zone "
+    "demand offer condition parties shall undertake ensure respect principle basis "
+    "declaration protocol annex article clause joint statement summit ministers "
+    "negotiation platform communications trade energy water resources boundary line "
+    "coordinates survey archive soviet period "
+)
+WORDS = tuple(WORDS_TEXT.split())
 
 
 def sentence(rng, words):

@@ -18,11 +18,13 @@ class Cell:
     position: Position | None = None
     shifts: int = 0
     last_shift: Position | None = None
+    thread_url: str = ""
 
 
 @dataclass
 class Row:
     issue: object
+    url: str = ""
     cells: list[Cell] = field(default_factory=list)
 
 
@@ -30,20 +32,35 @@ def matrix(positions, issues, parties):
     """Rows of cells: the current position of each party on each issue.
 
     `positions` is the queryset to draw from (already filtered to the negotiation).
+    A 30 × 12 matrix is 360 cells, so each cell gets what it shows precomputed
+    (its first source through subqueries, its URL) rather than per-cell lookups.
     """
     issue_ids = [i.pk for i in issues]
     party_ids = [p.pk for p in parties]
     scope = positions.filter(issue_id__in=issue_ids, party_id__in=party_ids)
-    current = {(p.issue_id, p.party_id): p for p in scope.current().with_related()}
+    current = {(p.issue_id, p.party_id): p for p in scope.current().with_first_source()}
     shifts = scope.shift_counts()
-    last_shifts = {(p.issue_id, p.party_id): p for p in scope.shifts().current()}
+    last_shifts = {
+        (p.issue_id, p.party_id): p
+        for p in scope.shifts()
+        .current()
+        .only("issue_id", "party_id", "movement", "date", "date_precision", "date_approximate")
+    }
     rows = []
     for issue in issues:
-        row = Row(issue)
+        # The thread of a party on an issue lives under the issue's own URL.
+        row = Row(issue, issue.get_absolute_url())
         for party in parties:
             key = (issue.pk, party.pk)
             row.cells.append(
-                Cell(issue, party, current.get(key), shifts.get(key, 0), last_shifts.get(key))
+                Cell(
+                    issue,
+                    party,
+                    current.get(key),
+                    shifts.get(key, 0),
+                    last_shifts.get(key),
+                    f"{row.url}{party.slug}/",
+                )
             )
         rows.append(row)
     return rows

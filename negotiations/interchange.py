@@ -7,10 +7,13 @@ Rows that already exist (same slug or uid) are left as they are, so importing th
 same document twice adds nothing.
 """
 
+import json
 import re
 import uuid
 from collections import Counter
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Prefetch
 
@@ -46,6 +49,31 @@ class InvalidDocument(Exception):
     def __init__(self, errors):
         self.errors = errors
         super().__init__("; ".join(errors[:5]) + (" …" if len(errors) > 5 else ""))
+
+
+def parse_document(raw):
+    """JSON text or UTF-8 bytes → data; unreadable input raises InvalidDocument.
+
+    The message says where the text stops making sense (line and column), which is
+    what a truncated or hand-edited file needs.
+    """
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidDocument(
+                [f"(document): not UTF-8 text (bad byte at position {exc.start})"]
+            ) from exc
+    if not raw.strip():
+        raise InvalidDocument(["(document): the file is empty"])
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        hint = " — the file looks truncated" if exc.pos >= len(raw.rstrip()) else ""
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidDocument([f"(document): not valid JSON at {where}: {exc.msg}{hint}"]) from exc
+    except RecursionError as exc:
+        raise InvalidDocument(["(document): nested too deeply to be a redline/1 document"]) from exc
 
 
 # --- field checks: each returns an error message or None -------------------------------
@@ -111,6 +139,28 @@ def _uid(value):
     return None if isinstance(value, str) else "must be a UUID string"
 
 
+def _url(value):
+    if value is None or value == "":
+        return None
+    if message := _text(max_length=500)(value):
+        return message
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        return "must be a URL such as https://example.org/page"
+    return None
+
+
+def _hashable(value):
+    """Only strings can be slugs or uids; anything else was already reported."""
+    return value if isinstance(value, str) else None
+
+
+def _items(value):
+    """A nested list (citations, provisions, issues), or nothing when it is not a list."""
+    return value if isinstance(value, list) else []
+
+
 def _slug_list(value):
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         return "must be a list of slugs"
@@ -143,7 +193,7 @@ FIELDS = {
         "author": _text(max_length=200),
         "outlet": _text(max_length=200),
         "date": _date(required=False),
-        "url": _text(max_length=500),
+        "url": _url,
         "kind": _choice(Source.Kind),
         "language": _text(True, 12),
         "reliability": _choice(Source.Reliability),
@@ -247,7 +297,7 @@ def validate(data):
     def unique(kind, key):
         seen = {}
         for path, item in sections[kind]:
-            value = item.get(key)
+            value = _hashable(item.get(key))
             if value in seen:
                 errors.append(f"{path}.{key}: duplicate of {seen[value]}.{key} ({value})")
             elif value is not None:
@@ -261,9 +311,12 @@ def validate(data):
     all_uids = {}
 
     def claim_uid(path, value):
-        if isinstance(value, str) and value in all_uids:
+        if not isinstance(value, str):
+            return
+        if value in all_uids:
             errors.append(f"{path}.uid: duplicate of {all_uids[value]}.uid ({value})")
-        all_uids[value] = path
+        else:
+            all_uids[value] = path
 
     for path, item in sections["sources"]:
         claim_uid(path, item.get("uid"))
@@ -273,26 +326,27 @@ def validate(data):
             errors.append(f"{path}.{field}: unknown {what} “{value}”")
 
     def citations(path, item):
-        for j, citation in enumerate(item.get("citations") or []):
+        for j, citation in enumerate(_items(item.get("citations"))):
             cpath = f"{path}.citations[{j}]"
             if _check_item(citation, "citations", cpath, errors):
                 claim_uid(cpath, citation.get("uid"))
                 refer(cpath, "source", citation.get("source"), source_uids, "source")
 
     for path, item in sections["issues"]:
-        refer(path, "parent", item.get("parent"), issue_slugs - {item.get("slug")}, "parent issue")
+        others = issue_slugs - {_hashable(item.get("slug"))}
+        refer(path, "parent", item.get("parent"), others, "parent issue")
     for path, item in sections["events"]:
         claim_uid(path, item.get("uid"))
-        for slug in item.get("issues") or []:
+        for slug in _items(item.get("issues")):
             refer(path, "issues", slug, issue_slugs, "issue")
         citations(path, item)
     for path, item in sections["proposals"]:
         refer(path, "author", item.get("author"), party_slugs, "party")
-        others = proposal_slugs - {item.get("slug")}
+        others = proposal_slugs - {_hashable(item.get("slug"))}
         refer(path, "responds_to", item.get("responds_to"), others, "proposal")
         refer(path, "supersedes", item.get("supersedes"), others, "proposal")
         citations(path, item)
-        for j, provision in enumerate(item.get("provisions") or []):
+        for j, provision in enumerate(_items(item.get("provisions"))):
             ppath = f"{path}.provisions[{j}]"
             if _check_item(provision, "provisions", ppath, errors):
                 claim_uid(ppath, provision.get("uid"))
@@ -310,14 +364,14 @@ def validate(data):
 
 
 def _cycles(section, field):
-    parent_of = {item.get("slug"): item.get(field) for _, item in section}
+    parent_of = {_hashable(item.get("slug")): _hashable(item.get(field)) for _, item in section}
     errors = []
     for path, item in section:
-        seen, slug = set(), item.get("slug")
+        seen, slug = set(), _hashable(item.get("slug"))
         while slug is not None and slug not in seen:
             seen.add(slug)
             slug = parent_of.get(slug)
-        if slug is not None and slug == item.get("slug"):
+        if slug is not None and slug == _hashable(item.get("slug")):
             errors.append(f"{path}.{field}: forms a cycle")
     return errors
 
@@ -340,12 +394,18 @@ def _parents_first(items, field):
 class _Writer:
     def __init__(self, reason, user):
         self.reason, self.user, self.created = reason, user, Counter()
+        self.where = "(document)"  # the path of the item being written, for messages
 
     def save(self, obj):
         obj._change_reason = self.reason
         if self.user is not None:
             obj._history_user = self.user
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            # validate() checks the format; the models may still refuse (a party that
+            # does not take part, an issue from another negotiation already stored…).
+            raise InvalidDocument(_messages(self.where, exc)) from exc
         obj.save()
         self.created[type(obj).__name__] += 1
         return obj
@@ -355,6 +415,16 @@ class _Writer:
         if obj is None:
             obj = self.save(model(**lookup, **fields))
         return obj
+
+
+def _messages(path, exc):
+    if hasattr(exc, "message_dict"):
+        return [
+            f"{path}{'' if name == '__all__' else '.' + name}: {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [f"{path}: {message}" for message in exc.messages]
 
 
 def _dated(value):
@@ -376,11 +446,13 @@ def import_document(data, *, reason, user=None):
     w = _Writer(reason, user)
     with transaction.atomic():
         n = data["negotiation"]
+        w.where = "negotiation"
         negotiation = w.get_or_create(
             Negotiation, {"slug": n["slug"]}, title=n["title"], description=n.get("description", "")
         )
         parties = {}
         for order, p in enumerate(data.get("parties", [])):
+            w.where = f"parties[{order}]"
             party = w.get_or_create(
                 Party,
                 {"slug": p["slug"]},
@@ -399,6 +471,7 @@ def import_document(data, *, reason, user=None):
         issues = {}
         order_of = {i["slug"]: order for order, i in enumerate(data.get("issues", []))}
         for i in _parents_first(data.get("issues", []), "parent"):
+            w.where = f"issues[{order_of[i['slug']]}]"
             issues[i["slug"]] = w.get_or_create(
                 Issue,
                 {"negotiation": negotiation, "slug": i["slug"]},
@@ -408,7 +481,8 @@ def import_document(data, *, reason, user=None):
                 order=order_of[i["slug"]],
             )
         sources = {}
-        for s in data.get("sources", []):
+        for k, s in enumerate(data.get("sources", [])):
+            w.where = f"sources[{k}]"
             sources[s["uid"]] = w.get_or_create(
                 Source,
                 {"uid": s["uid"]},
@@ -423,8 +497,9 @@ def import_document(data, *, reason, user=None):
                 **_dated(s.get("date")),
             )
 
-        def cite(target_field, target, items):
-            for c in items or []:
+        def cite(target_field, target, items, path):
+            for j, c in enumerate(items or []):
+                w.where = f"{path}.citations[{j}]"
                 w.get_or_create(
                     Citation,
                     {"uid": c["uid"]},
@@ -434,7 +509,8 @@ def import_document(data, *, reason, user=None):
                     **{target_field: target},
                 )
 
-        for e in data.get("events", []):
+        for k, e in enumerate(data.get("events", [])):
+            w.where = f"events[{k}]"
             exists = Event.objects.filter(uid=e["uid"]).exists()
             event = w.get_or_create(
                 Event,
@@ -448,11 +524,14 @@ def import_document(data, *, reason, user=None):
             if not exists and e.get("issues"):
                 event._change_reason = reason
                 event.issues.set([issues[slug] for slug in e["issues"]])
-            cite("event", event, e.get("citations"))
+            cite("event", event, e.get("citations"), f"events[{k}]")
         proposals = {}
+        proposal_index = {p["slug"]: k for k, p in enumerate(data.get("proposals", []))}
         for p in _parents_first(
             _parents_first(data.get("proposals", []), "responds_to"), "supersedes"
         ):
+            ppath = f"proposals[{proposal_index[p['slug']]}]"
+            w.where = ppath
             proposal = w.get_or_create(
                 Proposal,
                 {"negotiation": negotiation, "slug": p["slug"]},
@@ -466,8 +545,9 @@ def import_document(data, *, reason, user=None):
                 **_dated(p["date"]),
             )
             proposals[p["slug"]] = proposal
-            cite("proposal", proposal, p.get("citations"))
+            cite("proposal", proposal, p.get("citations"), ppath)
             for order, v in enumerate(p.get("provisions") or []):
+                w.where = f"{ppath}.provisions[{order}]"
                 provision = w.get_or_create(
                     Provision,
                     {"uid": v["uid"]},
@@ -478,8 +558,9 @@ def import_document(data, *, reason, user=None):
                     text=v["text"],
                     order=order,
                 )
-                cite("provision", provision, v.get("citations"))
-        for p in data.get("positions", []):
+                cite("provision", provision, v.get("citations"), f"{ppath}.provisions[{order}]")
+        for k, p in enumerate(data.get("positions", [])):
+            w.where = f"positions[{k}]"
             position = w.get_or_create(
                 Position,
                 {"uid": p["uid"]},
@@ -491,7 +572,7 @@ def import_document(data, *, reason, user=None):
                 quote=p.get("quote", ""),
                 **_dated(p["date"]),
             )
-            cite("position", position, p.get("citations"))
+            cite("position", position, p.get("citations"), f"positions[{k}]")
     return w.created
 
 

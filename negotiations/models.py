@@ -1,8 +1,10 @@
+import secrets
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -237,6 +239,19 @@ class PositionQuerySet(models.QuerySet):
 
     def in_order(self):
         return self.order_by("date", "date_precision", "pk")
+
+    def with_first_source(self):
+        """Each position's first citation's source and how many citations it has,
+        as annotations, for pages that show one source per position."""
+        citations = Citation.objects.filter(position=OuterRef("pk")).order_by("pk")
+        return self.select_related("party", "issue").annotate(
+            source_title=Subquery(citations.values("source__title")[:1]),
+            source_uid=Subquery(citations.values("source__uid")[:1]),
+            source_locator=Subquery(citations.values("locator")[:1]),
+            citation_count=Subquery(
+                citations.order_by().values("position").annotate(n=Count("pk")).values("n")
+            ),
+        )
 
     def current(self):
         """The latest statement of each party on each issue within this queryset."""
@@ -590,3 +605,43 @@ class Citation(models.Model):
                 "A citation backs exactly one thing: choose one position, provision, "
                 "proposal or event."
             )
+
+
+# --- feed tokens (not content: no history) ---------------------------------------------
+
+# Models that are deliberately not versioned with django-simple-history: they hold no
+# negotiation content, only access credentials.
+UNTRACKED_MODELS = ["FeedToken"]
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class FeedTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class FeedToken(models.Model):
+    """A secret that lets a feed reader fetch one user's Atom feeds without logging in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "active"
+        return f"Feed token of {self.user} ({state})"
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None

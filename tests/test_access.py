@@ -4,7 +4,14 @@ import pytest
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PUBLIC = {"login", "admin:login", "negotiations:healthz"}
+# Feed readers cannot log in: their URLs carry a secret token instead (tests/test_feeds.py).
+PUBLIC = {
+    "login",
+    "admin:login",
+    "negotiations:healthz",
+    "negotiations:feed_negotiation",
+    "negotiations:feed_thread",
+}
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -69,6 +76,20 @@ def test_anonymous_user_is_sent_to_login_from_every_url(client, world, method):
         assert response["Location"].startswith(logins), (name, url, response["Location"])
         checked += 1
     assert checked > 50
+
+
+def test_only_the_declared_views_skip_the_login(world):
+    public = {
+        name
+        for name, _route, pattern in walk(get_resolver().url_patterns)
+        if not getattr(pattern.callback, "login_required", True)
+    }
+    assert public <= PUBLIC | {"logout"}, public - PUBLIC
+
+
+def test_feed_with_a_bad_token_is_not_found(client, world):
+    url = reverse("negotiations:feed_negotiation", kwargs={"token": "x" * 43, "slug": "talks"})
+    assert client.get(url).status_code == 404
 
 
 def test_login_and_healthz_are_public(client, db):

@@ -23,7 +23,9 @@ PRODUCTION_ENV = {
 
 
 def run_production(code, **extra_env):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    # The browser tests allow async-unsafe ORM calls in this process; production doesn't.
+    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings", **extra_env)
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

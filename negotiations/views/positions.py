@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from negotiations import analysis
+from negotiations import analysis, timeline
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
@@ -42,8 +42,11 @@ def dashboard(request, slug):
         "selected_issues": set(request.GET.getlist("issue")),
         "filtered": party_filtered or issue_filtered,
         "rows": analysis.matrix(positions, issues, parties),
-        "proposals": negotiation.proposals.select_related("author", "responds_to"),
-        "events": negotiation.events.prefetch_related("issues"),
+        # The latest few; the proposal list and the timeline show all of them.
+        "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
+            "-date", "-pk"
+        )[:10],
+        "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
     }
     return render(request, "negotiations/dashboard.html", context)
 
@@ -75,6 +78,13 @@ def issue_detail(request, slug, issue):
         "positions": positions,
         "events": issue.events.all(),
         "children": issue.children.all(),
+        "timeline": timeline.issue_timeline(
+            issue,
+            parties,
+            positions,
+            issue.events.select_related("negotiation"),
+            timeline.proposals_for(issue.negotiation, issue),
+        ),
     }
     return render(request, "negotiations/issue.html", context)
 

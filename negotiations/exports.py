@@ -1,0 +1,278 @@
+"""CSV and JSON downloads of what a page shows, streamed row by row.
+
+A download is a header (column names) and an iterable of rows (tuples in column
+order). Both formats are written as the rows arrive, a batch of rows per chunk, so an
+export of a million positions needs no more memory than one of ten: feed them from
+`queryset.values_list(...).iterator(chunk_size=2000)`, never from a list.
+
+CSV is UTF-8 without a byte-order mark, one header line, RFC 4180 quoting. JSON is an
+array of objects keyed by the same column names (`pandas.read_json(url)`,
+`jsonlite::fromJSON(url)` read it as a table).
+"""
+
+import csv
+import datetime
+import json
+import uuid
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, StreamingHttpResponse
+
+from negotiations.dates import PartialDate, Precision
+from negotiations.models import Citation, Source
+
+FORMATS = ("csv", "json")
+ROWS_PER_CHUNK = 100
+ITERATOR_CHUNK = 2000
+
+
+class Echo:
+    """A file-like object whose write() hands the line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def _batched(lines, size=ROWS_PER_CHUNK):
+    batch = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _json_value(value):
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def csv_lines(header, rows):
+    writer = csv.writer(Echo())
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow(["" if v is None else _json_value(v) for v in row])
+
+
+def json_lines(header, rows):
+    yield "["
+    first = True
+    for row in rows:
+        item = {name: _json_value(value) for name, value in zip(header, row, strict=True)}
+        yield ("\n" if first else ",\n") + json.dumps(item, ensure_ascii=False)
+        first = False
+    yield "\n]\n"
+
+
+def download(fmt, filename, header, rows):
+    """A streamed CSV or JSON attachment of `rows` under `header`."""
+    if fmt not in FORMATS:
+        raise Http404("Unknown export format.")
+    lines = csv_lines(header, rows) if fmt == "csv" else json_lines(header, rows)
+    content_type = "text/csv" if fmt == "csv" else "application/json"
+    response = StreamingHttpResponse(_batched(lines), content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- shared row shapes -----------------------------------------------------------------
+
+
+def date_columns(date, precision, approximate):
+    """(canonical partial date, as displayed) for the three stored date columns."""
+    if date is None:
+        return None, ""
+    value = PartialDate(date, Precision(precision), approximate)
+    return value.isoformat(), str(value)
+
+
+POSITION_COLUMNS = [
+    "uid",
+    "issue_slug",
+    "issue_title",
+    "party_slug",
+    "party_name",
+    "stance",
+    "movement",
+    "summary",
+    "quote",
+    "date",
+    "date_display",
+    "first_source",
+    "citations",
+]
+
+
+def position_rows(positions):
+    """Rows of POSITION_COLUMNS from a Position queryset, in stated order.
+
+    Counts and the first source come from subqueries, so there is no query per row
+    and no prefetch that would hold every citation in memory.
+    """
+    cited = Citation.objects.filter(position=OuterRef("pk")).order_by()
+    rows = (
+        positions.annotate(
+            first_source=Subquery(cited.order_by("pk").values("source__title")[:1]),
+            n_citations=Coalesce(
+                Subquery(
+                    cited.values("position").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by("issue__order", "issue__pk", "party__slug", "date", "date_precision", "pk")
+        .values_list(
+            "uid",
+            "issue__slug",
+            "issue__title",
+            "party__slug",
+            "party__name",
+            "stance",
+            "movement",
+            "summary",
+            "quote",
+            "date",
+            "date_precision",
+            "date_approximate",
+            "first_source",
+            "n_citations",
+        )
+    )
+    for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
+        *head, date, precision, approximate, first_source, n = row
+        yield (*head, *date_columns(date, precision, approximate), first_source or "", n)
+
+
+def positions_download(fmt, filename, positions):
+    return download(fmt, filename, POSITION_COLUMNS, position_rows(positions))
+
+
+MATRIX_COLUMNS = [
+    "issue_slug",
+    "issue_title",
+    "party_slug",
+    "party_name",
+    "stance",
+    "movement",
+    "summary",
+    "date",
+    "date_display",
+    "shifts",
+    "last_shift",
+    "last_shift_date",
+    "position_uid",
+]
+
+
+def matrix_rows(rows):
+    """Rows of MATRIX_COLUMNS from analysis.matrix() rows (one line per cell)."""
+    for row in rows:
+        for cell in row.cells:
+            p, last = cell.position, cell.last_shift
+            date = date_columns(p.date, p.date_precision, p.date_approximate) if p else (None, "")
+            yield (
+                cell.issue.slug,
+                cell.issue.title,
+                cell.party.slug,
+                cell.party.name,
+                p.stance if p else "",
+                p.movement if p else "",
+                p.summary if p else "",
+                *date,
+                cell.shifts,
+                last.movement if last else "",
+                last.partial_date.isoformat() if last else None,
+                str(p.uid) if p else "",
+            )
+
+
+SNAPSHOT_COLUMNS = [
+    "issue_slug",
+    "issue_title",
+    "party_slug",
+    "party_name",
+    "status",
+    "a_stance",
+    "a_summary",
+    "a_date",
+    "b_stance",
+    "b_summary",
+    "b_date",
+]
+
+
+def snapshot_rows(lines):
+    for line in lines:
+        a, b = line.before, line.after
+        yield (
+            line.issue.slug,
+            line.issue.title,
+            line.party.slug,
+            line.party.name,
+            line.status,
+            a.stance if a else "",
+            a.summary if a else "",
+            a.partial_date.isoformat() if a else None,
+            b.stance if b else "",
+            b.summary if b else "",
+            b.partial_date.isoformat() if b else None,
+        )
+
+
+SOURCE_COLUMNS = [
+    "uid",
+    "title",
+    "author",
+    "outlet",
+    "date",
+    "date_display",
+    "url",
+    "kind",
+    "language",
+    "reliability",
+    "notes",
+    "citations",
+]
+
+
+def source_rows(sources=None):
+    sources = Source.objects.all() if sources is None else sources
+    counted = Citation.objects.filter(source=OuterRef("pk")).order_by()
+    rows = (
+        sources.annotate(
+            n_citations=Coalesce(
+                Subquery(
+                    counted.values("source").annotate(n=Count("pk")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            )
+        )
+        .order_by("-date", "title", "pk")
+        .values_list(
+            "uid",
+            "title",
+            "author",
+            "outlet",
+            "date",
+            "date_precision",
+            "date_approximate",
+            "url",
+            "kind",
+            "language",
+            "reliability",
+            "notes",
+            "n_citations",
+        )
+    )
+    for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
+        uid, title, author, outlet, date, precision, approximate, *rest = row
+        yield (uid, title, author, outlet, *date_columns(date, precision, approximate), *rest)

@@ -1,0 +1,364 @@
+"""Demand-shift analytics: how often and how recently each party's positions moved.
+
+Plain functions over querysets that return plain data (dataclasses) for templates and
+exports. Counting happens in the database (portable SQL: TruncQuarter/TruncMonth and
+Count work on SQLite and PostgreSQL); each function runs a fixed number of queries,
+and its output grows with parties × issues × periods, never with the number of rows.
+
+Dates are the dates positions were *stated*, by the earliest day they can mean.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth, TruncQuarter
+
+from negotiations.dates import PartialDate, Precision
+from negotiations.models import Position
+
+QUARTER, MONTH = "quarter", "month"
+GRANULARITIES = {QUARTER: (TruncQuarter, Precision.QUARTER), MONTH: (TruncMonth, Precision.MONTH)}
+
+# The movements counted per period, in column order. "Restated" is not a movement.
+COUNTED = (
+    Position.Movement.NEW,
+    Position.Movement.HARDENED,
+    Position.Movement.SOFTENED,
+    Position.Movement.DROPPED,
+    Position.Movement.CONCEDED,
+)
+KINDS = [m.value for m in COUNTED]
+
+
+@dataclass
+class Filters:
+    """What to count. Empty party/issue lists mean all; None dates mean open-ended."""
+
+    parties: list = field(default_factory=list)
+    issues: list = field(default_factory=list)
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    @classmethod
+    def from_partial(cls, parties=(), issues=(), date_from=None, date_to=None):
+        """A range from typed partial dates: the start of "from" to the end of "to"."""
+        return cls(
+            list(parties),
+            list(issues),
+            date_from.start if date_from else None,
+            date_to.end if date_to else None,
+        )
+
+    def apply(self, positions):
+        if self.parties:
+            positions = positions.filter(party__in=[p.pk for p in self.parties])
+        if self.issues:
+            positions = positions.filter(issue__in=[i.pk for i in self.issues])
+        if self.start:
+            positions = positions.filter(date__gte=self.start)
+        if self.end:
+            positions = positions.filter(date__lte=self.end)
+        return positions
+
+
+# --- counts per period --------------------------------------------------------------
+
+
+@dataclass
+class PeriodRow:
+    party: object
+    period: PartialDate
+    counts: dict  # {movement: n} for every kind in KINDS
+
+    @property
+    def total(self):
+        return sum(self.counts.values())
+
+    @property
+    def cells(self):
+        return [self.counts[k] for k in KINDS]
+
+
+def period_of(day, granularity):
+    precision = GRANULARITIES[granularity][1]
+    if precision == Precision.QUARTER:
+        day = datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    else:
+        day = day.replace(day=1)
+    return PartialDate(day, precision)
+
+
+def _as_date(value):
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def counts_by_period(positions, parties, granularity=QUARTER):
+    """Rows (party, period, {movement: n}) for every party × period with a movement.
+
+    `positions` is already filtered; `parties` gives the row order (participation order).
+    """
+    trunc = GRANULARITIES[granularity][0]
+    rows = (
+        positions.filter(movement__in=KINDS)
+        .order_by()
+        .annotate(period=trunc("date"))
+        .values_list("party_id", "period", "movement")
+        .annotate(n=Count("pk"))
+    )
+    found = {}
+    for party_id, period, movement, n in rows:
+        key = (party_id, period_of(_as_date(period), granularity))
+        found.setdefault(key, dict.fromkeys(KINDS, 0))[movement] += n
+    order = {p.pk: i for i, p in enumerate(parties)}
+    by_id = {p.pk: p for p in parties}
+    keys = sorted((k for k in found if k[0] in by_id), key=lambda k: (order[k[0]], k[1]))
+    return [PeriodRow(by_id[party], period, found[(party, period)]) for party, period in keys]
+
+
+def period_table(rows):
+    """{party slug: {period iso: {movement: n}}}: the rows as plain data, for tests and JSON."""
+    table = {}
+    for row in rows:
+        table.setdefault(row.party.slug, {})[row.period.isoformat()] = dict(row.counts)
+    return table
+
+
+def periods_between(first, last, granularity):
+    """Every period from the one holding `first` to the one holding `last`."""
+    step = 3 if granularity == QUARTER else 1
+    period, end = period_of(first, granularity), period_of(last, granularity)
+    periods = []
+    while period.start <= end.start:
+        periods.append(period)
+        month = period.start.month - 1 + step
+        start = datetime.date(period.start.year + month // 12, month % 12 + 1, 1)
+        period = PartialDate(start, period.precision)
+    return periods
+
+
+# --- the issues that moved most ----------------------------------------------------
+
+
+@dataclass
+class ChangedIssue:
+    party: object
+    issue: object
+    shifts: int
+    last_shift: datetime.date
+
+
+def most_changed(positions, parties, issues, top=10):
+    """Party × issue pairs by the number of shifts (hardened, softened, dropped, conceded).
+
+    Ties go to the pair that moved most recently, then to issue and party order.
+    """
+    rows = (
+        positions.shifts()
+        .order_by()
+        .values_list("party_id", "issue_id")
+        .annotate(n=Count("pk"), last=Max("date"))
+    )
+    party_by_id, issue_by_id = {p.pk: p for p in parties}, {i.pk: i for i in issues}
+    party_order = {p.pk: n for n, p in enumerate(parties)}
+    issue_order = {i.pk: n for n, i in enumerate(issues)}
+    found = [
+        (n, _as_date(last), party_id, issue_id)
+        for party_id, issue_id, n, last in rows
+        if party_id in party_by_id and issue_id in issue_by_id
+    ]
+    found.sort(key=lambda r: (-r[0], -r[1].toordinal(), issue_order[r[3]], party_order[r[2]]))
+    return [
+        ChangedIssue(party_by_id[party_id], issue_by_id[issue_id], n, last)
+        for n, last, party_id, issue_id in found[:top]
+    ]
+
+
+# --- time since the last movement ---------------------------------------------------
+
+
+@dataclass
+class SinceLast:
+    party: object
+    issue: object
+    position: Position  # the last shift, or the last statement when there is none
+    moved: bool  # False: the party never shifted on this issue, the statement is shown
+    days: int
+
+    @property
+    def date(self):
+        return self.position.partial_date
+
+
+def since_last_movement(positions, parties, issues, reference=None):
+    """For each party × issue with a statement: days from its last shift to `reference`.
+
+    When the party never shifted on the issue, its last statement counts instead. Days are
+    counted from the earliest day the date can mean; `reference` defaults to today.
+    """
+    reference = reference or datetime.date.today()
+    base = positions.select_related("party", "issue", "issue__negotiation")
+    last_statement = {(p.party_id, p.issue_id): p for p in base.current()}
+    last_shift = {(p.party_id, p.issue_id): p for p in base.shifts().current()}
+    party_order = {p.pk: n for n, p in enumerate(parties)}
+    issue_by_id = {i.pk: i for i in issues}
+    party_by_id = {p.pk: p for p in parties}
+    lines = []
+    for key, statement in last_statement.items():
+        party_id, issue_id = key
+        if party_id not in party_by_id or issue_id not in issue_by_id:
+            continue
+        position = last_shift.get(key, statement)
+        party, issue = party_by_id[party_id], issue_by_id[issue_id]
+        days = (reference - position.date).days
+        lines.append(SinceLast(party, issue, position, key in last_shift, days))
+    lines.sort(key=lambda line: (party_order[line.party.pk], -line.days, line.issue.order))
+    return lines
+
+
+# --- the chart ----------------------------------------------------------------------
+
+CHART_WIDTH = 1000
+CHART_LEFT = 150
+CHART_RIGHT = 16
+PANEL_HEIGHT = 70
+PANEL_GAP = 26
+CHART_TOP = 10
+# Colour and pattern both tell the kinds apart; the legend and table name them.
+KIND_STYLES = {
+    "new": ("#9aa0a6", ""),
+    "hardened": ("#8c1d18", "chart-hatch"),
+    "softened": ("#0b57d0", "chart-dots"),
+    "dropped": ("#5f6368", "chart-cross"),
+    "conceded": ("#0f5223", ""),
+}
+
+
+@dataclass
+class Segment:
+    kind: str
+    y: float
+    height: float
+    n: int
+    fill: str
+    pattern: str
+
+
+@dataclass
+class Bar:
+    period: PartialDate
+    x: float
+    width: float
+    total: int
+    label_y: float
+    segments: list = field(default_factory=list)
+    title: str = ""
+
+    @property
+    def center(self):
+        return round(self.x + self.width / 2, 1)
+
+
+@dataclass
+class Panel:
+    party: object
+    y: float
+    baseline: float
+    bars: list = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def label_y(self):
+        return round(self.y + PANEL_HEIGHT / 2, 1)
+
+
+@dataclass
+class Chart:
+    width: int
+    height: float
+    left: float
+    right: float
+    panels: list
+    axis_labels: list  # (x, text)
+    legend: list  # (x, kind, label, fill, pattern)
+    max_total: int
+    title: str
+    desc: str
+    axis_y: float = 0
+    legend_y: float = 0
+
+
+def chart(rows, parties, granularity=QUARTER):
+    """Small multiples: a row of stacked bars per party, one bar per period."""
+    if not rows:
+        return None
+    periods = periods_between(
+        min(r.period.start for r in rows), max(r.period.start for r in rows), granularity
+    )
+    index = {p: n for n, p in enumerate(periods)}
+    slot = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) / len(periods)
+    bar_width = round(max(min(slot * 0.7, 40), 2), 1)
+    max_total = max(r.total for r in rows)
+    scale = (PANEL_HEIGHT - 14) / max_total
+    by_party = {}
+    for row in rows:
+        by_party.setdefault(row.party.pk, []).append(row)
+    panels, y = [], CHART_TOP
+    for party in parties:
+        if party.pk not in by_party:
+            continue
+        baseline = y + PANEL_HEIGHT
+        panel = Panel(party, y, baseline)
+        for row in by_party[party.pk]:
+            x = CHART_LEFT + index[row.period] * slot + (slot - bar_width) / 2
+            top = baseline
+            bar = Bar(row.period, round(x, 1), bar_width, row.total, 0)
+            for kind in KINDS:
+                n = row.counts[kind]
+                if not n:
+                    continue
+                height = n * scale
+                top -= height
+                fill, pattern = KIND_STYLES[kind]
+                segment = Segment(kind, round(top, 1), round(height, 1), n, fill, pattern)
+                bar.segments.append(segment)
+            bar.label_y = round(top - 3, 1)
+            counts = ", ".join(f"{row.counts[k]} {k}" for k in KINDS if row.counts[k])
+            bar.title = f"{party.name}, {row.period}: {counts}"
+            panel.bars.append(bar)
+            panel.total += row.total
+        panels.append(panel)
+        y = baseline + PANEL_GAP
+    every = max(1, round(len(periods) / ((CHART_WIDTH - CHART_LEFT) / 56)))
+    axis_labels = [
+        (round(CHART_LEFT + n * slot + slot / 2, 1), str(p))
+        for n, p in enumerate(periods)
+        if n % every == 0
+    ]
+    legend, x = [], CHART_LEFT
+    for kind in KINDS:
+        fill, pattern = KIND_STYLES[kind]
+        label = Position.Movement(kind).label
+        legend.append((x, kind, label, fill, pattern))
+        x += 34 + len(label) * 7
+    axis_y = y - PANEL_GAP + 16
+    height = axis_y + 40
+    unit = "quarter" if granularity == QUARTER else "month"
+    return Chart(
+        width=CHART_WIDTH,
+        height=round(height, 1),
+        left=CHART_LEFT,
+        right=CHART_WIDTH - CHART_RIGHT,
+        panels=panels,
+        axis_labels=axis_labels,
+        legend=legend,
+        max_total=max_total,
+        title=f"Positions per {unit} by movement, one row per party",
+        desc=(
+            f"Stacked bars per {unit} from {periods[0]} to {periods[-1]}: new, hardened, "
+            f"softened, dropped and conceded positions; the tallest bar counts {max_total}. "
+            "The table below gives the same numbers."
+        ),
+        axis_y=round(axis_y, 1),
+        legend_y=round(axis_y + 22, 1),
+    )

@@ -1,0 +1,219 @@
+"""Seeing the negotiation over time: the timeline and demand-shift analytics."""
+
+import csv
+import datetime
+
+from django import forms
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from negotiations import shifts
+from negotiations import timeline as layout
+from negotiations.forms import PartialDateField
+from negotiations.models import Negotiation, Position
+
+DATE_HELP = "e.g. 2023, 2023-Q4, Jan 2024 or 2024-01-10"
+
+
+def _load(slug):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    parties = [p.party for p in negotiation.participations.in_order()]
+    return negotiation, parties
+
+
+def timeline(request, slug):
+    negotiation, parties = _load(slug)
+    wanted = set(request.GET.getlist("party"))
+    chosen = [p for p in parties if p.slug in wanted]
+    positions = Position.objects.none()
+    if chosen:
+        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
+        positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
+    picture = layout.negotiation_timeline(
+        negotiation,
+        chosen,
+        positions,
+        negotiation.events.select_related("negotiation"),
+        layout.proposals_for(negotiation),
+    )
+    context = {
+        "negotiation": negotiation,
+        "parties": parties,
+        "selected": wanted,
+        "timeline": picture,
+    }
+    return render(request, "negotiations/timeline.html", context)
+
+
+class AnalyticsForm(forms.Form):
+    """The filters, read from the query string. Party and issue are lists of slugs."""
+
+    party = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    issue = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    granularity = forms.ChoiceField(
+        required=False,
+        choices=[(shifts.QUARTER, "Quarter"), (shifts.MONTH, "Month")],
+        widget=forms.RadioSelect,
+        label="Count per",
+    )
+    ref = PartialDateField(
+        required=False,
+        label="Count days up to",
+        help_text="Default today. A month or year means its last day.",
+    )
+    top = forms.IntegerField(required=False, min_value=1, max_value=200, label="Top pairs")
+
+    def __init__(self, data, negotiation, parties, issues):
+        data = data.copy()
+        for name, default in (("granularity", shifts.QUARTER), ("top", "10")):
+            if not data.get(name):
+                data[name] = default
+        super().__init__(data)
+        self.negotiation, self.parties, self.issues = negotiation, parties, issues
+        # "from" is a Python keyword, so these two are added by name.
+        for name, label in (("from", "From"), ("to", "To")):
+            self.fields[name] = PartialDateField(required=False, label=label, help_text=DATE_HELP)
+        for name in ("from", "to", "ref"):
+            self.fields[name].widget.attrs["placeholder"] = "e.g. 2023-Q4"
+        self.fields["party"].choices = [(p.slug, p.name) for p in parties]
+        self.fields["issue"].choices = [(i.slug, i.title) for i in issues]
+
+    def date_fields(self):
+        return [self["from"], self["to"], self["ref"]]
+
+    def results(self):
+        """The three tables, or None when a filter is wrong (the form says what)."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        chosen_parties = [p for p in self.parties if p.slug in data["party"]]
+        chosen_issues = [i for i in self.issues if i.slug in data["issue"]]
+        filters = shifts.Filters.from_partial(
+            chosen_parties, chosen_issues, data["from"], data["to"]
+        )
+        positions = filters.apply(Position.objects.filter(issue__negotiation=self.negotiation))
+        parties = chosen_parties or self.parties
+        issues = chosen_issues or self.issues
+        granularity = data["granularity"]
+        reference = data["ref"].end if data["ref"] else datetime.date.today()
+        periods = shifts.counts_by_period(positions, parties, granularity)
+        return {
+            "filters": filters,
+            "granularity": granularity,
+            "reference": reference,
+            "periods": periods,
+            "chart": shifts.chart(periods, parties, granularity),
+            "changed": shifts.most_changed(positions, parties, issues, data["top"]),
+            "since": shifts.since_last_movement(positions, parties, issues, reference),
+        }
+
+
+def _analytics_form(request, slug):
+    negotiation, parties = _load(slug)
+    issues = list(negotiation.issues.all())
+    return negotiation, AnalyticsForm(request.GET, negotiation, parties, issues)
+
+
+def analytics(request, slug):
+    negotiation, form = _analytics_form(request, slug)
+    context = {
+        "negotiation": negotiation,
+        "form": form,
+        "results": form.results(),
+        "kinds": [Position.Movement(k).label for k in shifts.KINDS],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "negotiations/analytics.html", context)
+
+
+# --- exports ------------------------------------------------------------------------
+
+
+class Echo:
+    """A file-like object whose write() hands the line back, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def period_records(results):
+    for row in results["periods"]:
+        yield {
+            "party": row.party.slug,
+            "period": row.period.isoformat(),
+            **row.counts,
+            "total": row.total,
+        }
+
+
+def changed_records(results):
+    for line in results["changed"]:
+        yield {
+            "party": line.party.slug,
+            "issue": line.issue.slug,
+            "shifts": line.shifts,
+            "last_shift": line.last_shift.isoformat(),
+        }
+
+
+def since_records(results):
+    for line in results["since"]:
+        yield {
+            "party": line.party.slug,
+            "issue": line.issue.slug,
+            "last_movement": line.date.isoformat(),
+            "movement": line.position.movement,
+            "moved": line.moved,
+            "days": line.days,
+            "reference": results["reference"].isoformat(),
+        }
+
+
+TABLES = {
+    "periods": (period_records, ["party", "period", *shifts.KINDS, "total"]),
+    "changed": (changed_records, ["party", "issue", "shifts", "last_shift"]),
+    "since": (
+        since_records,
+        ["party", "issue", "last_movement", "movement", "moved", "days", "reference"],
+    ),
+}
+
+
+def _csv_lines(records, columns):
+    writer = csv.writer(Echo())
+    yield writer.writerow(columns)
+    for record in records:
+        yield writer.writerow([record[c] for c in columns])
+
+
+def analytics_export(request, slug, fmt):
+    negotiation, form = _analytics_form(request, slug)
+    table = request.GET.get("table", "periods")
+    if fmt not in ("csv", "json") or table not in TABLES:
+        raise Http404("No such export.")
+    results = form.results()
+    if results is None:
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        if fmt == "json":
+            return JsonResponse({"errors": errors}, status=400)
+        return HttpResponseBadRequest("\n".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+    if fmt == "json":
+        data = {
+            "negotiation": negotiation.slug,
+            "granularity": results["granularity"],
+            "reference": results["reference"].isoformat(),
+            "filters": {k: _plain(v) for k, v in form.cleaned_data.items()},
+            **{name: list(records(results)) for name, (records, _) in TABLES.items()},
+        }
+        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    records, columns = TABLES[table]
+    response = StreamingHttpResponse(
+        _csv_lines(records(results), columns), content_type="text/csv; charset=utf-8"
+    )
+    name = f"{negotiation.slug}-analytics-{table}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value

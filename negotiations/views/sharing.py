@@ -1,0 +1,315 @@
+"""Seeing and sharing: search, CSV/JSON exports, the negotiation document, import, feeds."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from negotiations import analysis, exports, search
+from negotiations.dates import PartialDate, PartialDateError
+from negotiations.interchange import (
+    InvalidDocument,
+    export_negotiation,
+    import_document,
+    parse_document,
+)
+from negotiations.models import FeedToken, Issue, Negotiation, Party, Position
+
+# --- search ----------------------------------------------------------------------------
+
+
+def _partial_day(text, errors, name, end):
+    """The first (or last) day a typed partial date can mean; errors go to `errors`."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        date = PartialDate.parse(text)
+    except PartialDateError as exc:
+        errors[name] = str(exc)
+        return None
+    return date.end if end else date.start
+
+
+def _search_filters(request):
+    """Filters from the query string, the negotiation (or None) and errors by field."""
+    get = request.GET
+    errors = {}
+    negotiation = Negotiation.objects.filter(slug=get.get("negotiation", "")).first()
+    kinds = [k for k in get.getlist("kind") if k in search.KINDS] or list(search.KINDS)
+    stance = get.get("stance", "")
+    filters = search.Filters(
+        q=get.get("q", "").strip()[:500],
+        negotiation=negotiation,
+        party=get.get("party", "").strip(),
+        issue=get.get("issue", "").strip(),
+        stance=stance if stance in Position.Stance.values else "",
+        kinds=kinds,
+        date_from=_partial_day(get.get("from"), errors, "from", end=False),
+        date_to=_partial_day(get.get("to"), errors, "to", end=True),
+    )
+    return filters, errors
+
+
+def search_page(request):
+    filters, errors = _search_filters(request)
+    page, terms = None, search.parse_terms(filters.q)
+    if terms and not errors:
+        paginator = Paginator(search.results(filters), search.PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        page.hits = search.hits(page.object_list, terms)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "page": page,
+        "query": query.urlencode(),
+        "kinds": search.KINDS,
+        "stances": Position.Stance.choices,
+        "negotiations": Negotiation.objects.all(),
+        "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
+        if filters.negotiation
+        else Party.objects.all(),
+        "issues": Issue.objects.filter(negotiation=filters.negotiation)
+        if filters.negotiation
+        else Issue.objects.none(),
+        "postgresql": search.is_postgresql(),
+    }
+    return render(request, "negotiations/search.html", context, status=400 if errors else 200)
+
+
+SEARCH_COLUMNS = ["kind", "title", "context", "date", "date_display", "url", "fields", "excerpt"]
+
+
+def search_export(request, fmt):
+    filters, errors = _search_filters(request)
+    if errors:
+        return _bad_request("; ".join(f"{k}: {v}" for k, v in errors.items()))
+    terms = search.parse_terms(filters.q)
+    results = search.results(filters) if terms else None
+
+    def rows():
+        if results is None:
+            return
+        for hit in search.all_hits(results, terms):
+            yield (
+                hit.kind_label.lower(),
+                hit.title,
+                hit.context,
+                hit.date.isoformat() if hit.date else None,
+                str(hit.date) if hit.date else "",
+                request.build_absolute_uri(hit.url),
+                ", ".join(s.label for s in hit.snippets),
+                " | ".join(s.text for s in hit.snippets),
+            )
+
+    return exports.download(fmt, "search", SEARCH_COLUMNS, rows())
+
+
+# --- exports of the position pages -----------------------------------------------------
+
+
+def _bad_request(message):
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _chosen(request, name, options):
+    wanted = set(request.GET.getlist(name))
+    return [o for o in options if o.slug in wanted] or options
+
+
+def matrix_export(request, slug, fmt):
+    """The dashboard matrix: current positions, same `party`/`issue` filters."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    parties = _chosen(request, "party", [p.party for p in negotiation.participations.in_order()])
+    issues = _chosen(request, "issue", list(negotiation.issues.all()))
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, issues, parties)
+    return exports.download(
+        fmt, f"{slug}-current-positions", exports.MATRIX_COLUMNS, exports.matrix_rows(rows)
+    )
+
+
+def positions_export(request, slug, fmt):
+    """Every statement of the negotiation, streamed."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    if parties := request.GET.getlist("party"):
+        positions = positions.filter(party__slug__in=parties)
+    if issues := request.GET.getlist("issue"):
+        positions = positions.filter(issue__slug__in=issues)
+    return exports.positions_download(fmt, f"{slug}-positions", positions)
+
+
+def party_export(request, slug, party, fmt):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    party = get_object_or_404(Party, slug=party, participations__negotiation=negotiation)
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, list(negotiation.issues.all()), [party])
+    return exports.download(
+        fmt, f"{slug}-{party.slug}", exports.MATRIX_COLUMNS, exports.matrix_rows(rows)
+    )
+
+
+def issue_export(request, slug, issue, fmt):
+    issue = get_object_or_404(Issue, negotiation__slug=slug, slug=issue)
+    return exports.positions_download(fmt, f"{slug}-{issue.slug}", issue.positions.all())
+
+
+def thread_export(request, slug, issue, party, fmt):
+    issue = get_object_or_404(
+        Issue.objects.select_related("negotiation"), negotiation__slug=slug, slug=issue
+    )
+    party = get_object_or_404(Party, slug=party, participations__negotiation=issue.negotiation)
+    positions = issue.positions.filter(party=party)
+    return exports.positions_download(fmt, f"{slug}-{issue.slug}-{party.slug}", positions)
+
+
+def snapshot_export(request, slug, fmt):
+    """The snapshot compare with the page's GET parameters (mode, party, a, b)."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    parties = [p.party for p in negotiation.participations.in_order()]
+    chosen = [p for p in parties if p.slug == request.GET.get("party", "")] or parties
+    errors = {}
+    a = _partial_day(request.GET.get("a"), errors, "a", end=True)
+    b = _partial_day(request.GET.get("b"), errors, "b", end=True)
+    if not (errors or a or b):  # the page before a compare: an empty table
+        return exports.download(fmt, f"{slug}-snapshot", exports.SNAPSHOT_COLUMNS, [])
+    if errors or not (a and b):
+        message = "; ".join(f"{k}: {v}" for k, v in errors.items()) or "Give both dates a and b."
+        return _bad_request(message)
+    party_ids = [p.pk for p in chosen]
+    if request.GET.get("mode") == "recorded":
+        before = analysis.recorded_as_of(negotiation, party_ids, a)
+        after = analysis.recorded_as_of(negotiation, party_ids, b)
+    else:
+        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
+        before = analysis.by_thread(positions.stated_by(a).current())
+        after = analysis.by_thread(positions.stated_by(b).current())
+    lines = analysis.compare_snapshots(before, after, list(negotiation.issues.all()), chosen)
+    return exports.download(
+        fmt,
+        f"{slug}-snapshot-{a.isoformat()}-{b.isoformat()}",
+        exports.SNAPSHOT_COLUMNS,
+        exports.snapshot_rows(lines),
+    )
+
+
+def sources_export(request, fmt):
+    return exports.download(fmt, "sources", exports.SOURCE_COLUMNS, exports.source_rows())
+
+
+def negotiation_document(request, slug):
+    """The whole negotiation as one redline/1 document (as `manage.py export_negotiation`)."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    text = json.dumps(export_negotiation(negotiation), ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def _editors_only(user):
+    if not (user.is_staff and user.has_perm("negotiations.add_negotiation")):
+        raise PermissionDenied("Only editors can import documents.")
+
+
+def _limit():
+    return settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _megabytes(size):
+    return filesizeformat(size)
+
+
+def import_upload(request):
+    """Editors upload a redline/1 document: validated whole, then written all or nothing."""
+    _editors_only(request.user)
+    context = {"errors": [], "limit": _megabytes(_limit()), "created": None}
+    if request.method != "POST":
+        return render(request, "negotiations/import.html", context)
+    errors = context["errors"]
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    upload = None
+    if length > _limit() + 64 * 1024:  # the form fields around the file are small
+        errors.append(
+            f"The file is too large ({_megabytes(length)}); the limit is {_megabytes(_limit())}."
+        )
+    else:
+        upload = request.FILES.get("document")
+        if upload is None:
+            errors.append("Choose a redline/1 JSON file to import.")
+        elif upload.size > _limit():
+            errors.append(
+                f"The file is too large ({_megabytes(upload.size)}); "
+                f"the limit is {_megabytes(_limit())}."
+            )
+    if not errors:
+        context["filename"] = upload.name
+        try:
+            data = parse_document(upload.read())
+            created = import_document(data, reason=f"import from {upload.name}", user=request.user)
+        except InvalidDocument as exc:
+            errors.extend(exc.errors)
+        except IntegrityError as exc:
+            errors.append(f"(document): the database refused it: {exc}")
+        else:
+            summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
+            messages.success(
+                request, f"Imported {upload.name}: " + (summary or "nothing new (already here)")
+            )
+            return redirect("negotiations:negotiation", data["negotiation"]["slug"])
+    return render(request, "negotiations/import.html", context, status=400)
+
+
+# --- feed tokens -----------------------------------------------------------------------
+
+
+def feed_tokens(request):
+    """My secret feed URLs, to paste into a feed reader; revoke or regenerate them."""
+    token = request.user.feed_tokens.active().first()
+    negotiations, threads = [], []
+    if token is not None:
+        negotiations = list(Negotiation.objects.all())
+        threads = (
+            Position.objects.order_by(
+                "issue__negotiation__title", "issue__order", "issue__title", "party__name"
+            )
+            .values_list(
+                "issue__negotiation__slug",
+                "issue__negotiation__title",
+                "issue__slug",
+                "issue__title",
+                "party__slug",
+                "party__name",
+            )
+            .distinct()
+        )
+    context = {"token": token, "negotiations": negotiations, "threads": threads}
+    return render(request, "negotiations/feed_tokens.html", context)
+
+
+@require_POST
+def feed_token_change(request):
+    """Revoke every active token of mine; with action=regenerate, make a new one."""
+    regenerate = request.POST.get("action") == "regenerate"
+    for token in request.user.feed_tokens.active():
+        token.revoked_at = timezone.now()
+        token.save()
+    if regenerate:
+        FeedToken.objects.create(user=request.user)
+        messages.success(request, "Your new feed address is below. Old addresses no longer work.")
+    else:
+        messages.success(request, "Your feed addresses are revoked. Feed readers get nothing.")
+    return redirect("negotiations:feed_tokens")

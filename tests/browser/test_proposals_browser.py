@@ -1,0 +1,88 @@
+"""An analyst pastes a draft, fixes the split, saves it and compares it with a seeded one."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from negotiations.models import Proposal
+
+DRAFT = """The Republic of Armenia and the Republic of Azerbaijan, desiring lasting peace,
+
+Article 1. Territorial integrity
+The parties recognise each other's territorial integrity on the basis of
+the 1991 Alma-Ata Declaration.
+
+Article 2. Border delimitation
+Border delimitation and demarcation follow agreed principles and named maps.
+
+Article 3. Transit
+Transport links reopen, with each state's border and customs controls on its own territory.
+
+ARTICLE IV
+Troops withdraw from the areas taken in 2021-2022.
+
+Article 5. Entry into force
+This agreement enters into force on the exchange of instruments of ratification.
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_analyst_pastes_a_five_article_draft_fixes_a_label_and_compares(
+    page, login, base_url, analyst
+):
+    call_command("load_seeds", stdout=io.StringIO())
+    login(analyst)
+
+    page.goto(f"{base_url}/n/armenia-azerbaijan/proposals/")
+    page.get_by_role("link", name="Paste a whole draft").click()
+    meta = page.get_by_role("group", name="The proposal")
+    meta.get_by_label("Title:", exact=True).fill("Armenian counter-draft, February 2024")
+    meta.get_by_label("Kind:", exact=True).select_option("counter_draft")
+    meta.get_by_label("Author party:").select_option(label="Armenia")
+    meta.get_by_label("Date of the text:").fill("February 2024")
+    meta.get_by_label("Status of the text:").select_option("leaked")
+    page.locator("#id_cite-0-source").select_option(index=1)
+    page.locator("#id_cite-0-locator").fill("para. 11")
+    page.get_by_label("Text of the draft:").fill(DRAFT)
+    page.get_by_role("button", name="Split into provisions and preview").click()
+
+    # The preview: a preamble and five articles, nothing saved yet.
+    expect(page.get_by_role("heading", name="Check the split: 6 parts")).to_be_visible()
+    assert not Proposal.objects.filter(slug="armenian-counter-draft-february-2024").exists()
+    label = page.locator("#id_part-4-label")
+    expect(label).to_have_value("ARTICLE IV")
+    label.fill("Art. 4")
+    page.locator("#id_part-4-heading").fill("Troop withdrawal")
+    page.get_by_role("button", name="Save the proposal and its 6 provisions").click()
+
+    expect(
+        page.get_by_role("heading", name="Armenian counter-draft, February 2024")
+    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Art. 4: Troop withdrawal")).to_be_visible()
+    proposal = Proposal.objects.get(slug="armenian-counter-draft-february-2024")
+    assert [p.label for p in proposal.provisions.all()] == [
+        "Preamble",
+        "Article 1",
+        "Article 2",
+        "Article 3",
+        "Art. 4",
+        "Article 5",
+    ]
+
+    # Compare with Azerbaijan's December draft, chosen on the proposal page.
+    page.get_by_label("Compare this draft with").select_option("az-proposal-2023-12")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page.get_by_role("heading", name="Summary")).to_be_visible()
+    expect(page.get_by_role("heading", name="Issue coverage")).to_be_visible()
+    # Art. 1-3 are reworded; the preamble, Art. 4 and Art. 5 are new.
+    expect(page.locator('td[data-status="reworded"]')).to_have_text("3")
+    expect(page.locator('td[data-status="added"]')).to_have_text("3")
+    assert "a=az-proposal-2023-12" in page.url and "b=armenian-counter-draft" in page.url
+
+    # The side-by-side toggle keeps the choice in the URL.
+    page.get_by_role("link", name="Side by side").click()
+    assert "view=side" in page.url
+    expect(page.locator("table.side-by-side").first).to_be_visible()

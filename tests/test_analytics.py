@@ -1,0 +1,484 @@
+"""Demand-shift analytics: counts per period, most-changed issues, time since movement."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations import shifts
+from negotiations.dates import PartialDate, Precision
+from negotiations.models import Participation, Position
+from tests.conftest import make_issue, make_negotiation, make_party, make_position, make_source
+
+D = datetime.date
+M = Position.Movement
+ZERO = dict.fromkeys(["new", "hardened", "softened", "dropped", "conceded"], 0)
+
+
+def counts(**given):
+    return {**ZERO, **given}
+
+
+@pytest.fixture
+def talks(db):
+    """Two principals with known movements across quarters; a mediator with none.
+
+    alpha  one  2023-01-15 new · 2023-02-20 hardened · May 2023 softened · Q4 2023 hardened
+    alpha  two  2023-03-31 new · 2023-04-01 restated · 2024 dropped
+    beta   one  2023-02-01 new · 2023-06-30 conceded
+    beta   two  2023-11-15 new
+    beta   three 2022-12-31 new · 2023-01-01 hardened · 2023-08-15 softened ·
+                 c. Sep 2023 softened
+    """
+    negotiation = make_negotiation(slug="talks", title="Talks")
+    alpha = make_party(negotiation, slug="alpha", name="Alpha")
+    beta = make_party(negotiation, slug="beta", name="Beta")
+    gamma = make_party(negotiation, Participation.Role.MEDIATOR, slug="gamma", name="Gamma")
+    one = make_issue(negotiation, slug="one", title="Issue one")
+    two = make_issue(negotiation, slug="two", title="Issue two")
+    three = make_issue(negotiation, slug="three", title="Issue three")
+    source = make_source()
+
+    def say(issue, party, movement, day, precision=Precision.DAY, approximate=False):
+        return make_position(
+            issue,
+            party,
+            source,
+            movement=movement,
+            date=day,
+            date_precision=precision,
+            date_approximate=approximate,
+        )
+
+    say(one, alpha, M.NEW, D(2023, 1, 15))
+    say(one, alpha, M.HARDENED, D(2023, 2, 20))
+    say(one, alpha, M.SOFTENED, D(2023, 5, 1), Precision.MONTH)
+    say(one, alpha, M.HARDENED, D(2023, 10, 1), Precision.QUARTER)
+    say(two, alpha, M.NEW, D(2023, 3, 31))
+    say(two, alpha, M.RESTATED, D(2023, 4, 1))
+    say(two, alpha, M.DROPPED, D(2024, 1, 1), Precision.YEAR)
+    say(one, beta, M.NEW, D(2023, 2, 1))
+    say(one, beta, M.CONCEDED, D(2023, 6, 30))
+    say(two, beta, M.NEW, D(2023, 11, 15))
+    say(three, beta, M.NEW, D(2022, 12, 31))
+    say(three, beta, M.HARDENED, D(2023, 1, 1))
+    say(three, beta, M.SOFTENED, D(2023, 8, 15))
+    say(three, beta, M.SOFTENED, D(2023, 9, 1), Precision.MONTH, approximate=True)
+    # Another negotiation's statements never count here.
+    elsewhere = make_negotiation()
+    make_party(elsewhere)
+    say(make_issue(elsewhere), alpha, M.HARDENED, D(2023, 2, 2))
+    return {
+        "negotiation": negotiation,
+        "alpha": alpha,
+        "beta": beta,
+        "gamma": gamma,
+        "one": one,
+        "two": two,
+        "three": three,
+        "parties": [alpha, beta, gamma],
+        "issues": [one, two, three],
+    }
+
+
+QUARTERS = {
+    "alpha": {
+        "2023-Q1": counts(new=2, hardened=1),
+        "2023-Q2": counts(softened=1),
+        "2023-Q4": counts(hardened=1),
+        "2024-Q1": counts(dropped=1),
+    },
+    "beta": {
+        "2022-Q4": counts(new=1),
+        "2023-Q1": counts(new=1, hardened=1),
+        "2023-Q2": counts(conceded=1),
+        "2023-Q3": counts(softened=2),
+        "2023-Q4": counts(new=1),
+    },
+}
+
+MONTHS = {
+    "alpha": {
+        "2023-01": counts(new=1),
+        "2023-02": counts(hardened=1),
+        "2023-03": counts(new=1),
+        "2023-05": counts(softened=1),
+        "2023-10": counts(hardened=1),
+        "2024-01": counts(dropped=1),
+    },
+    "beta": {
+        "2022-12": counts(new=1),
+        "2023-01": counts(hardened=1),
+        "2023-02": counts(new=1),
+        "2023-06": counts(conceded=1),
+        "2023-08": counts(softened=1),
+        "2023-09": counts(softened=1),
+        "2023-11": counts(new=1),
+    },
+}
+
+
+def positions_of(talks):
+    return Position.objects.filter(issue__negotiation=talks["negotiation"])
+
+
+def table(talks, granularity=shifts.QUARTER, filters=None):
+    positions = (filters or shifts.Filters()).apply(positions_of(talks))
+    rows = shifts.counts_by_period(positions, talks["parties"], granularity)
+    return shifts.period_table(rows)
+
+
+def analytics_url():
+    return reverse("negotiations:analytics", args=["talks"])
+
+
+def export_url(fmt):
+    return reverse("negotiations:analytics_export", kwargs={"slug": "talks", "fmt": fmt})
+
+
+# --- the computations -------------------------------------------------------------------
+
+
+def test_counts_per_quarter_match_the_hand_built_fixture(talks):
+    assert table(talks) == QUARTERS
+
+
+def test_counts_per_month_match_the_hand_built_fixture(talks):
+    assert table(talks, shifts.MONTH) == MONTHS
+
+
+def test_rows_come_in_party_order_then_period_order(talks):
+    rows = shifts.counts_by_period(positions_of(talks), [talks["beta"], talks["alpha"]])
+    keys = [(r.party.slug, r.period.isoformat()) for r in rows]
+    assert keys[:5] == [("beta", p) for p in sorted(QUARTERS["beta"])]
+    assert keys[5:] == [("alpha", p) for p in sorted(QUARTERS["alpha"])]
+    assert rows[0].period == PartialDate(D(2022, 10, 1), Precision.QUARTER)
+    assert rows[1].total == 2 and rows[1].cells == [1, 1, 0, 0, 0]
+
+
+def test_filter_by_party(talks):
+    assert table(talks, filters=shifts.Filters(parties=[talks["alpha"]])) == {
+        "alpha": QUARTERS["alpha"]
+    }
+
+
+def test_filter_by_issue(talks):
+    filters = shifts.Filters(issues=[talks["two"]])
+    assert table(talks, filters=filters) == {
+        "alpha": {"2023-Q1": counts(new=1), "2024-Q1": counts(dropped=1)},
+        "beta": {"2023-Q4": counts(new=1)},
+    }
+
+
+def test_date_range_runs_from_the_start_of_from_to_the_end_of_to(talks):
+    filters = shifts.Filters.from_partial(
+        date_from=PartialDate.parse("Feb 2023"), date_to=PartialDate.parse("2023-06")
+    )
+    assert (filters.start, filters.end) == (D(2023, 2, 1), D(2023, 6, 30))
+    assert table(talks, shifts.MONTH, filters) == {
+        "alpha": {
+            "2023-02": counts(hardened=1),
+            "2023-03": counts(new=1),
+            "2023-05": counts(softened=1),
+        },
+        "beta": {"2023-02": counts(new=1), "2023-06": counts(conceded=1)},
+    }
+
+
+def test_party_issue_and_date_filters_combine(talks):
+    filters = shifts.Filters.from_partial(
+        [talks["beta"]],
+        [talks["three"], talks["one"]],
+        PartialDate.parse("2023"),
+        PartialDate.parse("2023-Q3"),
+    )
+    assert table(talks, filters=filters) == {
+        "beta": {
+            "2023-Q1": counts(new=1, hardened=1),
+            "2023-Q2": counts(conceded=1),
+            "2023-Q3": counts(softened=2),
+        }
+    }
+
+
+def test_most_changed_issues_by_shift_count_then_latest_shift(talks):
+    lines = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"])
+    assert [(x.party.slug, x.issue.slug, x.shifts, x.last_shift) for x in lines] == [
+        ("alpha", "one", 3, D(2023, 10, 1)),
+        ("beta", "three", 3, D(2023, 9, 1)),
+        ("alpha", "two", 1, D(2024, 1, 1)),
+        ("beta", "one", 1, D(2023, 6, 30)),
+    ]
+    top = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"], top=2)
+    assert [(x.party.slug, x.issue.slug) for x in top] == [("alpha", "one"), ("beta", "three")]
+
+
+def test_time_since_last_movement_against_a_fixed_day(talks):
+    lines = shifts.since_last_movement(
+        positions_of(talks), talks["parties"], talks["issues"], D(2024, 3, 31)
+    )
+    assert [(x.party.slug, x.issue.slug, x.moved, str(x.date), x.days) for x in lines] == [
+        ("alpha", "one", True, "Q4 2023", 182),
+        ("alpha", "two", True, "2024", 90),
+        ("beta", "one", True, "30 Jun 2023", 275),
+        ("beta", "three", True, "c. Sep 2023", 212),
+        ("beta", "two", False, "15 Nov 2023", 137),  # never shifted: its last statement
+    ]
+
+
+def test_time_since_last_movement_respects_the_date_range(talks):
+    filters = shifts.Filters(end=D(2023, 6, 30), parties=[talks["alpha"]])
+    lines = shifts.since_last_movement(
+        filters.apply(positions_of(talks)), talks["parties"], talks["issues"], D(2023, 7, 1)
+    )
+    assert [(x.issue.slug, x.position.movement, x.days) for x in lines] == [
+        ("two", "restated", 91),  # no shift before July: the last statement counts
+        ("one", "softened", 61),
+    ]
+
+
+def test_chart_has_a_panel_per_party_with_stacked_bars(talks):
+    rows = shifts.counts_by_period(positions_of(talks), talks["parties"])
+    chart = shifts.chart(rows, talks["parties"])
+    assert [p.party.slug for p in chart.panels] == ["alpha", "beta"]
+    assert chart.max_total == 3
+    assert [a[1] for a in chart.axis_labels][:2] == ["Q4 2022", "Q1 2023"]
+    bar = chart.panels[0].bars[0]
+    assert [s.kind for s in bar.segments] == ["new", "hardened"]
+    assert bar.segments[0].y > bar.segments[1].y  # new at the bottom
+    assert bar.total == 3 and bar.title == "Alpha, Q1 2023: 2 new, 1 hardened"
+    assert shifts.chart([], talks["parties"]) is None
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def test_page_shows_chart_tables_and_filters(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(analytics_url())
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert shifts.period_table(response.context["results"]["periods"]) == QUARTERS
+    assert '<title id="chart-title">' in content and "<desc" in content
+    assert "Positions per quarter by movement" in content
+    assert "Where stated demands changed most often" in content
+    assert "Time since the last movement" in content
+    assert 'name="from"' in content and 'name="to"' in content
+
+
+def test_page_filters_combine_and_switch_to_months(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(
+        analytics_url(),
+        {"party": "beta", "issue": ["three", "one"], "from": "2023", "to": "2023-Q3",
+         "granularity": "month"},
+    )  # fmt: skip
+    assert shifts.period_table(response.context["results"]["periods"]) == {
+        "beta": {
+            "2023-01": counts(hardened=1),
+            "2023-02": counts(new=1),
+            "2023-06": counts(conceded=1),
+            "2023-08": counts(softened=1),
+            "2023-09": counts(softened=1),
+        }
+    }
+    assert "Movements per month" in response.content.decode()
+
+
+def test_page_counts_days_to_the_reference_day_given(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(analytics_url(), {"ref": "Mar 2024", "party": "alpha"})
+    results = response.context["results"]
+    assert results["reference"] == D(2024, 3, 31)
+    assert [line.days for line in results["since"]] == [182, 90]
+    assert "to 31 Mar 2024" in response.content.decode()
+
+
+def test_reference_day_defaults_to_today(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(analytics_url())
+    assert response.context["results"]["reference"] == datetime.date.today()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "the day before yesterday"}, "Cannot read"),
+        ({"to": "31/02/2024"}, "ambiguous"),
+        ({"ref": "2024-02-30"}, "Cannot read"),
+        ({"party": "nobody"}, "Select a valid choice"),
+        ({"granularity": "week"}, "Select a valid choice"),
+        ({"top": "-1"}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_filters_give_a_message_not_a_500(client, reader, talks, query, message):
+    client.force_login(reader)
+    response = client.get(analytics_url(), query)
+    assert response.status_code == 200
+    assert response.context["results"] is None
+    assert message in response.content.decode()
+
+
+def test_names_are_escaped_in_the_page(client, reader, talks):
+    client.force_login(reader)
+    hostile = make_party(talks["negotiation"], slug="hostile", name="<script>x</script>")
+    make_position(talks["one"], hostile, movement=M.HARDENED)
+    content = client.get(analytics_url()).content.decode()
+    assert "<script>" not in content
+    assert "&lt;script&gt;x&lt;/script&gt;" in content
+
+
+# --- exports ----------------------------------------------------------------------------
+
+
+def csv_rows(response):
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def rows_to_table(rows):
+    result = {}
+    for row in rows:
+        result.setdefault(row["party"], {})[row["period"]] = {kind: int(row[kind]) for kind in ZERO}
+        assert int(row["total"]) == sum(result[row["party"]][row["period"]].values())
+    return result
+
+
+FILTERED = {"party": "beta", "issue": ["three", "one"], "from": "2023", "to": "2023-Q3"}
+FILTERED_TABLE = {
+    "beta": {
+        "2023-Q1": counts(new=1, hardened=1),
+        "2023-Q2": counts(conceded=1),
+        "2023-Q3": counts(softened=2),
+    }
+}
+
+
+def test_csv_export_streams_the_table_with_filters_applied(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(export_url("csv"), FILTERED)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="talks-analytics-periods.csv"' in response["Content-Disposition"]
+    assert rows_to_table(csv_rows(response)) == FILTERED_TABLE
+
+
+def test_csv_export_of_all_data_equals_the_page_table(client, reader, talks):
+    client.force_login(reader)
+    assert rows_to_table(csv_rows(client.get(export_url("csv")))) == QUARTERS
+    monthly = client.get(export_url("csv"), {"granularity": "month"})
+    assert rows_to_table(csv_rows(monthly)) == MONTHS
+
+
+def test_csv_export_of_the_other_tables(client, reader, talks):
+    client.force_login(reader)
+    changed = csv_rows(client.get(export_url("csv"), {"table": "changed", "top": "2"}))
+    assert changed == [
+        {"party": "alpha", "issue": "one", "shifts": "3", "last_shift": "2023-10-01"},
+        {"party": "beta", "issue": "three", "shifts": "3", "last_shift": "2023-09-01"},
+    ]
+    since = csv_rows(client.get(export_url("csv"), {"table": "since", "ref": "2024-03-31"}))
+    assert [(r["party"], r["issue"], r["last_movement"], r["days"]) for r in since] == [
+        ("alpha", "one", "2023-Q4", "182"),
+        ("alpha", "two", "2024", "90"),
+        ("beta", "one", "2023-06-30", "275"),
+        ("beta", "three", "2023-09~", "212"),
+        ("beta", "two", "2023-11-15", "137"),
+    ]
+    assert since[-1]["moved"] == "False" and since[0]["reference"] == "2024-03-31"
+
+
+def test_json_export_equals_the_tables_with_filters_applied(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(export_url("json"), {**FILTERED, "ref": "2024-03-31"})
+    assert response.status_code == 200
+    data = response.json()
+    assert rows_to_table(data["periods"]) == FILTERED_TABLE
+    assert data["granularity"] == "quarter" and data["reference"] == "2024-03-31"
+    assert data["filters"]["from"] == "2023" and data["filters"]["party"] == ["beta"]
+    assert [(r["issue"], r["shifts"]) for r in data["changed"]] == [("three", 3), ("one", 1)]
+    assert [(r["issue"], r["days"]) for r in data["since"]] == [("one", 275), ("three", 212)]
+
+
+def test_export_with_bad_filter_is_a_400_with_the_message(client, reader, talks):
+    client.force_login(reader)
+    response = client.get(export_url("json"), {"from": "soon"})
+    assert response.status_code == 400
+    assert "Cannot read" in response.json()["errors"]["from"][0]
+    response = client.get(export_url("csv"), {"to": "nope"})
+    assert response.status_code == 400
+    assert b"Cannot read" in response.content
+
+
+def test_unknown_export_format_or_table_is_404(client, reader, talks):
+    client.force_login(reader)
+    assert client.get("/n/talks/analytics.xml").status_code == 404
+    assert client.get(export_url("csv"), {"table": "secrets"}).status_code == 404
+    assert client.get(reverse("negotiations:analytics", args=["nope"])).status_code == 404
+
+
+# --- access and query counts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", [None, "csv", "json"])
+def test_readers_see_strangers_are_refused_anonymous_go_to_login(
+    client, reader, stranger, talks, fmt
+):
+    url = analytics_url() if fmt is None else export_url(fmt)
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(stranger)
+    assert client.get(url).status_code == 403
+    client.force_login(reader)
+    assert client.get(url).status_code == 200
+
+
+def grow(talks, per_thread):
+    source = make_source()
+    movements = [M.NEW, M.HARDENED, M.SOFTENED, M.RESTATED, M.DROPPED, M.CONCEDED]
+    for party in talks["parties"]:
+        for issue in talks["issues"]:
+            for n in range(per_thread):
+                make_position(
+                    issue,
+                    party,
+                    source,
+                    movement=movements[n % len(movements)],
+                    date=D(2020 + n % 5, 1 + n % 12, 1 + n % 28),
+                )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda: analytics_url(),
+        lambda: analytics_url() + "?granularity=month&party=alpha&from=2021&to=2024",
+        lambda: export_url("json"),
+        lambda: export_url("csv") + "?table=since",
+    ],
+    ids=["page", "page-filtered", "json", "csv"],
+)
+def test_analytics_query_count_is_the_same_with_3_and_30_positions_per_thread(
+    client, analyst, talks, url
+):
+    client.force_login(analyst)
+    url = url()
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            if response.streaming:
+                b"".join(response.streaming_content)
+        assert response.status_code == 200
+        return len(ctx)
+
+    grow(talks, 3)
+    client.get(url)
+    small = count()
+    grow(talks, 27)
+    assert count() == small

@@ -1,0 +1,301 @@
+"""Comparing two proposals: alignment, word diffs, summary counts, issue coverage."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations.models import Proposal
+from tests.conftest import make_issue, make_negotiation, make_proposal, make_provision
+
+LONG = "The parties shall open all transport links across their common border for goods"
+
+
+def compare_url(slug="talks", **params):
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return reverse("negotiations:compare", args=[slug]) + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def pair(world):
+    a = make_proposal(world["negotiation"], world["alpha"], slug="a", title="Draft A")
+    b = make_proposal(world["negotiation"], world["beta"], slug="b", title="Draft B", responds_to=a)
+    return {**world, "a": a, "b": b}
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seeds", stdout=io.StringIO())
+
+
+# --- the seeded drafts ----------------------------------------------------------------
+
+
+def test_seeded_december_and_january_drafts_compare_with_the_right_counts(client, reader, seeded):
+    # az-proposal-2023-12 has Art. 1-3, am-proposal-2024-01-04 has Art. 1-4 (it responds to
+    # the former). Every text of Art. 1-3 differs (reworded), Art. 4 is new; nothing is
+    # identical, removed or moved.
+    client.force_login(reader)
+    response = client.get(compare_url("armenia-azerbaijan", b="am-proposal-2024-01-04"))
+    assert response.status_code == 200
+    assert response.context["a"].slug == "az-proposal-2023-12"  # default: what B responds to
+    comparison = response.context["comparison"]
+    assert comparison.counts == {
+        "unchanged": 0,
+        "reworded": 3,
+        "added": 1,
+        "removed": 0,
+        "moved": 0,
+    }
+    assert [(r.status, r.b.label if r.b else None) for r in comparison.rows] == [
+        ("reworded", "Art. 1"),
+        ("reworded", "Art. 2"),
+        ("reworded", "Art. 3"),
+        ("added", "Art. 4"),
+    ]
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert len(coverage) == 20  # every issue of the negotiation
+    assert coverage["alma-ata-basis"] == "changed"
+    assert coverage["delimitation-maps"] == "changed"
+    assert coverage["corridor-border-controls"] == "changed"
+    assert coverage["troop-withdrawal"] == "added"
+    assert {
+        s
+        for slug, s in coverage.items()
+        if slug
+        not in {
+            "alma-ata-basis",
+            "delimitation-maps",
+            "corridor-border-controls",
+            "troop-withdrawal",
+        }
+    } == {"none"}
+    assert comparison.issue_counts == {
+        "changed": 3,
+        "unchanged": 0,
+        "added": 1,
+        "dropped": 0,
+        "none": 16,
+    }
+    content = response.content.decode()
+    for cell in (
+        '<td data-status="unchanged">0</td>',
+        '<td data-status="reworded">3</td>',
+        '<td data-status="added">1</td>',
+        '<td data-status="removed">0</td>',
+        '<td data-status="moved">0</td>',
+    ):
+        assert cell in content
+    assert "Newly addressed in B" in content and "Not addressed" in content
+
+
+def test_seeded_drafts_reversed_show_removed_and_dropped(client, reader, seeded):
+    client.force_login(reader)
+    response = client.get(
+        compare_url("armenia-azerbaijan", a="am-proposal-2024-01-04", b="az-proposal-2023-12")
+    )
+    comparison = response.context["comparison"]
+    assert comparison.counts["removed"] == 1 and comparison.counts["reworded"] == 3
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert coverage["troop-withdrawal"] == "dropped"
+
+
+# --- alignment and diffs on the page -----------------------------------------------------
+
+
+def test_reworded_pair_shows_a_word_diff_inline_and_side_by_side(client, reader, pair):
+    make_provision(pair["a"], label="Article IV", text="Troops withdraw within a year.")
+    make_provision(pair["b"], label="Art. 4", text="Troops withdraw within a month.")
+    client.force_login(reader)
+    inline = client.get(compare_url(a="a", b="b")).content.decode()
+    assert "Troops withdraw within a <del>year.</del><ins>month.</ins>" in inline
+    assert "A: Article IV → B: Art. 4" in inline  # aligned by normalised label
+    side = client.get(compare_url(a="a", b="b", view="side")).content.decode()
+    assert '<table class="side-by-side">' in side
+    assert "Troops withdraw within a <del>year.</del></td>" in side
+    assert "Troops withdraw within a <ins>month.</ins></td>" in side
+    # The toggle is remembered in the URL, with A and B.
+    assert 'href="/n/talks/compare/?a=a&amp;b=b&amp;view=side"' in inline
+    assert 'href="/n/talks/compare/?a=a&amp;b=b&amp;view=inline"' in side
+
+
+def test_added_removed_and_moved_provisions_are_marked(client, reader, pair):
+    corridor = pair["corridor"]
+    make_provision(pair["a"], label="Art. 1", text=LONG + " one.", order=1)
+    make_provision(pair["a"], label="Art. 2", text="Dropped clause about fishing rights.", order=2)
+    make_provision(pair["a"], label="Art. 3", text="Final clause on entry into force now.", order=3)
+    make_provision(pair["b"], label="Art. 1", text="Final clause on entry into force now.", order=1)
+    make_provision(
+        pair["b"], label="Art. 9", text="New clause on guarantees.", order=2, issue=corridor
+    )
+    make_provision(pair["b"], label="Art. 3", text=LONG + " one.", order=3)
+    client.force_login(reader)
+    response = client.get(compare_url(a="a", b="b"))
+    comparison = response.context["comparison"]
+    statuses = sorted(r.status for r in comparison.rows)
+    assert statuses.count("moved") >= 1
+    assert "added" in statuses and "removed" in statuses
+    content = response.content.decode()
+    assert '<span class="cmp-status">Moved</span>' in content
+    assert '<span class="cmp-status">Added</span>' in content
+    assert '<span class="cmp-status">Removed</span>' in content
+    assert "Only in A." in content and "Only in B." in content
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert coverage["corridor"] == "added"
+
+
+def test_hostile_text_is_escaped_in_both_views(client, reader, pair):
+    hostile = '<script>alert(1)</script> "onerror=alert(2) <img src=x onerror=alert(3)>'
+    make_provision(pair["a"], label="<b>Art. 1</b>", heading="<i>h</i>", text=hostile)
+    make_provision(
+        pair["b"],
+        label="<b>Art. 1</b>",
+        heading="<i>x</i>",
+        text=hostile + " <script>more()</script>",
+    )
+    make_provision(pair["b"], label='"onerror=', text=hostile)
+    pair["b"].title = "<script>alert(4)</script>"
+    pair["b"].save()
+    client.force_login(reader)
+    for view in ("inline", "side"):
+        content = client.get(compare_url(a="a", b="b", view=view)).content.decode()
+        assert "<script>" not in content.split("</head>")[1]
+        assert '"onerror=' not in content
+        assert "<img" not in content
+        assert "<b>Art. 1</b>" not in content and "<i>h</i>" not in content
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_unchanged_pairs_show_the_text_once(client, reader, pair):
+    make_provision(pair["a"], label="Art. 1", text="Same words.")
+    make_provision(pair["b"], label="Art. 1", text="Same   words.")  # whitespace only
+    client.force_login(reader)
+    response = client.get(compare_url(a="a", b="b"))
+    assert response.context["comparison"].counts["unchanged"] == 1
+    assert "<del>" not in response.content.decode().split("<article", 1)[1]
+
+
+# --- choosing A and B ------------------------------------------------------------------
+
+
+def test_compare_page_without_choice_offers_the_form(client, reader, pair):
+    client.force_login(reader)
+    response = client.get(compare_url())
+    assert response.status_code == 200
+    assert response.context["comparison"] is None
+    assert 'name="a"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, field, message",
+    [
+        ({"a": "a", "b": "nope"}, "b", "no such proposal"),
+        ({"a": "nope", "b": "b"}, "a", "no such proposal"),
+        ({"a": "a", "b": "a"}, "b", "two different"),
+        ({"b": "a"}, "a", "responds to no other proposal"),
+    ],
+)
+def test_bad_choices_get_a_message_not_an_error(client, reader, pair, params, field, message):
+    client.force_login(reader)
+    response = client.get(compare_url(**params))
+    assert response.status_code == 200
+    assert message in response.context["errors"][field]
+    assert response.context["comparison"] is None
+
+
+def test_proposals_of_another_negotiation_cannot_be_compared(client, reader, pair):
+    elsewhere = make_proposal(make_negotiation(), slug="elsewhere")
+    client.force_login(reader)
+    response = client.get(compare_url(a=elsewhere.slug, b="b"))
+    assert "no such proposal" in response.context["errors"]["a"]
+
+
+def test_issue_of_an_edited_provision_shows_as_changed(client, reader, pair):
+    make_provision(pair["a"], label="Art. 1", text="Same words.", issue=pair["corridor"])
+    make_provision(pair["b"], label="Art. 1", text="Same words.", issue=pair["maps"])
+    client.force_login(reader)
+    response = client.get(compare_url(a="a", b="b"))
+    comparison = response.context["comparison"]
+    row = comparison.rows[0]
+    assert row.issue_changed
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert coverage == {"corridor": "dropped", "maps": "added"}
+    assert "Issue: Transit corridor → Border maps." in response.content.decode()
+
+
+def test_diff_follows_an_edit_of_a_provision(client, reader, pair):
+    make_provision(pair["a"], label="Art. 1", text="Open the corridor.")
+    provision = make_provision(pair["b"], label="Art. 1", text="Close the corridor.")
+    client.force_login(reader)
+    assert "<ins>Close </ins>" in client.get(compare_url(a="a", b="b")).content.decode()
+    provision.text = "Shut the corridor."
+    provision._change_reason = "typo"
+    provision.save()
+    assert "<ins>Shut </ins>" in client.get(compare_url(a="a", b="b")).content.decode()
+
+
+# --- query count and print -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["inline", "side"])
+def test_compare_query_count_does_not_grow_with_provisions(
+    client, reader, pair, django_assert_max_num_queries, view
+):
+    issues = [make_issue(pair["negotiation"]) for _ in range(3)]
+
+    def add(n, start):
+        for i in range(start, start + n):
+            make_provision(
+                pair["a"],
+                label=f"Art. {i}",
+                text=f"Clause {i} of A, old words.",
+                issue=issues[i % 3],
+                order=i,
+            )
+            make_provision(
+                pair["b"],
+                label=f"Art. {i}",
+                text=f"Clause {i} of B, new words.",
+                issue=issues[(i + 1) % 3],
+                order=i,
+            )
+        make_provision(pair["b"], label=f"Extra {start}", text="Only in B.", order=999)
+
+    add(3, 1)
+    target = compare_url(a="a", b="b", view=view)
+    client.force_login(reader)
+    client.get(target)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(target)
+    assert len(response.context["comparison"].rows) == 4
+    add(27, 4)
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(target)
+    assert len(response.context["comparison"].rows) == 32
+
+
+def test_compare_prints_cleanly(client, reader, pair):
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("redline.css"), encoding="utf-8") as f:
+        css = f.read()
+    tail = css.split("/* proposals and compare */", 1)[1]
+    block = tail[tail.index("@media print") :]
+    assert ".compare-choose" in block or "form" in block
+    assert re.search(r"break-inside:\s*avoid", block)
+    make_provision(pair["a"], label="Art. 1", text="x")
+    client.force_login(reader)
+    content = client.get(compare_url(a="a", b="b")).content.decode()
+    # The choosers and toggles are marked so print hides them; the summary is not.
+    assert 'class="compare-choose no-print"' in content
+    assert '<section class="compare-summary"' in content
+
+
+def test_reader_can_compare_and_only_analysts_see_edit_links(client, reader, pair):
+    client.force_login(reader)
+    assert client.get(compare_url(a="a", b="b")).status_code == 200
+    assert Proposal.objects.count() == 2

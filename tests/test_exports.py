@@ -1,0 +1,320 @@
+"""CSV and JSON exports of what each page shows; the whole-negotiation document."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import StreamingHttpResponse
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations import exports
+from negotiations.dates import Precision
+from negotiations.models import Position
+from tests.conftest import make_citation, make_position, make_source, with_reason
+
+
+def body(response):
+    assert response.status_code == 200
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+def csv_rows(response):
+    return list(csv.DictReader(io.StringIO(body(response))))
+
+
+def url(name, *args, fmt="csv"):
+    return reverse(f"negotiations:{name}", kwargs={"fmt": fmt, **_kwargs(name, args)})
+
+
+def _kwargs(name, args):
+    keys = {
+        "positions_export": ["slug"],
+        "matrix_export": ["slug"],
+        "snapshot_export": ["slug"],
+        "party_export": ["slug", "party"],
+        "issue_export": ["slug", "issue"],
+        "thread_export": ["slug", "issue", "party"],
+        "sources_export": [],
+        "search_export": [],
+    }[name]
+    return dict(zip(keys, args, strict=True))
+
+
+def add_positions(world, count):
+    """Many statements without a citation each (fast), one citation on the first."""
+    for i in range(count):
+        with_reason(
+            Position(
+                issue=world["maps"],
+                party=world["beta"],
+                stance=Position.Stance.DEMAND,
+                summary=f'Statement {i}, with a comma and a "quote".',
+                date=datetime.date(2024, 3, 1),
+                date_precision=Precision.MONTH,
+            )
+        )
+
+
+# --- streaming -------------------------------------------------------------------------
+
+
+def test_all_positions_csv_is_streamed_in_many_chunks(client, reader, world):
+    add_positions(world, 3 * exports.ROWS_PER_CHUNK)
+    client.force_login(reader)
+    response = client.get(url("positions_export", "talks"))
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.streaming is True
+    assert not isinstance(response.streaming_content, list | tuple | bytes)
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 3  # header + rows a batch at a time, never one big body
+    assert max(len(c) for c in chunks) < sum(len(c) for c in chunks) / 3
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    assert len(rows) == 3 * exports.ROWS_PER_CHUNK + 2
+    assert response["Content-Disposition"] == 'attachment; filename="talks-positions.csv"'
+
+
+def test_all_positions_json_is_streamed_and_parses(client, reader, world):
+    add_positions(world, 2 * exports.ROWS_PER_CHUNK)
+    client.force_login(reader)
+    response = client.get(url("positions_export", "talks", fmt="json"))
+    assert response.streaming is True
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 2
+    data = json.loads(b"".join(chunks))
+    assert isinstance(data, list) and len(data) == 2 * exports.ROWS_PER_CHUNK + 2
+    assert set(data[0]) == set(exports.POSITION_COLUMNS)
+
+
+def test_position_rows_read_the_database_with_an_iterator(world, monkeypatch):
+    """values_list(...).iterator(chunk_size): no queryset cache holding every row."""
+    calls = []
+    original = type(Position.objects.all()).iterator
+
+    def spy(self, chunk_size=None):
+        calls.append(chunk_size)
+        return original(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(type(Position.objects.all()), "iterator", spy)
+    rows = exports.position_rows(Position.objects.all())
+    assert calls == []  # lazy until read
+    assert len(list(rows)) == 2
+    assert calls == [exports.ITERATOR_CHUNK]
+
+
+def test_positions_export_query_count_does_not_grow(client, reader, world):
+    client.force_login(reader)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            body(client.get(url("positions_export", "talks")))
+        return len(ctx)
+
+    small = count()
+    for _ in range(20):
+        make_position(world["maps"], world["gamma"])
+    assert count() == small
+
+
+# --- contents --------------------------------------------------------------------------
+
+
+def test_positions_csv_columns(client, reader, world):
+    make_citation(make_source(title="Second source"), position=world["second"])
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("positions_export", "talks")))
+    assert [r["summary"] for r in rows] == [
+        "Demands a corridor without controls.",
+        "Demands a corridor without any border controls.",
+    ]
+    second = rows[1]
+    assert second["uid"] == str(world["second"].uid)
+    assert (second["issue_slug"], second["issue_title"]) == ("corridor", "Transit corridor")
+    assert (second["party_slug"], second["party_name"]) == ("alpha", "Alpha")
+    assert (second["stance"], second["movement"]) == ("demand", "hardened")
+    assert (second["date"], second["date_display"]) == ("2024-02", "Feb 2024")
+    assert second["first_source"] == "Interview with the president"
+    assert second["citations"] == "2"
+
+
+def test_positions_export_filters_party_and_issue(client, reader, world):
+    make_position(world["maps"], world["beta"], summary="Maps.")
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("positions_export", "talks"), {"party": "beta"}))
+    assert [r["summary"] for r in rows] == ["Maps."]
+
+
+def test_dashboard_export_is_the_matrix_with_its_filters(client, reader, world):
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("matrix_export", "talks")))
+    assert len(rows) == 2 * 3  # issues × parties, empty cells included
+    cell = next(r for r in rows if (r["issue_slug"], r["party_slug"]) == ("corridor", "alpha"))
+    assert cell["summary"] == "Demands a corridor without any border controls."
+    assert (cell["shifts"], cell["last_shift"], cell["last_shift_date"]) == (
+        "1",
+        "hardened",
+        "2024-02",
+    )
+    rows = csv_rows(client.get(url("matrix_export", "talks"), {"party": "beta", "issue": "maps"}))
+    assert [(r["issue_slug"], r["party_slug"], r["summary"]) for r in rows] == [
+        ("maps", "beta", "")
+    ]
+    data = json.loads(body(client.get(url("matrix_export", "talks", fmt="json"))))
+    assert len(data) == 6 and data[0]["shifts"] in (0, 1)
+
+
+def test_party_issue_and_thread_exports(client, reader, world):
+    make_position(world["corridor"], world["beta"], summary="Beta on the corridor.")
+    client.force_login(reader)
+    party = csv_rows(client.get(url("party_export", "talks", "alpha")))
+    assert [(r["issue_slug"], r["summary"]) for r in party] == [
+        ("corridor", "Demands a corridor without any border controls."),
+        ("maps", ""),
+    ]
+    issue = csv_rows(client.get(url("issue_export", "talks", "corridor")))
+    assert {r["party_slug"] for r in issue} == {"alpha", "beta"} and len(issue) == 3
+    thread = csv_rows(client.get(url("thread_export", "talks", "corridor", "alpha")))
+    assert len(thread) == 2 and {r["party_slug"] for r in thread} == {"alpha"}
+    assert client.get(url("thread_export", "talks", "corridor", "nobody")).status_code == 404
+
+
+def test_snapshot_export_uses_the_pages_parameters(client, reader, world):
+    client.force_login(reader)
+    rows = csv_rows(
+        client.get(url("snapshot_export", "talks"), {"a": "Jan 2024", "b": "2024-02-15"})
+    )
+    assert [(r["issue_slug"], r["party_slug"], r["status"]) for r in rows] == [
+        ("corridor", "alpha", "changed")
+    ]
+    assert rows[0]["a_date"] == "2024-01-10" and rows[0]["b_date"] == "2024-02"
+    response = client.get(url("snapshot_export", "talks"), {"a": "whenever", "b": "2024"})
+    assert response.status_code == 400
+    assert client.get(url("snapshot_export", "talks"), {"a": "2024"}).status_code == 400
+    before_a_compare = csv_rows(client.get(url("snapshot_export", "talks")))
+    assert before_a_compare == []
+
+
+def test_sources_export(client, reader, world):
+    make_source(title="Undated leak", date=None)
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("sources_export")))
+    by_title = {r["title"]: r for r in rows}
+    assert by_title["Interview with the president"]["citations"] == "2"
+    assert by_title["Undated leak"]["date"] == "" and by_title["Undated leak"]["citations"] == "0"
+    data = json.loads(body(client.get(url("sources_export", fmt="json"))))
+    assert {d["title"]: d["date"] for d in data}["Undated leak"] is None
+
+
+def test_search_export_has_every_result_with_filters(client, reader, world):
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("search_export"), {"q": "corridor", "kind": "positions"}))
+    assert len(rows) == 2 and {r["kind"] for r in rows} == {"position"}
+    assert rows[0]["url"].startswith("http://testserver/n/talks/issues/corridor/alpha/#position-")
+    assert "corridor" in rows[0]["excerpt"] and "<mark>" not in rows[0]["excerpt"]
+    rows = csv_rows(client.get(url("search_export"), {"q": "corridor", "to": "Jan 2024"}))
+    assert len(rows) == 1
+    assert client.get(url("search_export"), {"q": "x", "from": "nonsense"}).status_code == 400
+
+
+def test_csv_keeps_text_exactly(client, reader, world):
+    tricky = 'Line one\nline two, "quoted", Հայաստան; =1+1'
+    make_position(world["maps"], world["beta"], summary=tricky)
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("positions_export", "talks"), {"party": "beta"}))
+    assert rows[0]["summary"] == tricky
+
+
+def test_unknown_format_is_404(client, reader, world):
+    client.force_login(reader)
+    assert client.get("/n/talks/positions.xlsx").status_code == 404
+
+
+# --- the pages link their downloads ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page, export",
+    [
+        ("negotiations:negotiation", "/n/talks/export.csv"),
+        ("negotiations:party", "/n/talks/parties/alpha/export.csv"),
+        ("negotiations:issue", "/n/talks/issues/corridor/export.csv"),
+        ("negotiations:thread", "/n/talks/issues/corridor/alpha/export.csv"),
+        ("negotiations:snapshot", "/n/talks/snapshot/export.csv"),
+        ("negotiations:sources", "/sources/export.csv"),
+    ],
+)
+def test_pages_link_their_downloads(client, reader, world, page, export):
+    args = {
+        "negotiations:negotiation": ["talks"],
+        "negotiations:party": ["talks", "alpha"],
+        "negotiations:issue": ["talks", "corridor"],
+        "negotiations:thread": ["talks", "corridor", "alpha"],
+        "negotiations:snapshot": ["talks"],
+        "negotiations:sources": [],
+    }[page]
+    client.force_login(reader)
+    content = client.get(reverse(page, args=args)).content.decode()
+    assert f'href="{export}"' in content
+    assert f'href="{export[:-4]}.json"' in content
+    assert body(client.get(export))  # the link works
+
+
+def test_dashboard_links_carry_the_filters_and_offer_everything(client, reader, world):
+    client.force_login(reader)
+    content = client.get("/n/talks/", {"party": "beta", "issue": "maps"}).content.decode()
+    assert 'href="/n/talks/export.csv?party=beta&amp;issue=maps"' in content
+    assert 'href="/n/talks/positions.json?party=beta&amp;issue=maps"' in content
+    assert 'href="/n/talks/document.json"' in content and "Download everything (JSON)" in content
+
+
+def test_search_page_links_its_export(client, reader, world):
+    client.force_login(reader)
+    content = client.get(reverse("negotiations:search"), {"q": "corridor"}).content.decode()
+    assert 'href="/search/export.csv?q=corridor"' in content
+
+
+# --- the whole negotiation -------------------------------------------------------------
+
+
+def test_negotiation_document_download_matches_the_command(client, reader, db):
+    call_command("load_seeds", stdout=io.StringIO())
+    client.force_login(reader)
+    response = client.get(reverse("negotiations:export_negotiation", args=["armenia-azerbaijan"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="armenia-azerbaijan.json"'
+    out = io.StringIO()
+    call_command("export_negotiation", "armenia-azerbaijan", stdout=out)
+    assert response.content.decode() == out.getvalue()
+    assert json.loads(response.content)["format"] == "redline/1"
+
+
+# --- who may export --------------------------------------------------------------------
+
+
+EXPORTS = [
+    "/n/talks/export.csv",
+    "/n/talks/positions.csv",
+    "/n/talks/document.json",
+    "/n/talks/parties/alpha/export.json",
+    "/n/talks/issues/corridor/export.csv",
+    "/n/talks/issues/corridor/alpha/export.json",
+    "/n/talks/snapshot/export.csv?a=2024&b=2025",
+    "/sources/export.csv",
+    "/search/export.json?q=corridor",
+]
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_export_permissions(client, world, reader, stranger, path):
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    client.force_login(stranger)
+    assert client.get(path).status_code == 403
+    client.force_login(reader)
+    assert client.get(path).status_code == 200

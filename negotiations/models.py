@@ -556,6 +556,12 @@ class Citation(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # "The first citation of each position" is ORDER BY id LIMIT 1 per target; with
+        # only the foreign-key index PostgreSQL walks the primary key instead (3 ms a row).
+        indexes = [
+            models.Index(fields=["position", "id"], name="citation_position_idx"),
+            models.Index(fields=["provision", "id"], name="citation_provision_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import CharField, Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -167,14 +168,12 @@ def _scoped(kind, f):
 
 
 def _matching_postgresql(kind, qs, q):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-    names = [name for name, _ in FIELDS[kind]]
-    vector = SearchVector(names[0], weight="A", config=TS_CONFIG)
-    for name in names[1:]:
-        vector += SearchVector(name, weight="B", config=TS_CONFIG)
-    query = SearchQuery(q, search_type="websearch", config=TS_CONFIG)
-    return qs.annotate(_document=vector, rank=SearchRank(vector, query)).filter(_document=query)
+    """Match and rank against the stored, GIN-indexed `search_vector` column
+    (migration 0004), which holds the kind's FIELDS with weights A (first) and B."""
+    table = MODELS[kind]._meta.db_table
+    query = f"websearch_to_tsquery('{TS_CONFIG}'::regconfig, %s)"
+    rank = RawSQL(f'ts_rank("{table}"."search_vector", {query})', [q], output_field=FloatField())
+    return qs.annotate(rank=rank).extra(where=[f'"{table}"."search_vector" @@ {query}'], params=[q])
 
 
 def _variants(word):

@@ -6,6 +6,7 @@ runs a fixed number of queries, whatever the amount of data.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from negotiations.diffs import cached_diff_html
 from negotiations.models import Position
@@ -105,7 +106,16 @@ class SnapshotLine:
     before: Position | None
     after: Position | None
     status: str  # added, changed, dropped, unchanged
-    summary_diff: str = ""
+
+    @cached_property
+    def summary_diff(self):
+        """Computed only for the lines a page shows."""
+        a, b = self.before, self.after
+        if a is None or b is None or self.status == "unchanged":
+            return ""
+        return cached_diff_html(
+            f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}", a.summary, b.summary
+        )
 
 
 def by_thread(positions):
@@ -153,13 +163,25 @@ def compare_snapshots(before, after, issues, parties):
             status = "unchanged"
         else:
             status = "changed"
-        line = SnapshotLine(issue_by_id[key[0]], party_by_id[key[1]], a, b, status)
-        if a is not None and b is not None and status != "unchanged":
-            line.summary_diff = cached_diff_html(
-                f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}", a.summary, b.summary
-            )
-        lines.append(line)
+        lines.append(SnapshotLine(issue_by_id[key[0]], party_by_id[key[1]], a, b, status))
     return lines
+
+
+def snapshot(negotiation, parties, issues, mode, a, b):
+    """Lines comparing the parties' positions at day `a` and day `b`.
+
+    mode "stated": by the dates the statements were made; "recorded": what this
+    database held at the end of each day, from the record history.
+    """
+    party_ids = [p.pk for p in parties]
+    if mode == "recorded":
+        before = recorded_as_of(negotiation, party_ids, a)
+        after = recorded_as_of(negotiation, party_ids, b)
+    else:
+        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
+        before = by_thread(positions.stated_by(a).current().select_related(None))
+        after = by_thread(positions.stated_by(b).current().select_related(None))
+    return compare_snapshots(before, after, issues, parties)
 
 
 def summarise_lines(lines):

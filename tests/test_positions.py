@@ -469,3 +469,18 @@ def test_dashboard_matrix_handles_30_issues_by_12_parties(
     with django_assert_max_num_queries(16):
         response = client.get(negotiation.get_absolute_url())
     assert response.content.decode().count('class="cell') == 30 * 12
+
+
+def test_issue_page_shows_twenty_parties_at_a_time_speakers_first(client, reader, world):
+    negotiation = world["negotiation"]
+    late = [make_party(negotiation, name=f"Late party {n}") for n in range(25)]
+    make_position(world["corridor"], late[-1], summary="The last party has spoken.")
+    client.force_login(reader)
+    url = reverse("negotiations:issue", args=["talks", "corridor"])
+    first = client.get(url)
+    names = [cell.party.name for cell, _ in first.context["sequences"]]
+    assert len(names) == 20
+    assert names[:2] == ["Alpha", "Late party 24"]  # those who have spoken come first
+    assert "The last party has spoken." in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["sequences"]) == 8

@@ -81,3 +81,25 @@ def test_recorded_mode_before_anything_was_recorded_is_empty_at_a(client, analys
     client.force_login(analyst)
     response = get(client, mode="recorded", a="2000-01-01", b="2999-01-01")
     assert {line.status for line in response.context["lines"]} == {"added"}
+
+
+def test_unchanged_lines_are_hidden_unless_asked_for(client, reader, world):
+    make_position(world["maps"], world["beta"], summary="Old and steady.", date="2020-01-01")
+    client.force_login(reader)
+    hidden = get(client, a="2023", b="2024").content.decode()
+    assert "Old and steady." not in hidden and "Show unchanged lines too" in hidden
+    shown = get(client, a="2023", b="2024", show="all").content.decode()
+    assert "Old and steady." in shown
+
+
+def test_long_snapshots_are_paginated(client, reader, world):
+    from tests.conftest import make_issue
+
+    for _ in range(105):
+        make_position(make_issue(world["negotiation"]), world["beta"], date="2024-05-01")
+    client.force_login(reader)
+    response = get(client, a="2023", b="2024")
+    page = response.context["page"]
+    assert page.paginator.count == 106 and len(page.object_list) == 100
+    assert "page=2" in response.content.decode()
+    assert len(get(client, a="2023", b="2024", page=2).context["page"].object_list) == 6

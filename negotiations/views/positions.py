@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -61,19 +62,32 @@ def party_detail(request, slug, party):
     return render(request, "negotiations/party.html", context)
 
 
+PARTIES_PER_PAGE = 20
+
+
 def issue_detail(request, slug, issue):
     issue = get_object_or_404(
         Issue.objects.select_related("negotiation", "parent"), negotiation__slug=slug, slug=issue
     )
-    parties = [p.party for p in issue.negotiation.participations.in_order()]
-    positions = list(issue.positions.with_related().in_order())
+    everyone = [p.party for p in issue.negotiation.participations.in_order()]
+    # Parties that have spoken on the issue first; a page shows 20 of them, so a
+    # 200-party negotiation stays readable (and its page cost bounded).
+    spoken = set(issue.positions.order_by().values_list("party_id", flat=True).distinct())
+    ordered = [p for p in everyone if p.pk in spoken] + [p for p in everyone if p.pk not in spoken]
+    page = Paginator(ordered, PARTIES_PER_PAGE).get_page(request.GET.get("page"))
+    parties = list(page.object_list)
+    positions = list(
+        issue.positions.filter(party__in=[p.pk for p in parties]).with_related().in_order()
+    )
     by_party = {p.pk: [] for p in parties}
     for position in positions:
-        by_party.setdefault(position.party_id, []).append(position)
+        by_party[position.party_id].append(position)
     cells = analysis.matrix(issue.positions.all(), [issue], parties)[0].cells
     context = {
         "negotiation": issue.negotiation,
         "issue": issue,
+        "page": page,
+        "silent": len(everyone) - len(spoken),
         "sequences": [(cell, by_party[cell.party.pk]) for cell in cells],
         "positions": positions,
         "events": issue.events.all(),
@@ -200,18 +214,14 @@ def snapshot(request, slug):
     errors = {}
     a = _parse_day(request.GET.get("a", "").strip(), "a", errors)
     b = _parse_day(request.GET.get("b", "").strip(), "b", errors)
-    lines, counts = None, None
+    show_all = request.GET.get("show") == "all"
+    lines, counts, page = None, None, None
     if a and b and not errors:
-        party_ids = [p.pk for p in chosen]
-        if mode == "stated":
-            positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
-            before = analysis.by_thread(positions.stated_by(a).current())
-            after = analysis.by_thread(positions.stated_by(b).current())
-        else:
-            before = analysis.recorded_as_of(negotiation, party_ids, a)
-            after = analysis.recorded_as_of(negotiation, party_ids, b)
-        lines = analysis.compare_snapshots(before, after, issues, chosen)
+        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
         counts = analysis.summarise_lines(lines)
+        shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
+        # 200 parties × 100 issues is 20,000 lines: show them a page at a time.
+        page = Paginator(shown, 100).get_page(request.GET.get("page"))
     elif request.GET and not errors:
         errors["a"] = "Give both dates to compare."
     context = {
@@ -225,6 +235,8 @@ def snapshot(request, slug):
         "b_text": request.GET.get("b", ""),
         "errors": errors,
         "lines": lines,
+        "page": page,
+        "show_all": show_all,
         "counts": counts,
     }
     return render(request, "negotiations/snapshot.html", context)

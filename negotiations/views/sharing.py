@@ -187,15 +187,8 @@ def snapshot_export(request, slug, fmt):
     if errors or not (a and b):
         message = "; ".join(f"{k}: {v}" for k, v in errors.items()) or "Give both dates a and b."
         return _bad_request(message)
-    party_ids = [p.pk for p in chosen]
-    if request.GET.get("mode") == "recorded":
-        before = analysis.recorded_as_of(negotiation, party_ids, a)
-        after = analysis.recorded_as_of(negotiation, party_ids, b)
-    else:
-        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
-        before = analysis.by_thread(positions.stated_by(a).current())
-        after = analysis.by_thread(positions.stated_by(b).current())
-    lines = analysis.compare_snapshots(before, after, list(negotiation.issues.all()), chosen)
+    mode = "recorded" if request.GET.get("mode") == "recorded" else "stated"
+    lines = analysis.snapshot(negotiation, chosen, list(negotiation.issues.all()), mode, a, b)
     return exports.download(
         fmt,
         f"{slug}-snapshot-{a.isoformat()}-{b.isoformat()}",

@@ -484,3 +484,17 @@ def test_issue_page_shows_twenty_parties_at_a_time_speakers_first(client, reader
     assert "The last party has spoken." in first.content.decode()
     second = client.get(url, {"page": 2})
     assert len(second.context["sequences"]) == 8
+
+
+def test_conflict_page_keeps_the_citation_you_were_adding(client, analyst, editor, world):
+    position = world["first"]
+    opened = edit_data(position)
+    client.force_login(editor)
+    client.post(edit_url(position), {**opened, "summary": "Editor's.", "change_reason": "fix"})
+    client.force_login(analyst)
+    response = client.post(
+        edit_url(position),
+        {**opened, "cite-0-source": world["source"].pk, "cite-0-locator": "para. 99"},
+    )
+    assert response.status_code == 409
+    assert 'value="para. 99"' in response.content.decode()

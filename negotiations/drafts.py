@@ -257,6 +257,9 @@ MOVED = "moved"
 STATUSES = (UNCHANGED, REWORDED, ADDED, REMOVED, MOVED)
 
 #: Similarity from which a text found under another label counts as the same provision moved.
+#: A weak label pair (texts less similar than min_similarity) gives way to a pairing
+#: whose similarity is at least this much higher.
+WEAK_PAIR_MARGIN = 0.25
 MOVED_SIMILARITY = 0.9
 #: Texts shorter than this (in words) are too generic ("Reserved.") to override a label match.
 MIN_MOVED_WORDS = 5
@@ -506,8 +509,16 @@ class _Aligner:
             a_weak = i in self.a_match
             b_weak = j in self.b_match
             if a_weak or b_weak:
-                strong_enough = (
-                    sim >= MOVED_SIMILARITY and min(len(a.words), len(b.words)) >= MIN_MOVED_WORDS
+                weak_sims = []
+                if a_weak:
+                    weak_sims.append(self.b_match[self.a_match[i]][2])
+                if b_weak:
+                    weak_sims.append(self.b_match[j][2])
+                long_enough = min(len(a.words), len(b.words)) >= MIN_MOVED_WORDS
+                # A near-copy elsewhere, or a clearly better match than the same-label
+                # text (a renumbered article that was also reworded).
+                strong_enough = long_enough and (
+                    sim >= MOVED_SIMILARITY or sim - max(weak_sims) >= WEAK_PAIR_MARGIN
                 )
                 if not strong_enough:
                     # Reconsider if the weak pair is broken by another match later.

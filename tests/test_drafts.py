@@ -514,3 +514,28 @@ def test_property_split_draft_never_fails(text):
     assert all("\r" not in p.text and p.text == p.text.strip() for p in parts)
     if text.strip():
         assert parts
+
+
+def test_renumbered_and_reworded_article_is_paired_by_text_not_by_its_old_number():
+    texts = [
+        "The parties recognise each other's territorial integrity within the borders of the "
+        "former Soviet republics as defined in the Alma-Ata declaration of 1991.",
+        "A bilateral commission shall delimit the state border using the most recent general "
+        "staff maps agreed by both governments within twelve months of entry into force.",
+        "Transport links between the western regions and the exclave shall be restored through "
+        "the territory of the other party under its customs and border jurisdiction.",
+        "Neither party shall deploy third-country forces along the border or allow its "
+        "territory to be used for hostile acts against the other party.",
+    ]
+    reworded = (
+        "Transport connections between the western regions and the exclave shall be reopened "
+        "across the territory of the other party, subject to its customs rules and border control."
+    )
+    a = [Side(i, f"Article {i + 1}", None, t) for i, t in enumerate(texts)]
+    b = [Side(i, f"Article {i + 1}", None, t) for i, t in enumerate([texts[0], reworded, texts[3]])]
+    pairs = {
+        (p.a.label if p.a else None, p.b.label if p.b else None): p.status for p in align(a, b)
+    }
+    assert pairs[("Article 3", "Article 2")] == "reworded"
+    assert pairs[("Article 2", None)] == "removed"
+    assert pairs[("Article 4", "Article 3")] == "unchanged"

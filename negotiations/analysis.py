@@ -20,6 +20,32 @@ class Cell:
     shifts: int = 0
     last_shift: Position | None = None
     thread_url: str = ""
+    # Text the dashboard prints, prepared once here: per-cell template filters and
+    # choice lookups were most of the page's time at 360 cells.
+    summary: str = ""
+    stance: str = ""
+    movement: str = ""
+    date: str = ""
+    last_shift_text: str = ""
+    source_title: str = ""
+
+    def __post_init__(self):
+        p, last = self.position, self.last_shift
+        if p is None:
+            return
+        self.summary = p.summary if len(p.summary) <= 110 else p.summary[:109].rstrip() + "…"
+        self.stance = STANCES.get(p.stance, p.stance)
+        self.movement = MOVEMENTS.get(p.movement, p.movement).lower()
+        self.date = str(p.partial_date)
+        title = getattr(p, "source_title", None) or ""
+        self.source_title = title if len(title) <= 40 else title[:39].rstrip() + "…"
+        if last is not None and last.pk != p.pk:
+            label = MOVEMENTS.get(last.movement, last.movement).lower()
+            self.last_shift_text = f"last {label} {last.partial_date}"
+
+
+STANCES = dict(Position.Stance.choices)
+MOVEMENTS = dict(Position.Movement.choices)
 
 
 @dataclass

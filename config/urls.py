@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("negotiations.urls")),
 ]
 
+handler400 = "negotiations.views.pages.bad_request"
 handler500 = "negotiations.views.pages.server_error"

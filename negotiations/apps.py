@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import models
+from django.db.models.signals import post_migrate, pre_delete
 
 
 def sync_role_groups(sender, using="default", **kwargs):
@@ -10,6 +11,40 @@ def sync_role_groups(sender, using="default", **kwargs):
     sync_groups(Group.objects.db_manager(using), Permission.objects.db_manager(using))
 
 
+def record_delete_effects(sender, instance, origin=None, **kwargs):
+    """Give every change a delete causes its history row and reason.
+
+    Rows deleted along with another (on_delete=CASCADE) get a reason naming it, and
+    rows that referred to the deleted one (on_delete=SET_NULL, many-to-many) are
+    saved here, each with a history row, before Django would clear the reference with
+    a QuerySet.update() or a raw delete of the link, which write no history.
+    """
+    if sender._meta.app_label != "negotiations":
+        return
+    cascade = isinstance(origin, models.Model) and origin is not instance
+    reason = getattr(origin, "_change_reason", "") if isinstance(origin, models.Model) else ""
+    if cascade and not getattr(instance, "_change_reason", ""):
+        what = f"{origin._meta.verbose_name} “{origin}”"
+        instance._change_reason = f"Deleted with {what}" + (f": {reason}" if reason else "")
+    own = getattr(instance, "_change_reason", "") or reason
+    why = f"{sender._meta.verbose_name.capitalize()} “{instance}” was deleted" + (
+        f": {own}" if own else ""
+    )
+    for relation in sender._meta.related_objects:
+        model = relation.related_model
+        if not hasattr(model, "history"):
+            continue
+        if relation.many_to_many:
+            for row in model._base_manager.filter(**{relation.field.name: instance}):
+                row._change_reason = why
+                getattr(row, relation.field.name).remove(instance)
+        elif relation.on_delete is models.SET_NULL:
+            for row in model._base_manager.filter(**{relation.field.name: instance}):
+                setattr(row, relation.field.name, None)
+                row._change_reason = why
+                row.save()
+
+
 class NegotiationsConfig(AppConfig):
     name = "negotiations"
     default_auto_field = "django.db.models.BigAutoField"
@@ -18,3 +53,4 @@ class NegotiationsConfig(AppConfig):
         # After every migrate (and every test-database flush) the role groups exist
         # with exactly the permissions negotiations/roles.py lists.
         post_migrate.connect(sync_role_groups, sender=self)
+        pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")

@@ -334,6 +334,13 @@ class Position(Versioned, PartialDateModel):
         indexes = [
             models.Index(fields=["issue", "party", "date"], name="position_thread_idx"),
             models.Index(fields=["party", "date"], name="position_party_date_idx"),
+            # Analytics counts shifts per party × issue over a whole negotiation and
+            # movements per period for a page of parties: with (party, issue, movement,
+            # date) both are index-only scans in (party, issue) order, no hashing
+            # (90 → 30 ms and 7.6 → 1.2 ms at size L); the queries count(*) for that.
+            models.Index(
+                fields=["party", "issue", "movement", "date"], name="position_pair_movement_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(summary=""), name="position_summary_not_blank"),

@@ -271,6 +271,14 @@ class BasePartFormSet(forms.BaseFormSet):
             *args, prefix="part", form_kwargs={"issues": issues, "keywords": keywords}, **kwargs
         )
 
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None:
+            # Every part of the preview is a part: one emptied of label and text is an
+            # error to fix (or to leave out), not an empty form to skip or save.
+            kwargs["empty_permitted"] = False
+        return kwargs
+
     def clean(self):
         if any(self.errors):
             return

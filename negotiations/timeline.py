@@ -11,7 +11,8 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from negotiations.dates import PartialDate, Precision
 from negotiations.models import Position, Provision
@@ -31,6 +32,15 @@ LEGEND_ROW = 26
 LABEL_CHARS = 34
 
 DAY = datetime.timedelta(days=1)
+
+# A timeline draws at most the latest MOST_EVENTS events, MOST_PROPOSALS proposals and
+# MOST_POSITIONS positions of each party (its table lists the same items), and says so
+# when there are more. A thousand labelled proposal ticks are unreadable, and drawing
+# them took 170 ms at size L (1,000 proposals, 200 events); this keeps a page's cost
+# flat however long the negotiation runs.
+MOST_EVENTS = 100
+MOST_PROPOSALS = 100
+MOST_POSITIONS = 100
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,15 @@ def _clip(text, limit=LABEL_CHARS):
 
 def _text_width(text):
     return len(text) * CHAR
+
+
+def _href(item):
+    """The item's URL, reversed once: the picture and the table both link to it."""
+    try:
+        return item.timeline_href
+    except AttributeError:
+        item.timeline_href = item.get_absolute_url()
+        return item.timeline_href
 
 
 # --- the picture's parts ------------------------------------------------------------
@@ -206,6 +225,15 @@ class TableRow:
 
 
 @dataclass
+class Bound:
+    """Items of one kind left off the picture: only the latest `shown` of `total`."""
+
+    noun: str  # "events", "proposals", or "positions of <party>"
+    shown: int
+    total: int
+
+
+@dataclass
 class Timeline:
     title: str
     desc: str
@@ -227,6 +255,7 @@ class Timeline:
     rows: list
     show_issue: bool = False
     empty_parties: list = field(default_factory=list)
+    bounds: list = field(default_factory=list)  # [Bound] for each kind cut short
 
     @property
     def lanes_height(self):
@@ -355,7 +384,7 @@ def _marker(scale, position, y, show_issue):
         stance_label=position.get_stance_display(),
         movement_label=position.get_movement_display(),
         date_label=str(date),
-        href=position.get_absolute_url(),
+        href=_href(position),
         title=f"{position.party.name}{where}, {date}: {what}. {position.summary}",
     )
 
@@ -442,7 +471,7 @@ def _table(groups, events, proposals, show_issue):
                     stance_style(p.stance).code,
                     p.get_movement_display(),
                     p.summary,
-                    p.get_absolute_url(),
+                    _href(p),
                     p.issue.title if show_issue else "",
                     (date.sort_key(), 1, p.pk),
                 )
@@ -452,7 +481,7 @@ def _table(groups, events, proposals, show_issue):
         rows.append(
             TableRow(
                 date.start, str(date), "Event", "", e.get_kind_display(), "", "", e.title,
-                e.get_absolute_url(), "", (date.sort_key(), 0, e.pk),
+                _href(e), "", (date.sort_key(), 0, e.pk),
             )
         )  # fmt: skip
     for p in proposals:
@@ -462,14 +491,16 @@ def _table(groups, events, proposals, show_issue):
         rows.append(
             TableRow(
                 date.start, str(date), "Proposal", who, p.get_kind_display(), "", note, p.title,
-                p.get_absolute_url(), "", (date.sort_key(), 2, p.pk),
+                _href(p), "", (date.sort_key(), 2, p.pk),
             )
         )  # fmt: skip
     rows.sort(key=lambda r: r.sort_rank)
     return rows
 
 
-def build(title, intro, groups, events=(), proposals=(), show_issue=False, empty_parties=()):
+def build(
+    title, intro, groups, events=(), proposals=(), show_issue=False, empty_parties=(), bounds=()
+):
     """Lay out a timeline.
 
     `groups` is [(party, [positions])] in lane order; events and proposals are lists of
@@ -509,7 +540,7 @@ def build(title, intro, groups, events=(), proposals=(), show_issue=False, empty
                     anchor=anchor,
                     y=proposals_y,
                     date_label=str(date),
-                    href=item.get_absolute_url(),
+                    href=_href(item),
                     title=f"{date}: {item.title} ({item.get_kind_display().lower()}, "
                     f"{item.get_text_status_display().lower()})",
                     on_issue=bool(getattr(item, "on_issue", False)),
@@ -533,7 +564,7 @@ def build(title, intro, groups, events=(), proposals=(), show_issue=False, empty
                 y1=label_y + 3,
                 y2=axis_y,
                 date_label=str(date),
-                href=item.get_absolute_url(),
+                href=_href(item),
                 title=f"{date}: {item.title} ({item.get_kind_display().lower()})",
             )
         )
@@ -575,10 +606,46 @@ def build(title, intro, groups, events=(), proposals=(), show_issue=False, empty
         rows=_table(groups, events, proposals, show_issue),
         show_issue=show_issue,
         empty_parties=list(empty_parties),
+        bounds=list(bounds),
     )
 
 
 # --- the two pictures ---------------------------------------------------------------
+
+
+def latest(items, limit, per=None):
+    """The latest `limit` of dated items (of each `per` value, e.g. "party_id"), in the
+    queryset's order, and how many there are in all: {per value: n}, or {None: n}.
+
+    One query for a QuerySet: window functions number the items from the latest and
+    count them, and only the first `limit` come back. A list is kept whole.
+    """
+    if not isinstance(items, QuerySet):
+        items = list(items)
+        return items, {None: len(items)}
+    partition = [F(per)] if per else None
+    rows = list(
+        items.annotate(
+            timeline_nth=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("date").desc(), F("date_precision").desc(), F("pk").desc()],
+            ),
+            timeline_total=Window(Count("*"), partition_by=partition),
+        ).filter(timeline_nth__lte=limit)
+    )
+    return rows, {getattr(r, per) if per else None: r.timeline_total for r in rows}
+
+
+def _bounds(events, proposals, event_total, proposal_total):
+    bounds = []
+    for noun, shown, total in (
+        ("events", len(events), event_total),
+        ("proposals", len(proposals), proposal_total),
+    ):
+        if total > shown:
+            bounds.append(Bound(noun, shown, total))
+    return bounds
 
 
 def group_by_party(parties, positions, keep_empty=False):
@@ -601,7 +668,12 @@ def proposals_for(negotiation, issue=None):
 
 
 def issue_timeline(issue, parties, positions, events, proposals):
-    """Every party's positions on one issue, with the issue's events and the proposals."""
+    """Every party's positions on one issue, with the issue's events and the proposals.
+
+    Of events and proposals given as querysets, only the latest are drawn (see
+    MOST_EVENTS); `positions` are drawn as given."""
+    events, event_total = latest(events, MOST_EVENTS)
+    proposals, proposal_total = latest(proposals, MOST_PROPOSALS)
     groups, empty = group_by_party(parties, positions)
     return build(
         f"Timeline of positions on {issue.title}",
@@ -610,12 +682,24 @@ def issue_timeline(issue, parties, positions, events, proposals):
         events,
         proposals,
         empty_parties=empty,
+        bounds=_bounds(events, proposals, event_total.get(None, 0), proposal_total.get(None, 0)),
     )
 
 
 def negotiation_timeline(negotiation, parties, positions, events, proposals):
-    """Events and proposals of a negotiation, plus positions of the chosen parties."""
+    """Events and proposals of a negotiation, plus positions of the chosen parties.
+
+    Of items given as querysets, only the latest are drawn: MOST_EVENTS events,
+    MOST_PROPOSALS proposals and MOST_POSITIONS positions of each party."""
+    events, event_total = latest(events, MOST_EVENTS)
+    proposals, proposal_total = latest(proposals, MOST_PROPOSALS)
+    positions, position_totals = latest(positions, MOST_POSITIONS, per="party_id")
     groups, _ = group_by_party(parties, positions, keep_empty=True)
+    bounds = _bounds(events, proposals, event_total.get(None, 0), proposal_total.get(None, 0))
+    for party, shown in groups:
+        total = position_totals.get(party.pk, len(shown))
+        if total > len(shown):
+            bounds.append(Bound(f"positions of {party.name}", len(shown), total))
     return build(
         f"Timeline of {negotiation.title}",
         f"Events and proposals in {negotiation.title}"
@@ -624,4 +708,5 @@ def negotiation_timeline(negotiation, parties, positions, events, proposals):
         events,
         proposals,
         show_issue=True,
+        bounds=bounds,
     )

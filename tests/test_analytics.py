@@ -217,6 +217,32 @@ def test_most_changed_issues_by_shift_count_then_latest_shift(talks):
     assert [(x.party.slug, x.issue.slug) for x in top] == [("alpha", "one"), ("beta", "three")]
 
 
+def test_most_changed_breaks_ties_at_the_cut_by_issue_then_party_order(talks):
+    """Pairs tying on shifts and last shift right at the `top` cut: issue order decides,
+    then party order, whatever order the database returns them in."""
+    negotiation, source = talks["negotiation"], make_source()
+    late = [make_issue(negotiation, slug=f"late-{n}", order=100 + n) for n in range(3)]
+    parties = [*talks["parties"], make_party(negotiation, slug="delta", name="Delta")]
+    for issue in reversed(late):
+        for party in reversed(parties):
+            for day in (D(2025, 1, 1), D(2025, 2, 1)):  # two shifts, newest of all
+                make_position(issue, party, source, movement=M.SOFTENED, date=day)
+    issues = [*talks["issues"], *late]
+    lines = shifts.most_changed(positions_of(talks), parties, issues, top=5)
+    assert [(x.issue.slug, x.party.slug, x.shifts) for x in lines] == [
+        ("one", "alpha", 3),  # three shifts beat two, however recent
+        ("three", "beta", 3),
+        ("late-0", "alpha", 2),  # twelve pairs tie on two shifts on 1 Feb 2025
+        ("late-0", "beta", 2),
+        ("late-0", "gamma", 2),
+    ]
+    lines = shifts.most_changed(positions_of(talks), parties, issues, top=7)
+    assert [(x.issue.slug, x.party.slug) for x in lines][-2:] == [
+        ("late-0", "delta"),
+        ("late-1", "alpha"),
+    ]
+
+
 def test_time_since_last_movement_against_a_fixed_day(talks):
     lines = shifts.since_last_movement(
         positions_of(talks), talks["parties"], talks["issues"], D(2024, 3, 31)
@@ -302,6 +328,34 @@ def test_reference_day_defaults_to_today(client, reader, talks):
     client.force_login(reader)
     response = client.get(analytics_url())
     assert response.context["results"]["reference"] == datetime.date.today()
+
+
+def test_page_shows_a_page_of_parties_and_the_ranking_of_all(client, reader, talks, monkeypatch):
+    from negotiations.views import insight
+
+    monkeypatch.setattr(insight, "ANALYTICS_PARTIES_PER_PAGE", 1)
+    client.force_login(reader)
+    response = client.get(analytics_url(), {"ref": "2024-03-31"})
+    results, content = response.context["results"], response.content.decode()
+    assert shifts.period_table(results["periods"]) == {"alpha": QUARTERS["alpha"]}
+    assert [p.party.slug for p in results["chart"].panels] == ["alpha"]
+    assert {line.party.slug for line in results["since"]} == {"alpha"}
+    assert {line.party.slug for line in results["changed"]} == {"alpha", "beta"}
+    assert "Parties 1–1 of 3" in content and 'href="?ref=2024-03-31&amp;page=2"' in content
+    second = client.get(analytics_url(), {"ref": "2024-03-31", "page": "2"}).context["results"]
+    assert shifts.period_table(second["periods"]) == {"beta": QUARTERS["beta"]}
+    assert [line.days for line in second["since"]] == [275, 212, 137]
+    # The exports are never paginated.
+    data = client.get(export_url("json"), {"page": "2"}).json()
+    assert {row["party"] for row in data["periods"]} == {"alpha", "beta"}
+
+
+def test_a_page_holds_fewer_parties_when_there_are_many_issues():
+    from negotiations.views.insight import analytics_parties_per_page
+
+    assert analytics_parties_per_page(3) == 10
+    assert analytics_parties_per_page(100) == 5
+    assert analytics_parties_per_page(5000) == 1
 
 
 @pytest.mark.parametrize(
@@ -458,10 +512,11 @@ def grow(talks, per_thread):
     [
         lambda: analytics_url(),
         lambda: analytics_url() + "?granularity=month&party=alpha&from=2021&to=2024",
+        lambda: analytics_url() + "?page=2",
         lambda: export_url("json"),
         lambda: export_url("csv") + "?table=since",
     ],
-    ids=["page", "page-filtered", "json", "csv"],
+    ids=["page", "page-filtered", "page-2", "json", "csv"],
 )
 def test_analytics_query_count_is_the_same_with_3_and_30_positions_per_thread(
     client, analyst, talks, url

@@ -299,3 +299,79 @@ def test_reader_can_compare_and_only_analysts_see_edit_links(client, reader, pai
     client.force_login(reader)
     assert client.get(compare_url(a="a", b="b")).status_code == 200
     assert Proposal.objects.count() == 2
+
+
+# --- caching and the choosers -------------------------------------------------------------
+
+
+class CountingCache:
+    """The real cache, counting round trips."""
+
+    def __init__(self, cache):
+        self.cache, self.calls = cache, []
+
+    def __getattr__(self, name):
+        method = getattr(self.cache, name)
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+@pytest.mark.parametrize("view", ["inline", "side"])
+def test_alignment_and_diffs_come_from_the_cache_in_two_round_trips(pair, monkeypatch, view):
+    from django.core.cache import cache
+
+    from negotiations import compare
+
+    for i in range(20):
+        make_provision(pair["a"], label=f"Art. {i}", text=f"Old clause {i} of A.", order=i)
+        make_provision(pair["b"], label=f"Art. {i}", text=f"New clause {i} of B.", order=i)
+    a = list(pair["a"].provisions.order_by("order"))
+    b = list(pair["b"].provisions.order_by("order"))
+    counting = CountingCache(cache)
+    monkeypatch.setattr(compare, "_cache", lambda: counting)
+    first = compare.build(a, b, [], view=view)
+    assert sorted(counting.calls) == ["get", "get_many", "set", "set_many"]
+    uncached = compare.build(a, b, [], view=view, cache=False)
+    assert [(r.inline, r.left) for r in uncached.rows] == [(r.inline, r.left) for r in first.rows]
+    counting.calls.clear()
+    aligned = []
+    monkeypatch.setattr(compare, "align", lambda *args: aligned.append(args) or [])
+    again = compare.build(a, b, [], view=view)
+    assert aligned == [] and sorted(counting.calls) == ["get", "get_many"]
+    assert [(r.status, r.a, r.b, r.inline, r.left, r.right) for r in again.rows] == [
+        (r.status, r.a, r.b, r.inline, r.left, r.right) for r in first.rows
+    ]
+    assert again.counts == first.counts and first.counts["reworded"] == 20
+
+
+def test_an_edited_provision_is_aligned_and_diffed_afresh(pair):
+    from negotiations import compare
+
+    make_provision(pair["a"], label="Art. 1", text="Open the corridor.")
+    provision = make_provision(pair["b"], label="Art. 1", text="Open the corridor.")
+    a, b = list(pair["a"].provisions.all()), [provision]
+    assert compare.build(a, b, []).counts["unchanged"] == 1
+    provision.label, provision.text = "Art. 9", "Close every border crossing for good."
+    provision._change_reason = "edit"
+    provision.save()
+    comparison = compare.build(a, [provision], [])
+    assert comparison.counts["unchanged"] == 0
+
+
+def test_choosers_escape_titles_and_select_the_compared_drafts(client, reader, pair):
+    make_proposal(pair["negotiation"], slug="c", title='<b>"Hostile" & co</b>')
+    client.force_login(reader)
+    content = client.get(compare_url(a="a", b="b")).content.decode()
+    chooser_a = content[content.index('<select name="a"') : content.index("</select>")]
+    assert '<option value="a" selected>Draft A (4 Jan 2024)</option>' in chooser_a
+    assert '<option value="b">Draft B (4 Jan 2024)</option>' in chooser_a
+    assert "&lt;b&gt;&quot;Hostile&quot; &amp; co&lt;/b&gt; (4 Jan 2024)" in chooser_a
+    chooser_b = content[content.index('<select name="b"') :]
+    assert '<option value="b" selected>' in chooser_b[: chooser_b.index("</select>")]
+    detail = client.get(pair["b"].get_absolute_url()).content.decode()
+    assert '<option value="a" selected>Draft A (4 Jan 2024)</option>' in detail
+    assert "<b>" not in detail.split('id="compare-a"')[1].split("</select>")[0]

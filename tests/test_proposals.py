@@ -1,5 +1,7 @@
 """Proposals and provisions: reading, writing, pasting drafts, reordering, history, roles."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -179,6 +181,38 @@ def test_list_indents_forks_and_survives_a_thousand_long_chain(client, reader, d
     assert fork in rows
 
 
+def test_list_pages_the_lineage_with_counts_for_the_page(client, reader, drafts, monkeypatch):
+    from negotiations.views import proposals as views
+
+    monkeypatch.setattr(views, "PROPOSALS_PER_PAGE", 2)
+    third = make_proposal(
+        drafts["negotiation"], slug="third", title="Initialled text", supersedes=drafts["second"]
+    )
+    make_provision(third)
+    client.force_login(reader)
+    response = client.get(url("proposals", "talks"))
+    content = response.content.decode()
+    assert [p.slug for p in response.context["page"]] == ["first", "second"]
+    assert len(response.context["rows"]) == 3  # the whole lineage, in order
+    assert "Proposals 1–2 of 3" in content and 'href="?page=2"' in content
+    assert "2 provisions" in content and "1 provision<" in content
+    assert "Initialled text</strong>" not in content  # on the next page
+    later = client.get(url("proposals", "talks"), {"page": "2"}).content.decode()
+    assert "Initialled text</strong>" in later and "Proposals 3–3 of 3" in later
+    # The first entry of a page still links to the draft it follows, on the page before.
+    assert f'Supersedes <a href="{drafts["second"].get_absolute_url()}">' in later
+    assert "First draft</strong>" not in later
+
+
+def test_list_is_in_lineage_order_oldest_first(client, reader, world):
+    late = make_proposal(world["negotiation"], slug="late", date=datetime.date(2024, 5, 1))
+    early = make_proposal(world["negotiation"], slug="early", date=datetime.date(2023, 1, 1))
+    make_provision(late)
+    client.force_login(reader)
+    rows = client.get(url("proposals", "talks")).context["rows"]
+    assert [p.slug for p in rows] == [early.slug, late.slug]
+
+
 def test_detail_shows_metadata_citations_and_provisions_in_order(client, reader, drafts):
     first = drafts["first"]
     make_provision(first, label="Art. 0", text="Comes first.", order=0)
@@ -210,7 +244,7 @@ def test_hostile_text_is_escaped_on_the_detail_page(client, reader, world):
     assert "<b>h</b>" not in content
 
 
-@pytest.mark.parametrize("name", ["list", "detail", "history"])
+@pytest.mark.parametrize("name", ["list", "list-page-2", "detail", "history"])
 def test_page_query_count_does_not_grow_with_provisions(
     client, reader, drafts, django_assert_max_num_queries, name
 ):
@@ -218,6 +252,7 @@ def test_page_query_count_does_not_grow_with_provisions(
     provision = proposal.provisions.first()
     target = {
         "list": url("proposals", "talks"),
+        "list-page-2": url("proposals", "talks") + "?page=2",
         "detail": proposal.get_absolute_url(),
         "history": url("provision_history", provision.pk),
     }[name]

@@ -342,6 +342,45 @@ def test_negotiation_timeline_adds_lanes_for_chosen_parties_across_issues(client
     assert "Border maps" in table_html(content)
 
 
+def test_negotiation_timeline_draws_only_the_latest_items_and_says_so(
+    client, reader, spread, monkeypatch
+):
+    monkeypatch.setattr(timeline, "MOST_EVENTS", 1)
+    monkeypatch.setattr(timeline, "MOST_PROPOSALS", 1)
+    monkeypatch.setattr(timeline, "MOST_POSITIONS", 2)
+    negotiation = spread["negotiation"]
+    late_event = make_event(negotiation, title="Late summit", date=D(2024, 9, 1))
+    client.force_login(reader)
+    url = timeline_url(negotiation)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(url, {"party": ["alpha", "beta"]})
+    picture, content = response.context["timeline"], response.content.decode()
+    assert [r.label for r in picture.rules] == [f"{late_event.partial_date}: Late summit"]
+    assert [t.href for t in picture.proposals] == [spread["draft"].get_absolute_url()]
+    beta = next(lane for lane in picture.lanes if lane.party.slug == "beta")
+    assert sorted(m.href for m in beta.markers) == sorted(
+        spread[k].get_absolute_url()
+        for k in ("approx", "day")  # the two latest
+    )
+    bounds = {b.noun: (b.shown, b.total) for b in picture.bounds}
+    assert bounds == {"events": (1, 2), "proposals": (1, 2), "positions of Beta": (2, 4)}
+    assert "show only the latest 1 of 2 events; 1 of 2 proposals; 2 of 4 positions" in content
+    assert len(table_html(content).split("<tr class=")) - 1 == 1 + 1 + 2 + 2  # alpha has 2
+    for _ in range(3):
+        make_proposal(negotiation, date=D(2020, 1, 1))
+        make_event(negotiation, date=D(2020, 1, 1))
+    assert count_queries(client, url + "?party=alpha&party=beta") == len(small)
+
+
+def test_issue_timeline_draws_only_the_latest_proposals(client, reader, spread, monkeypatch):
+    monkeypatch.setattr(timeline, "MOST_PROPOSALS", 1)
+    client.force_login(reader)
+    response = client.get(issue_url(spread["corridor"]))
+    picture = response.context["timeline"]
+    assert [t.href for t in picture.proposals] == [spread["draft"].get_absolute_url()]
+    assert "1 of 2 proposals" in response.content.decode()
+
+
 def test_negotiation_timeline_with_nothing_dated_says_so(client, reader, db):
     from tests.conftest import make_negotiation
 

@@ -1,10 +1,13 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 
 from negotiations.models import (
@@ -40,6 +43,16 @@ def server_error(request):
         page = loader.get_template("503.html").render()
         return HttpResponse(page, status=503, headers={"Retry-After": "30"})
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def bad_request(request, exception):
+    """The 400 handler: says plainly when a form was over the size or field limits."""
+    context = {
+        "too_big": isinstance(exception, RequestDataTooBig),
+        "too_many": isinstance(exception, TooManyFieldsSent),
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+    }
+    return HttpResponseBadRequest(loader.get_template("400.html").render(context))
 
 
 def home(request):

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from negotiations.interchange import InvalidDocument, import_document
 
@@ -22,5 +23,11 @@ class Command(BaseCommand):
             created = import_document(data, reason=f"import from {path.name}")
         except InvalidDocument as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.errors)) from exc
+        except IntegrityError as exc:
+            # Another import wrote the same rows meanwhile; ours was rolled back whole.
+            raise CommandError(
+                f"Nothing was imported: the database refused it ({exc}). "
+                "Run the command again; rows that exist by then are left alone."
+            ) from exc
         summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
         self.stdout.write(f"Imported {path.name}: " + (summary or "nothing new"))

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
 
 from negotiations.interchange import InvalidDocument, import_document
 
@@ -25,6 +26,12 @@ class Command(BaseCommand):
                 )
             except InvalidDocument as exc:
                 raise CommandError(f"{path.name} is invalid:\n" + "\n".join(exc.errors)) from exc
+            except IntegrityError as exc:
+                # Another import wrote the same rows meanwhile; this file was rolled back.
+                raise CommandError(
+                    f"{path.name} was not loaded: the database refused it ({exc}). "
+                    "Run the command again; rows that exist by then are left alone."
+                ) from exc
             summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
             self.stdout.write(
                 f"{path.name}: " + (f"created {summary}" if created else "up to date")

@@ -337,18 +337,20 @@ RELATED = {
 }
 
 
-def hits(rows, terms):
-    """Hits for a page of result rows, in the rows' order; one query per kind."""
+def hits(rows, terms, kinds=tuple(KINDS)):
+    """Hits for a page of result rows, in the rows' order; one query per searched kind."""
     rows = list(rows)
     wanted = {}
     for kind, pk, _rank, _date in rows:
         wanted.setdefault(kind, []).append(pk)
     objects = {}
-    for kind, pks in wanted.items():
+    for kind in kinds:
         queryset = MODELS[kind].objects.all()
         if RELATED[kind]:
             queryset = queryset.select_related(*RELATED[kind])
-        found = queryset.in_bulk(pks)
+        # A kind without hits on this page still runs its (empty) query, so the page
+        # costs the same number of queries whatever the data: -1 is never a key.
+        found = queryset.in_bulk(wanted.get(kind) or [-1])
         objects.update({(kind, pk): obj for pk, obj in found.items()})
     pattern = _pattern(terms)
     result = []

@@ -65,7 +65,7 @@ def search_page(request):
     if terms and not errors:
         paginator = Paginator(search.results(filters), search.PER_PAGE)
         page = paginator.get_page(request.GET.get("page"))
-        page.hits = search.hits(page.object_list, terms)
+        page.hits = search.hits(page.object_list, terms, filters.kinds)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

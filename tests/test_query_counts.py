@@ -1,0 +1,118 @@
+"""Every main page's query count, pinned exactly, and the same after the data grows."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from negotiations.models import Issue, Negotiation, Party, Proposal, Source
+from tests.conftest import make_position, make_provision, make_source
+
+SLUG = "armenia-azerbaijan"
+
+# Counted on the seeds, logged in as a reader. Four of each are the request's own:
+# session, user and two for permissions. A change here must be a deliberate one.
+EXPECTED = {
+    "healthz": 1,
+    "home": 5,
+    "dashboard": 13,
+    "issue": 17,
+    "party": 10,
+    "thread": 11,
+    "snapshot stated": 9,
+    "snapshot recorded": 9,
+    "timeline": 8,
+    "analytics": 10,
+    "proposal list": 8,
+    "proposal": 14,
+    "compare": 9,
+    "provision history": 9,
+    "search": 15,
+    "sources": 5,
+    "source": 6,
+    "party export": 10,
+    "positions export": 6,
+}
+
+
+def urls():
+    source = Source.objects.order_by("pk").first()
+    provision = Proposal.objects.get(slug="am-proposal-2024-01-04").provisions.first()
+    r = reverse
+    return {
+        "healthz": r("negotiations:healthz"),
+        "home": r("negotiations:home"),
+        "dashboard": r("negotiations:negotiation", args=[SLUG]),
+        "issue": r("negotiations:issue", args=[SLUG, "transit-corridor"]),
+        "party": r("negotiations:party", args=[SLUG, "azerbaijan"]),
+        "thread": r("negotiations:thread", args=[SLUG, "transit-corridor", "azerbaijan"]),
+        "snapshot stated": r("negotiations:snapshot", args=[SLUG]) + "?a=2023-06&b=2024-03",
+        "snapshot recorded": r("negotiations:snapshot", args=[SLUG])
+        + "?mode=recorded&a=2020&b=2999",
+        "timeline": r("negotiations:timeline", args=[SLUG]),
+        "analytics": r("negotiations:analytics", args=[SLUG]),
+        "proposal list": r("negotiations:proposals", args=[SLUG]),
+        "proposal": r("negotiations:proposal", args=[SLUG, "am-proposal-2024-01-04"]),
+        "compare": r("negotiations:compare", args=[SLUG]) + "?b=am-proposal-2024-01-04",
+        "provision history": r("negotiations:provision_history", args=[provision.pk]),
+        "search": r("negotiations:search") + f"?q=Nakhchivan&negotiation={SLUG}",
+        "sources": r("negotiations:sources"),
+        "source": source.get_absolute_url(),
+        "party export": r(
+            "negotiations:party_export", kwargs={"slug": SLUG, "party": "azerbaijan", "fmt": "csv"}
+        ),
+        "positions export": r("negotiations:positions_export", kwargs={"slug": SLUG, "fmt": "csv"}),
+    }
+
+
+def count(client, url):
+    client.get(url)  # warm: content types, caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    # Savepoints belong to the test's own transaction around the request, not the page.
+    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
+
+
+@pytest.fixture
+def seeded(db, reader, client):
+    call_command("load_seeds", stdout=io.StringIO())
+    client.force_login(reader)
+    return client
+
+
+def grow():
+    """Ten times more of everything the pages list."""
+    negotiation = Negotiation.objects.get(slug=SLUG)
+    source = make_source(title="Another corridor source")
+    parties = list(Party.objects.filter(participations__negotiation=negotiation))
+    for issue in Issue.objects.filter(negotiation=negotiation):
+        for party in parties[:3]:
+            for day in range(1, 4):
+                make_position(
+                    issue,
+                    party,
+                    source,
+                    summary=f"corridor {issue.slug} {day}",
+                    date=f"2023-0{day}-01",
+                )
+    for proposal in Proposal.objects.filter(negotiation=negotiation):
+        for n in range(30):
+            make_provision(proposal, label=f"Art. {100 + n}", text=f"Corridor text {n}.")
+
+
+def test_every_main_page_runs_its_pinned_number_of_queries(seeded):
+    measured = {name: count(seeded, url) for name, url in urls().items()}
+    assert measured == EXPECTED
+
+
+def test_query_counts_do_not_grow_with_the_data(seeded):
+    before = {name: count(seeded, url) for name, url in urls().items()}
+    grow()
+    after = {name: count(seeded, url) for name, url in urls().items()}
+    assert after == before

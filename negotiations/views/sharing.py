@@ -255,8 +255,13 @@ def import_upload(request):
             created = import_document(data, reason=f"import from {upload.name}", user=request.user)
         except InvalidDocument as exc:
             errors.extend(exc.errors)
-        except IntegrityError as exc:
-            errors.append(f"(document): the database refused it: {exc}")
+        except IntegrityError:
+            # Raw database text names tables and constraints; say what happened instead.
+            errors.append(
+                "(document): someone imported the same records at the same moment, so "
+                "nothing of this file was written. Upload it again: what exists by then "
+                "is left alone."
+            )
         else:
             summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
             messages.success(

@@ -121,7 +121,7 @@ def test_writers_that_retry_on_conflict_lose_nothing(world, analyst):
     print(f"acknowledged={len(acknowledged)} refused_and_told={refusals}")
 
 
-# --- proposals and provisions: the same locked()/is_stale() pattern ----------------------
+# --- proposals and provisions: the same locked()/conflict_if_stale() pattern ----------------------
 
 
 @pytest.fixture

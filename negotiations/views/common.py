@@ -8,16 +8,20 @@ def locked(queryset, request):
     return queryset.select_for_update(of=("self",)) if request.method == "POST" else queryset
 
 
-def is_stale(form, current):
-    """True when someone saved the row since the form was opened."""
-    return form.cleaned_data["version"] != current.version
+def conflict_if_stale(request, form, current, theirs_queryset, context, **form_kwargs):
+    """A 409 conflict page when someone saved the row since `form` was opened, else None.
 
-
-def reapply_data(request, theirs):
-    """The submitted form data, moved on top of the version saved in the meantime."""
+    `current` is the row as locked for this request (the valid form has already copied
+    the submitted values onto it); `theirs_queryset` reloads the row as it is saved.
+    The page offers the submitted values again, on top of their version.
+    """
+    if form.cleaned_data["version"] == current.version:
+        return None
+    theirs = theirs_queryset.get(pk=current.pk)
     data = request.POST.copy()
     data["version"] = theirs.version
-    return data
+    retry = type(form)(data, instance=theirs, **form_kwargs)
+    return conflict_response(request, theirs, form.instance, retry, context)
 
 
 def conflict_response(request, theirs, yours, retry_form, context):

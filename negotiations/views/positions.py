@@ -9,7 +9,7 @@ from negotiations.dates import PartialDate, PartialDateError
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Issue, Negotiation, Party, Position
-from negotiations.views.common import conflict_response, is_stale, locked, reapply_data
+from negotiations.views.common import conflict_if_stale, locked
 
 
 def _negotiation(slug):
@@ -162,12 +162,11 @@ def position_edit(request, pk):
     citations = citation_formset(request.POST or None, optional=True)
     context = {"negotiation": negotiation, "position": position, "citations": citations}
     if request.method == "POST" and form.is_valid() and citations.is_valid():
-        if is_stale(form, position):
-            theirs = Position.objects.get(pk=position.pk)
-            retry = PositionEditForm(
-                reapply_data(request, theirs), instance=theirs, negotiation=negotiation
-            )
-            return conflict_response(request, theirs, form.instance, retry, context)
+        conflict = conflict_if_stale(
+            request, form, position, Position.objects, context, negotiation=negotiation
+        )
+        if conflict:
+            return conflict
         position = form.save()
         citations.save_for("position", position, form.cleaned_data["change_reason"])
         messages.success(request, "Correction saved.")

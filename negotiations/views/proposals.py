@@ -25,7 +25,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_response, is_stale, locked, reapply_data
+from negotiations.views.common import conflict_if_stale, locked
 
 PASTED = "Pasted draft"
 
@@ -160,12 +160,12 @@ def proposal_edit(request, slug, proposal):
     citations = citation_formset(request.POST or None, optional=True)
     context = {"negotiation": negotiation, "proposal": proposal, "citations": citations}
     if request.method == "POST" and form.is_valid() and citations.is_valid():
-        if is_stale(form, proposal):
-            theirs = Proposal.objects.select_related("negotiation").get(pk=proposal.pk)
-            retry = ProposalEditForm(
-                reapply_data(request, theirs), instance=theirs, negotiation=negotiation
-            )
-            return conflict_response(request, theirs, form.instance, retry, context)
+        theirs = Proposal.objects.select_related("negotiation")
+        conflict = conflict_if_stale(
+            request, form, proposal, theirs, context, negotiation=negotiation
+        )
+        if conflict:
+            return conflict
         proposal = form.save()
         citations.save_for("proposal", proposal, form.cleaned_data["change_reason"])
         messages.success(request, "Proposal saved.")
@@ -306,12 +306,11 @@ def provision_edit(request, pk):
         "citations": citations,
     }
     if request.method == "POST" and form.is_valid() and citations.is_valid():
-        if is_stale(form, provision):
-            theirs = _provisions().get(pk=provision.pk)
-            retry = ProvisionEditForm(
-                reapply_data(request, theirs), instance=theirs, negotiation=negotiation
-            )
-            return conflict_response(request, theirs, form.instance, retry, context)
+        conflict = conflict_if_stale(
+            request, form, provision, _provisions(), context, negotiation=negotiation
+        )
+        if conflict:
+            return conflict
         provision = form.save()
         citations.save_for("provision", provision, form.cleaned_data["change_reason"])
         messages.success(request, f"{provision.label} saved.")

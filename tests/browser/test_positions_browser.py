@@ -53,3 +53,32 @@ def test_reader_sees_no_edit_control(page, base_url, login, reader, world):
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         expect(page.get_by_text("Record a position")).to_have_count(0)
         expect(page.get_by_text("Correct this statement")).to_have_count(0)
+
+
+def test_pages_and_admin_break_no_content_security_policy_rule(
+    page, base_url, login, editor, world
+):
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    login(editor)
+    position = world["first"]
+    for path in (
+        "/n/talks/",
+        "/n/talks/positions/new/",
+        f"/positions/{position.pk}/edit/",
+        "/n/talks/issues/corridor/",
+        "/n/talks/timeline/",
+        "/n/talks/analytics/",
+        "/admin/",
+        f"/admin/negotiations/position/{position.pk}/change/",
+        f"/admin/negotiations/position/{position.pk}/history/",
+        "/admin/negotiations/source/add/",
+    ):
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+    assert violations == []

@@ -47,3 +47,16 @@ def test_negotiation_page_query_count_does_not_grow(
         make_position(world["corridor"], world["gamma"])
     with django_assert_max_num_queries(len(small)):
         client.get(url)
+
+
+def test_sources_list_shows_a_hundred_a_page(client, reader, db):
+    from tests.conftest import make_source
+
+    for n in range(105):
+        make_source(title=f"Listed source {n:03d}")
+    client.force_login(reader)
+    first = client.get(reverse("negotiations:sources"))
+    assert first.content.decode().count("Listed source") == 100
+    assert "Sources 1–100 of 105" in first.content.decode()
+    second = client.get(reverse("negotiations:sources"), {"page": 2})
+    assert second.content.decode().count("Listed source") == 5

@@ -31,7 +31,7 @@ EXPECTED = {
     "compare": 9,
     "provision history": 9,
     "search": 15,
-    "sources": 5,
+    "sources": 6,
     "source": 6,
     "party export": 10,
     "positions export": 6,

@@ -3,6 +3,7 @@ import sys
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.paginator import Paginator
 from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -61,7 +62,10 @@ def home(request):
 
 
 def source_list(request):
-    return render(request, "negotiations/sources.html", {"sources": Source.objects.all()})
+    page = Paginator(Source.objects.order_by("-date", "title", "pk"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "negotiations/sources.html", {"sources": page, "page": page})
 
 
 def source_detail(request, uid):

@@ -32,7 +32,7 @@ EXPECTED = {
     "provision history": 9,
     "search": 15,
     "sources": 6,
-    "source": 6,
+    "source": 7,
     "party export": 10,
     "positions export": 6,
 }

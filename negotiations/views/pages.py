@@ -76,5 +76,7 @@ def source_detail(request, uid):
         "provision__proposal__negotiation",
         "proposal__negotiation",
         "event__negotiation",
-    )
-    return render(request, "negotiations/source.html", {"source": source, "citations": citations})
+    ).order_by("pk")
+    page = Paginator(citations, 100).get_page(request.GET.get("page"))
+    context = {"source": source, "citations": page, "page": page}
+    return render(request, "negotiations/source.html", context)

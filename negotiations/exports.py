@@ -276,3 +276,71 @@ def source_rows(sources=None):
     for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
         uid, title, author, outlet, date, precision, approximate, *rest = row
         yield (uid, title, author, outlet, *date_columns(date, precision, approximate), *rest)
+
+
+PROPOSAL_COLUMNS = [
+    "slug",
+    "title",
+    "kind",
+    "author",
+    "text_status",
+    "date",
+    "date_display",
+    "responds_to",
+    "supersedes",
+    "provisions",
+    "summary",
+]
+
+
+def proposal_rows(proposals):
+    """Rows of PROPOSAL_COLUMNS; `proposals` annotated with provision_count."""
+    for p in proposals.iterator(chunk_size=ITERATOR_CHUNK):
+        yield (
+            p.slug,
+            p.title,
+            p.kind,
+            p.author.slug if p.author else "",
+            p.text_status,
+            *date_columns(p.date, p.date_precision, p.date_approximate),
+            p.responds_to.slug if p.responds_to else "",
+            p.supersedes.slug if p.supersedes else "",
+            p.provision_count,
+            p.summary,
+        )
+
+
+PROVISION_COLUMNS = ["uid", "order", "label", "heading", "issue", "text"]
+
+
+def provision_rows(provisions):
+    for v in provisions.iterator(chunk_size=ITERATOR_CHUNK):
+        yield (str(v.uid), v.order, v.label, v.heading, v.issue.slug if v.issue else "", v.text)
+
+
+COMPARE_COLUMNS = [
+    "status",
+    "matched_by",
+    "similarity",
+    "a_label",
+    "a_heading",
+    "a_issue",
+    "a_text",
+    "b_label",
+    "b_heading",
+    "b_issue",
+    "b_text",
+]
+
+
+def compare_rows(rows):
+    """Rows of COMPARE_COLUMNS from a compare's aligned rows (negotiations.compare.Row)."""
+    for row in rows:
+        sides = []
+        for provision in (row.a, row.b):
+            if provision is None:
+                sides += ["", "", "", ""]
+            else:
+                issue = provision.issue.slug if provision.issue else ""
+                sides += [provision.label, provision.heading, issue, provision.text]
+        yield (row.status, row.matched_by, round(row.similarity, 3), *sides)

@@ -318,3 +318,33 @@ def test_export_permissions(client, world, reader, stranger, path):
     assert client.get(path).status_code == 403
     client.force_login(reader)
     assert client.get(path).status_code == 200
+
+
+def test_proposals_provisions_and_compare_download(client, reader, db):
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_seeds", stdout=io.StringIO())
+    client.force_login(reader)
+
+    def rows(url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    slug = "armenia-azerbaijan"
+    proposals = rows(f"/n/{slug}/proposals/export.csv")
+    assert {p["slug"] for p in proposals} >= {"az-proposal-2023-12", "am-proposal-2024-01-04"}
+    armenian = next(p for p in proposals if p["slug"] == "am-proposal-2024-01-04")
+    assert (armenian["responds_to"], armenian["date"], armenian["provisions"]) == (
+        "az-proposal-2023-12", "2024-01-04", "4",
+    )  # fmt: skip
+    provisions = rows(f"/n/{slug}/proposals/am-proposal-2024-01-04/export.csv")
+    assert [p["label"] for p in provisions] == ["Art. 1", "Art. 2", "Art. 3", "Art. 4"]
+    compared = rows(f"/n/{slug}/compare/export.csv?a=az-proposal-2023-12&b=am-proposal-2024-01-04")
+    assert sorted(r["status"] for r in compared) == ["added", "reworded", "reworded", "reworded"]
+    assert client.get(f"/n/{slug}/compare/export.csv?a=nope&b=x").status_code == 400
+    page = client.get(f"/n/{slug}/proposals/").content.decode()
+    assert f"/n/{slug}/proposals/export.csv" in page

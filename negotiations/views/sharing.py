@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from negotiations import analysis, exports, search
+from negotiations import compare as comparing
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.interchange import (
     InvalidDocument,
@@ -21,7 +23,15 @@ from negotiations.interchange import (
     import_document,
     parse_document,
 )
-from negotiations.models import FeedToken, Issue, Negotiation, Party, Position
+from negotiations.models import (
+    FeedToken,
+    Issue,
+    Negotiation,
+    Party,
+    Position,
+    Proposal,
+    Provision,
+)
 
 # --- search ----------------------------------------------------------------------------
 
@@ -194,6 +204,57 @@ def snapshot_export(request, slug, fmt):
         f"{slug}-snapshot-{a.isoformat()}-{b.isoformat()}",
         exports.SNAPSHOT_COLUMNS,
         exports.snapshot_rows(lines),
+    )
+
+
+def proposals_export(request, slug, fmt):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    proposals = (
+        negotiation.proposals.select_related("author", "responds_to", "supersedes")
+        .annotate(provision_count=Count("provisions"))
+        .order_by("date", "date_precision", "pk")
+    )
+    return exports.download(
+        fmt, f"{slug}-proposals", exports.PROPOSAL_COLUMNS, exports.proposal_rows(proposals)
+    )
+
+
+def provisions_export(request, slug, proposal, fmt):
+    proposal = get_object_or_404(Proposal, negotiation__slug=slug, slug=proposal)
+    provisions = proposal.provisions.select_related("issue").order_by("order", "pk")
+    return exports.download(
+        fmt,
+        f"{slug}-{proposal.slug}",
+        exports.PROVISION_COLUMNS,
+        exports.provision_rows(provisions),
+    )
+
+
+def compare_export(request, slug, fmt):
+    """The aligned provisions of proposals ?a= and ?b= (an empty table without them)."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    a_slug, b_slug = request.GET.get("a", ""), request.GET.get("b", "")
+    if not (a_slug or b_slug):
+        return exports.download(fmt, f"{slug}-compare", exports.COMPARE_COLUMNS, [])
+    found = {p.slug: p for p in negotiation.proposals.filter(slug__in=[a_slug, b_slug])}
+    a, b = found.get(a_slug), found.get(b_slug)
+    if a is None or b is None or a == b:
+        return _bad_request("Give two different proposals of this negotiation as a and b.")
+    provisions = list(
+        Provision.objects.filter(proposal__in=[a, b])
+        .select_related("issue")
+        .order_by("order", "pk")
+    )
+    comparison = comparing.build(
+        [p for p in provisions if p.proposal_id == a.pk],
+        [p for p in provisions if p.proposal_id == b.pk],
+        negotiation.issues.all(),
+    )
+    return exports.download(
+        fmt,
+        f"{slug}-compare-{a.slug}-{b.slug}",
+        exports.COMPARE_COLUMNS,
+        exports.compare_rows(comparison.rows),
     )
 
 

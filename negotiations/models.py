@@ -278,9 +278,6 @@ class PositionQuerySet(models.QuerySet):
         rows = self.shifts().order_by().values_list("issue_id", "party_id").annotate(n=Count("pk"))
         return {(issue_id, party_id): n for issue_id, party_id, n in rows}
 
-    def latest_for(self, party, issue):
-        return self.filter(party=party, issue=issue).order_by("date", "date_precision", "pk").last()
-
 
 class Position(Versioned, PartialDateModel):
     class Stance(models.TextChoices):

@@ -2,13 +2,13 @@
 
 import dataclasses
 import pickle
-import time
 from datetime import date, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from negotiations import dates
 from negotiations.dates import (
     ACCEPTED_FORMS,
     PartialDate,
@@ -296,12 +296,12 @@ def test_parse_accepts_exactly_100_characters():
 
 
 @pytest.mark.parametrize("length", [101, 1_000, 1_000_000])
-def test_parse_rejects_long_strings_quickly(length):
+def test_parse_rejects_long_strings_before_matching(length, monkeypatch):
     text = ("2024 " * length)[:length]
-    began = time.perf_counter()
+    # Refused on length alone: the regular expressions never see the text.
+    monkeypatch.setattr(dates, "_parse_exact", lambda s: pytest.fail("parsed a long string"))
     with pytest.raises(PartialDateError) as excinfo:
         PartialDate.parse(text)
-    assert time.perf_counter() - began < 0.1
     # The message quotes a prefix rather than echoing a megabyte back.
     assert len(str(excinfo.value)) < 400
 

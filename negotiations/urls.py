@@ -5,6 +5,13 @@ from negotiations.views import insight, pages, positions, proposals, sharing
 
 app_name = "negotiations"
 
+
+def both_formats(stem, view, name):
+    """`stem.csv` and `stem.json` under one name, so any other suffix is a 404;
+    reverse with fmt="csv" or fmt="json"."""
+    return [path(f"{stem}.{fmt}", view, {"fmt": fmt}, name=name) for fmt in ("csv", "json")]
+
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
@@ -22,123 +29,30 @@ urlpatterns = [
     # Insight
     path("n/<slug:slug>/timeline/", insight.timeline, name="timeline"),
     path("n/<slug:slug>/analytics/", insight.analytics, name="analytics"),
-    # One route per format (any other suffix is a 404); reverse with fmt="csv" or "json".
-    path(
-        "n/<slug:slug>/analytics.csv",
-        insight.analytics_export,
-        {"fmt": "csv"},
-        name="analytics_export",
-    ),
-    path(
-        "n/<slug:slug>/analytics.json",
-        insight.analytics_export,
-        {"fmt": "json"},
-        name="analytics_export",
-    ),
+    *both_formats("n/<slug:slug>/analytics", insight.analytics_export, "analytics_export"),
     # Sharing
     path("search/", sharing.search_page, name="search"),
-    path("search/export.csv", sharing.search_export, {"fmt": "csv"}, name="search_export"),
-    path("search/export.json", sharing.search_export, {"fmt": "json"}, name="search_export"),
-    path(
-        "n/<slug:slug>/proposals/export.csv",
-        sharing.proposals_export,
-        {"fmt": "csv"},
-        name="proposals_export",
-    ),
-    path(
-        "n/<slug:slug>/proposals/<slug:proposal>/export.csv",
+    *both_formats("search/export", sharing.search_export, "search_export"),
+    *both_formats("n/<slug:slug>/proposals/export", sharing.proposals_export, "proposals_export"),
+    *both_formats(
+        "n/<slug:slug>/proposals/<slug:proposal>/export",
         sharing.provisions_export,
-        {"fmt": "csv"},
-        name="provisions_export",
+        "provisions_export",
     ),
-    path(
-        "n/<slug:slug>/compare/export.csv",
-        sharing.compare_export,
-        {"fmt": "csv"},
-        name="compare_export",
-    ),
-    path(
-        "n/<slug:slug>/proposals/export.json",
-        sharing.proposals_export,
-        {"fmt": "json"},
-        name="proposals_export",
-    ),
-    path(
-        "n/<slug:slug>/proposals/<slug:proposal>/export.json",
-        sharing.provisions_export,
-        {"fmt": "json"},
-        name="provisions_export",
-    ),
-    path(
-        "n/<slug:slug>/compare/export.json",
-        sharing.compare_export,
-        {"fmt": "json"},
-        name="compare_export",
-    ),
-    path("sources/export.csv", sharing.sources_export, {"fmt": "csv"}, name="sources_export"),
-    path("sources/export.json", sharing.sources_export, {"fmt": "json"}, name="sources_export"),
+    *both_formats("n/<slug:slug>/compare/export", sharing.compare_export, "compare_export"),
+    *both_formats("sources/export", sharing.sources_export, "sources_export"),
     path("n/<slug:slug>/document.json", sharing.negotiation_document, name="export_negotiation"),
-    path("n/<slug:slug>/export.csv", sharing.matrix_export, {"fmt": "csv"}, name="matrix_export"),
-    path("n/<slug:slug>/export.json", sharing.matrix_export, {"fmt": "json"}, name="matrix_export"),
-    path(
-        "n/<slug:slug>/positions.csv",
-        sharing.positions_export,
-        {"fmt": "csv"},
-        name="positions_export",
+    *both_formats("n/<slug:slug>/export", sharing.matrix_export, "matrix_export"),
+    *both_formats("n/<slug:slug>/positions", sharing.positions_export, "positions_export"),
+    *both_formats("n/<slug:slug>/snapshot/export", sharing.snapshot_export, "snapshot_export"),
+    *both_formats(
+        "n/<slug:slug>/parties/<slug:party>/export", sharing.party_export, "party_export"
     ),
-    path(
-        "n/<slug:slug>/positions.json",
-        sharing.positions_export,
-        {"fmt": "json"},
-        name="positions_export",
-    ),
-    path(
-        "n/<slug:slug>/snapshot/export.csv",
-        sharing.snapshot_export,
-        {"fmt": "csv"},
-        name="snapshot_export",
-    ),
-    path(
-        "n/<slug:slug>/snapshot/export.json",
-        sharing.snapshot_export,
-        {"fmt": "json"},
-        name="snapshot_export",
-    ),
-    path(
-        "n/<slug:slug>/parties/<slug:party>/export.csv",
-        sharing.party_export,
-        {"fmt": "csv"},
-        name="party_export",
-    ),
-    path(
-        "n/<slug:slug>/parties/<slug:party>/export.json",
-        sharing.party_export,
-        {"fmt": "json"},
-        name="party_export",
-    ),
-    path(
-        "n/<slug:slug>/issues/<slug:issue>/export.csv",
-        sharing.issue_export,
-        {"fmt": "csv"},
-        name="issue_export",
-    ),
-    path(
-        "n/<slug:slug>/issues/<slug:issue>/export.json",
-        sharing.issue_export,
-        {"fmt": "json"},
-        name="issue_export",
-    ),
-    path(
-        "n/<slug:slug>/issues/<slug:issue>/<slug:party>/export.csv",
+    *both_formats("n/<slug:slug>/issues/<slug:issue>/export", sharing.issue_export, "issue_export"),
+    *both_formats(
+        "n/<slug:slug>/issues/<slug:issue>/<slug:party>/export",
         sharing.thread_export,
-        {"fmt": "csv"},
-        name="thread_export",
-    ),
-    path(
-        "n/<slug:slug>/issues/<slug:issue>/<slug:party>/export.json",
-        sharing.thread_export,
-        {"fmt": "json"},
-        name="thread_export",
+        "thread_export",
     ),
     path("import/", sharing.import_upload, name="import"),
     path("feeds/", sharing.feed_tokens, name="feed_tokens"),

@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
 
 
@@ -34,3 +35,19 @@ def conflict_response(request, theirs, yours, retry_form, context):
         "latest": theirs.history.select_related("history_user").first(),
     }
     return render(request, "negotiations/conflict.html", context, status=409)
+
+
+def typed_day(text, errors, name, end=True):
+    """The last (or first) day a typed partial date can mean: "Jan 2024" → 31 Jan 2024.
+
+    For date filters in query strings; a bad date goes to `errors[name]`, with None back.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        date = PartialDate.parse(text)
+    except PartialDateError as exc:
+        errors[name] = str(exc)
+        return None
+    return date.end if end else date.start

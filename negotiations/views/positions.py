@@ -5,11 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from negotiations import analysis, timeline
-from negotiations.dates import PartialDate, PartialDateError
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Issue, Negotiation, Party, Position
-from negotiations.views.common import conflict_if_stale, locked
+from negotiations.views.common import conflict_if_stale, locked, typed_day
 
 
 def _negotiation(slug):
@@ -191,18 +190,6 @@ def position_delete(request, pk):
     return redirect(thread_url)
 
 
-def _parse_day(text, field, errors, end=True):
-    """A snapshot date: the last day of what was typed ("Jan 2024" → 31 Jan 2024)."""
-    if not text:
-        return None
-    try:
-        date = PartialDate.parse(text)
-    except PartialDateError as exc:
-        errors[field] = str(exc)
-        return None
-    return date.end if end else date.start
-
-
 def snapshot(request, slug):
     negotiation = _negotiation(slug)
     parties = [p.party for p in negotiation.participations.in_order()]
@@ -211,8 +198,8 @@ def snapshot(request, slug):
     party_slug = request.GET.get("party", "")
     chosen = [p for p in parties if p.slug == party_slug] or parties
     errors = {}
-    a = _parse_day(request.GET.get("a", "").strip(), "a", errors)
-    b = _parse_day(request.GET.get("b", "").strip(), "b", errors)
+    a = typed_day(request.GET.get("a"), errors, "a")
+    b = typed_day(request.GET.get("b"), errors, "b")
     show_all = request.GET.get("show") == "all"
     lines, counts, page = None, None, None
     if a and b and not errors:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 
 from negotiations import analysis, exports, search
 from negotiations import compare as comparing
-from negotiations.dates import PartialDate, PartialDateError
 from negotiations.interchange import (
     InvalidDocument,
     export_negotiation,
@@ -32,21 +31,9 @@ from negotiations.models import (
     Proposal,
     Provision,
 )
+from negotiations.views.common import typed_day
 
 # --- search ----------------------------------------------------------------------------
-
-
-def _partial_day(text, errors, name, end):
-    """The first (or last) day a typed partial date can mean; errors go to `errors`."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        date = PartialDate.parse(text)
-    except PartialDateError as exc:
-        errors[name] = str(exc)
-        return None
-    return date.end if end else date.start
 
 
 def _search_filters(request):
@@ -63,8 +50,8 @@ def _search_filters(request):
         issue=get.get("issue", "").strip(),
         stance=stance if stance in Position.Stance.values else "",
         kinds=kinds,
-        date_from=_partial_day(get.get("from"), errors, "from", end=False),
-        date_to=_partial_day(get.get("to"), errors, "to", end=True),
+        date_from=typed_day(get.get("from"), errors, "from", end=False),
+        date_to=typed_day(get.get("to"), errors, "to", end=True),
     )
     return filters, errors
 
@@ -190,8 +177,8 @@ def snapshot_export(request, slug, fmt):
     parties = [p.party for p in negotiation.participations.in_order()]
     chosen = [p for p in parties if p.slug == request.GET.get("party", "")] or parties
     errors = {}
-    a = _partial_day(request.GET.get("a"), errors, "a", end=True)
-    b = _partial_day(request.GET.get("b"), errors, "b", end=True)
+    a = typed_day(request.GET.get("a"), errors, "a", end=True)
+    b = typed_day(request.GET.get("b"), errors, "b", end=True)
     if not (errors or a or b):  # the page before a compare: an empty table
         return exports.download(fmt, f"{slug}-snapshot", exports.SNAPSHOT_COLUMNS, [])
     if errors or not (a and b):

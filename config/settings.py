@@ -142,19 +142,25 @@ STORAGES = {
     },
 }
 
-# Login throttling and cached diffs must be shared by all server processes in
-# production: a database table (create it with `manage.py createcachetable`).
+# Login throttling, cached diffs and cached pages must be shared by all server
+# processes in production: database tables (create them with `manage.py
+# createcachetable`). Pages get their own, smaller store: a rendered 200-party
+# dashboard weighs hundreds of kilobytes, and must not evict diffs or login counters.
+LOCAL_CACHE = DEBUG or TESTING or os.environ.get("CACHE") == "local"
+
+
+def cache(table, local_entries, shared_entries):
+    backend = "locmem.LocMemCache" if LOCAL_CACHE else "db.DatabaseCache"
+    return {
+        "BACKEND": f"django.core.cache.backends.{backend}",
+        "LOCATION": table,
+        "OPTIONS": {"MAX_ENTRIES": local_entries if LOCAL_CACHE else shared_entries},
+    }
+
+
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
-    if DEBUG or TESTING or os.environ.get("CACHE") == "local"
-    else {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "redline_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100000},
-    }
+    "default": cache("redline_cache", 20000, 100000),
+    "pages": cache("redline_page_cache", 500, 5000),
 }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import models
-from django.db.models.signals import post_migrate, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 
 
 def sync_role_groups(sender, using="default", **kwargs):
@@ -9,6 +9,12 @@ def sync_role_groups(sender, using="default", **kwargs):
     from negotiations.roles import sync_groups
 
     sync_groups(Group.objects.db_manager(using), Permission.objects.db_manager(using))
+
+
+def bump_after_migrate(sender, using="default", **kwargs):
+    from negotiations import pagecache
+
+    pagecache.bump(using)
 
 
 def record_delete_effects(sender, instance, origin=None, **kwargs):
@@ -54,3 +60,19 @@ class NegotiationsConfig(AppConfig):
         # with exactly the permissions negotiations/roles.py lists.
         post_migrate.connect(sync_role_groups, sender=self)
         pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")
+        self.connect_page_cache()
+
+    def connect_page_cache(self):
+        from negotiations import pagecache
+        from negotiations.models import UNTRACKED_MODELS
+
+        # Connected per model, not for all senders: a receiver for every sender would
+        # stop Django's fast deletes everywhere (sessions, cache culling...).
+        for model in self.get_models():
+            if model.__name__ in UNTRACKED_MODELS:
+                continue
+            post_save.connect(pagecache.data_changed, sender=model)
+            post_delete.connect(pagecache.data_changed, sender=model)
+            for field in model._meta.many_to_many:
+                m2m_changed.connect(pagecache.data_changed, sender=field.remote_field.through)
+        post_migrate.connect(bump_after_migrate, sender=self)

@@ -621,7 +621,7 @@ class Citation(models.Model):
 
 # Models that are deliberately not versioned with django-simple-history: they hold no
 # negotiation content, only access credentials.
-UNTRACKED_MODELS = ["FeedToken"]
+UNTRACKED_MODELS = ["FeedToken", "Revision"]
 
 
 def new_feed_token():
@@ -655,3 +655,19 @@ class FeedToken(models.Model):
     @property
     def is_active(self):
         return self.revoked_at is None
+
+
+class Revision(models.Model):
+    """One row whose number goes up after every committed change to what pages show.
+
+    Rendered pages are cached under the number they were rendered at
+    (negotiations/pagecache.py), so a change makes every cached page stale at once,
+    in every server process. It is bumped after the commit, never inside the
+    transaction: a page that reads the new number is sure to read the new data, and
+    concurrent writers do not queue on this row.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Revision {self.number}"

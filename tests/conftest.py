@@ -30,12 +30,49 @@ def _n():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Login throttles and cached diffs must not leak from one test into the next."""
-    from django.core.cache import cache
+    """Login throttles, cached diffs and cached pages must not leak between tests."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
+def _bump_revision_at_once(request, monkeypatch):
+    """A test runs in one transaction that never commits, so a bump queued for after
+    the commit would never come: bump at once instead, as a commit would have.
+    Transactional tests keep the real behaviour (tests/test_pagecache.py checks it)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    from negotiations import pagecache
+
+    monkeypatch.setattr(pagecache, "after_commit", lambda callback, using: callback())
+
+
+def page_queries(client, url, warm=False):
+    """The queries one GET of ``url`` runs, savepoints aside (they belong to the test's
+    transaction), after a first GET has loaded content types and the session.
+
+    Cold by default: the page cache is emptied first, so the page does all its work.
+    """
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    if not warm:
+        caches["pages"].clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
 
 
 def make_user(django_user_model, username, group=None, staff=False):

@@ -3,12 +3,10 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.models import Citation, Position, Source
-from tests.conftest import make_issue, make_party, make_position, make_source
+from tests.conftest import make_issue, make_party, make_position, make_source, page_queries
 
 
 def add_url(world):
@@ -435,13 +433,6 @@ PAGES = {
 }
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
-
-
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_query_count_is_the_same_with_3_and_30_positions_per_cell(
     client, analyst, world, page
@@ -449,10 +440,9 @@ def test_page_query_count_is_the_same_with_3_and_30_positions_per_cell(
     client.force_login(analyst)
     url = PAGES[page](world)
     grow(world, 3)
-    client.get(url)  # warm caches (session, content types)
-    small = count_queries(client, url)
+    small = page_queries(client, url)
     grow(world, 27)
-    assert count_queries(client, url) == small
+    assert page_queries(client, url) == small
 
 
 def test_dashboard_matrix_handles_30_issues_by_12_parties(

@@ -4,12 +4,10 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.models import Issue, Negotiation, Party, Proposal, Source
-from tests.conftest import make_position, make_provision, make_source
+from tests.conftest import make_position, make_provision, make_source, page_queries
 
 SLUG = "armenia-azerbaijan"
 
@@ -69,14 +67,7 @@ def urls():
 
 
 def count(client, url):
-    client.get(url)  # warm: content types, caches
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        if getattr(response, "streaming", False):
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    # Savepoints belong to the test's own transaction around the request, not the page.
-    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
+    return page_queries(client, url)
 
 
 @pytest.fixture

@@ -1,7 +1,18 @@
 from django.shortcuts import render
 
+from negotiations import pagecache
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
+
+
+def render_cached(request, template, context, build):
+    """Render ``template``, whose main part (its ``body`` partial) comes from the page
+    cache; ``build()`` makes that part's extra context and runs only on a cache miss.
+
+    ``context`` is what the rest of the page (title, breadcrumbs) needs.
+    """
+    body = pagecache.body(request, template, lambda: {**context, **build()})
+    return render(request, template, {**context, "body": body})
 
 
 def locked(queryset, request):

@@ -8,7 +8,7 @@ from negotiations import analysis, timeline
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Issue, Negotiation, Party, Position
-from negotiations.views.common import conflict_if_stale, locked, typed_day
+from negotiations.views.common import conflict_if_stale, locked, render_cached, typed_day
 
 
 def _negotiation(slug):
@@ -24,31 +24,34 @@ def _selected(request, name, options):
 
 def dashboard(request, slug):
     negotiation = _negotiation(slug)
-    participations = list(negotiation.participations.in_order())
-    all_parties = [p.party for p in participations]
-    all_issues = list(negotiation.issues.select_related("parent"))
-    parties, party_filtered = _selected(request, "party", all_parties)
-    issues, issue_filtered = _selected(request, "issue", all_issues)
-    positions = Position.objects.filter(issue__negotiation=negotiation)
-    context = {
-        "negotiation": negotiation,
-        "participations": participations,
-        "columns": [p for p in participations if p.party in parties],
-        "all_parties": all_parties,
-        "all_issues": all_issues,
-        "parties": parties,
-        "issues": issues,
-        "selected_parties": set(request.GET.getlist("party")),
-        "selected_issues": set(request.GET.getlist("issue")),
-        "filtered": party_filtered or issue_filtered,
-        "rows": analysis.matrix(positions, issues, parties),
-        # The latest few; the proposal list and the timeline show all of them.
-        "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
-            "-date", "-pk"
-        )[:10],
-        "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
-    }
-    return render(request, "negotiations/dashboard.html", context)
+
+    def build():
+        participations = list(negotiation.participations.in_order())
+        all_parties = [p.party for p in participations]
+        all_issues = list(negotiation.issues.select_related("parent"))
+        parties, party_filtered = _selected(request, "party", all_parties)
+        issues, issue_filtered = _selected(request, "issue", all_issues)
+        positions = Position.objects.filter(issue__negotiation=negotiation)
+        return {
+            "participations": participations,
+            "columns": [p for p in participations if p.party in parties],
+            "all_parties": all_parties,
+            "all_issues": all_issues,
+            "parties": parties,
+            "issues": issues,
+            "selected_parties": set(request.GET.getlist("party")),
+            "selected_issues": set(request.GET.getlist("issue")),
+            "filtered": party_filtered or issue_filtered,
+            "rows": analysis.matrix(positions, issues, parties),
+            # The latest few; the proposal list and the timeline show all of them.
+            "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
+                "-date", "-pk"
+            )[:10],
+            "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
+        }
+
+    context = {"negotiation": negotiation}
+    return render_cached(request, "negotiations/dashboard.html", context, build)
 
 
 def party_detail(request, slug, party):

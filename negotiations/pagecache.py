@@ -1,0 +1,108 @@
+"""The main part of read pages, rendered once and served from a cache until data changes.
+
+A page's costly part (the matrix, a thread, a comparison...) is rendered from its
+template's ``body`` partial and stored under a key made of:
+
+- the data revision (``Revision.number``), bumped after every committed change to
+  any record of the app, so no cached page outlives the data it shows;
+- the address with its query string, so every filter and page number is its own entry;
+- the user's permissions, since analysts see edit controls that readers do not;
+- today's date, for "days since" figures.
+
+Every deploy runs ``migrate``, which bumps the revision too, so pages rendered by the
+previous release's templates are not served by the new one.
+
+A cached body never holds a CSRF token or a flash message (those are outside it, in
+``base.html``), so one user's body is safe to serve to another with the same role.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = 24 * 3600
+CSRF_FIELD = "csrfmiddlewaretoken"
+
+
+def store():
+    return caches["pages"]
+
+
+def current_revision():
+    from negotiations.models import Revision
+
+    return Revision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def bump(using=DEFAULT_DB_ALIAS):
+    """Make every cached page stale: call after writes that send no model signals."""
+    from negotiations.models import Revision
+
+    if not Revision.objects.using(using).filter(pk=1).update(number=F("number") + 1):
+        Revision.objects.using(using).get_or_create(pk=1, defaults={"number": 1})
+
+
+def _bump_after_commit(using):
+    # One callable per database, so a queued bump can be recognised in the queue.
+    return _bump_callbacks.setdefault(using, lambda: bump(using))
+
+
+_bump_callbacks = {}
+
+
+def data_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Signal receiver: bump the revision once the current transaction commits.
+
+    One save sends several signals (the row, its history row, its citations); the
+    bump is queued once per transaction. Django drops queued callbacks on rollback,
+    so a failed save bumps nothing and the next one queues afresh.
+    """
+    callback = _bump_after_commit(using)
+    if any(queued is callback for _, queued, _ in connections[using].run_on_commit):
+        return
+    after_commit(callback, using)
+
+
+def after_commit(callback, using):
+    transaction.on_commit(callback, using=using, robust=True)
+
+
+def key(request, template):
+    permissions = ",".join(sorted(request.user.get_all_permissions()))
+    parts = [
+        template,
+        str(current_revision()),
+        request.get_full_path(),
+        permissions,
+        datetime.date.today().isoformat(),
+    ]
+    digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def body(request, template, build):
+    """``template``'s ``body`` partial, rendered with ``build()`` unless it is cached."""
+    cache_key = key(request, template)
+    try:
+        html = store().get(cache_key)
+    except Exception:  # a broken cache costs speed, never the page
+        logger.warning("page cache get failed", exc_info=True)
+        html = None
+    if html is not None:
+        return html
+    html = render_to_string(f"{template}#body", build(), request)
+    if CSRF_FIELD in html:
+        logger.error("%s#body holds a CSRF token: not cached", template)
+        return html
+    try:
+        store().set(cache_key, html, TIMEOUT)
+    except Exception:
+        logger.warning("page cache set failed", exc_info=True)
+    return html

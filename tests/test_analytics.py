@@ -5,14 +5,19 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations import shifts
 from negotiations.dates import PartialDate, Precision
 from negotiations.models import Participation, Position
-from tests.conftest import make_issue, make_negotiation, make_party, make_position, make_source
+from tests.conftest import (
+    make_issue,
+    make_negotiation,
+    make_party,
+    make_position,
+    make_source,
+    page_queries,
+)
 
 D = datetime.date
 M = Position.Movement
@@ -523,17 +528,7 @@ def test_analytics_query_count_is_the_same_with_3_and_30_positions_per_thread(
 ):
     client.force_login(analyst)
     url = url()
-
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-            if response.streaming:
-                b"".join(response.streaming_content)
-        assert response.status_code == 200
-        return len(ctx)
-
     grow(talks, 3)
-    client.get(url)
-    small = count()
+    small = page_queries(client, url)
     grow(talks, 27)
-    assert count() == small
+    assert page_queries(client, url) == small

@@ -5,14 +5,14 @@ from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
 
 
-def render_cached(request, template, context, build):
+def render_cached(request, template, context, build, status=200):
     """Render ``template``, whose main part (its ``body`` partial) comes from the page
     cache; ``build()`` makes that part's extra context and runs only on a cache miss.
 
     ``context`` is what the rest of the page (title, breadcrumbs) needs.
     """
     body = pagecache.body(request, template, lambda: {**context, **build()})
-    return render(request, template, {**context, "body": body})
+    return render(request, template, {**context, "body": body}, status=status)
 
 
 def locked(queryset, request):

@@ -6,12 +6,13 @@ import datetime
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
 from negotiations import shifts
 from negotiations import timeline as layout
 from negotiations.forms import PartialDateField
 from negotiations.models import Negotiation, Position
+from negotiations.views.common import render_cached
 
 DATE_HELP = "e.g. 2023, 2023-Q4, Jan 2024 or 2024-01-10"
 
@@ -29,34 +30,28 @@ def analytics_parties_per_page(issue_count):
     return max(1, min(ANALYTICS_PARTIES_PER_PAGE, ANALYTICS_ROWS // max(issue_count, 1)))
 
 
-def _load(slug):
-    negotiation = get_object_or_404(Negotiation, slug=slug)
-    parties = [p.party for p in negotiation.participations.in_order()]
-    return negotiation, parties
-
-
 def timeline(request, slug):
-    negotiation, parties = _load(slug)
-    wanted = set(request.GET.getlist("party"))
-    chosen = [p for p in parties if p.slug in wanted]
-    positions = Position.objects.none()
-    if chosen:
-        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
-        positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
-    picture = layout.negotiation_timeline(
-        negotiation,
-        chosen,
-        positions,
-        negotiation.events.select_related("negotiation"),
-        layout.proposals_for(negotiation),
-    )
-    context = {
-        "negotiation": negotiation,
-        "parties": parties,
-        "selected": wanted,
-        "timeline": picture,
-    }
-    return render(request, "negotiations/timeline.html", context)
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+
+    def build():
+        parties = [p.party for p in negotiation.participations.in_order()]
+        wanted = set(request.GET.getlist("party"))
+        chosen = [p for p in parties if p.slug in wanted]
+        positions = Position.objects.none()
+        if chosen:
+            positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
+            positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
+        picture = layout.negotiation_timeline(
+            negotiation,
+            chosen,
+            positions,
+            negotiation.events.select_related("negotiation"),
+            layout.proposals_for(negotiation),
+        )
+        return {"parties": parties, "selected": wanted, "timeline": picture}
+
+    context = {"negotiation": negotiation}
+    return render_cached(request, "negotiations/timeline.html", context, build)
 
 
 class AnalyticsForm(forms.Form):
@@ -157,22 +152,26 @@ class AnalyticsForm(forms.Form):
         }
 
 
-def _analytics_form(request, slug):
-    negotiation, parties = _load(slug)
+def _analytics_form(request, negotiation):
+    parties = [p.party for p in negotiation.participations.in_order()]
     issues = list(negotiation.issues.all())
-    return negotiation, AnalyticsForm(request.GET, negotiation, parties, issues)
+    return AnalyticsForm(request.GET, negotiation, parties, issues)
 
 
 def analytics(request, slug):
-    negotiation, form = _analytics_form(request, slug)
-    context = {
-        "negotiation": negotiation,
-        "form": form,
-        "results": form.results(request.GET.get("page"), analytics_parties_per_page),
-        "kinds": [Position.Movement(k).label for k in shifts.KINDS],
-        "query": request.GET.urlencode(),
-    }
-    return render(request, "negotiations/analytics.html", context)
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+
+    def build():
+        form = _analytics_form(request, negotiation)
+        return {
+            "form": form,
+            "results": form.results(request.GET.get("page"), analytics_parties_per_page),
+            "kinds": [Position.Movement(k).label for k in shifts.KINDS],
+            "query": request.GET.urlencode(),
+        }
+
+    context = {"negotiation": negotiation}
+    return render_cached(request, "negotiations/analytics.html", context, build)
 
 
 # --- exports ------------------------------------------------------------------------
@@ -236,7 +235,8 @@ def _csv_lines(records, columns):
 
 
 def analytics_export(request, slug, fmt):
-    negotiation, form = _analytics_form(request, slug)
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    form = _analytics_form(request, negotiation)
     table = request.GET.get("table", "periods")
     if fmt not in ("csv", "json") or table not in TABLES:
         raise Http404("No such export.")

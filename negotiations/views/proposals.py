@@ -25,7 +25,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_if_stale, locked
+from negotiations.views.common import conflict_if_stale, locked, render_cached
 
 PASTED = "Pasted draft"
 
@@ -94,22 +94,26 @@ PROPOSALS_PER_PAGE = 100
 
 def proposal_list(request, slug):
     negotiation = _negotiation(slug)
-    # The lineage needs every proposal (to know where each goes), but not their authors
-    # or provision counts: those come for one page below.
-    proposals = list(negotiation.proposals.all())
-    rows = _lineage(proposals)
-    page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
-    prefetch_related_objects(page.object_list, "author")
-    counts = dict(
-        Provision.objects.filter(proposal__in=[p.pk for p in page.object_list])
-        .order_by()
-        .values_list("proposal")
-        .annotate(n=Count("*"))
-    )
-    for proposal in page.object_list:
-        proposal.provision_count = counts.get(proposal.pk, 0)
-    context = {"negotiation": negotiation, "rows": rows, "page": page, "proposals": proposals}
-    return render(request, "negotiations/proposal_list.html", context)
+
+    def build():
+        # The lineage needs every proposal (to know where each goes), but not their
+        # authors or provision counts: those come for one page below.
+        proposals = list(negotiation.proposals.all())
+        rows = _lineage(proposals)
+        page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+        prefetch_related_objects(page.object_list, "author")
+        counts = dict(
+            Provision.objects.filter(proposal__in=[p.pk for p in page.object_list])
+            .order_by()
+            .values_list("proposal")
+            .annotate(n=Count("*"))
+        )
+        for proposal in page.object_list:
+            proposal.provision_count = counts.get(proposal.pk, 0)
+        return {"rows": rows, "page": page, "proposals": proposals}
+
+    context = {"negotiation": negotiation}
+    return render_cached(request, "negotiations/proposal_list.html", context, build)
 
 
 def proposal_detail(request, slug, proposal):
@@ -421,61 +425,69 @@ def provisions_reorder(request, slug, proposal):
 
 def compare(request, slug):
     negotiation = _negotiation(slug)
-    # Every proposal for the two choosers; the authors of the two compared only (below),
-    # not a thousand of them.
-    proposals = list(negotiation.proposals.all())
-    by_slug = {p.slug: p for p in proposals}
-    by_pk = {p.pk: p for p in proposals}
-    a_slug, b_slug = request.GET.get("a", ""), request.GET.get("b", "")
-    a, b = by_slug.get(a_slug), by_slug.get(b_slug)
-    view = request.GET.get("view") if request.GET.get("view") in comparing.VIEWS else "inline"
-    errors, defaulted = {}, False
-    if a_slug and a is None:
-        errors["a"] = "There is no such proposal in this negotiation."
-    if b_slug and b is None:
-        errors["b"] = "There is no such proposal in this negotiation."
-    if b is not None and not a_slug:
-        a = by_pk.get(b.responds_to_id) or by_pk.get(b.supersedes_id)
-        defaulted = a is not None
-        if a is None:
-            errors["a"] = f"“{b}” responds to no other proposal: choose the one to compare with."
-    if a is not None and b is not None and a.pk == b.pk:
-        errors["b"] = "Choose two different proposals."
-    prefetch_related_objects([p for p in (a, b) if p is not None], "author")
-    comparison = None
-    if a is not None and b is not None and not errors:
-        provisions = list(
-            Provision.objects.filter(proposal__in=[a, b])
-            .select_related("issue")
-            .order_by("order", "pk")
-        )
-        provisions_a = [p for p in provisions if p.proposal_id == a.pk]
-        provisions_b = [p for p in provisions if p.proposal_id == b.pk]
-        comparison = comparing.build(
-            provisions_a, provisions_b, negotiation.issues.all(), view=view
-        )
-    links = {}
-    if a is not None and b is not None:
-        base = reverse("negotiations:compare", args=[negotiation.slug])
-        for name, (x, y, v) in {
-            "inline": (a, b, "inline"),
-            "side": (a, b, "side"),
-            "swap": (b, a, view),
-        }.items():
-            links[name] = f"{base}?{urlencode({'a': x.slug, 'b': y.slug, 'view': v})}"
-        links["permanent"] = links[view]
-    context = {
-        "negotiation": negotiation,
-        "proposals": proposals,
-        "choosers": comparing.proposal_options(
-            proposals, a.pk if a is not None else None, b.pk if b is not None else None
-        ),
-        "links": links,
-        "a": a,
-        "b": b,
-        "view": view,
-        "errors": errors,
-        "defaulted": defaulted,
-        "comparison": comparison,
-    }
-    return render(request, "negotiations/compare.html", context)
+
+    def build():
+        # Every proposal for the two choosers; the authors of the two compared only (below),
+        # not a thousand of them.
+        proposals = list(negotiation.proposals.all())
+        by_slug = {p.slug: p for p in proposals}
+        by_pk = {p.pk: p for p in proposals}
+        a_slug, b_slug = request.GET.get("a", ""), request.GET.get("b", "")
+        a, b = by_slug.get(a_slug), by_slug.get(b_slug)
+        view = request.GET.get("view") if request.GET.get("view") in comparing.VIEWS else "inline"
+        errors, defaulted = {}, False
+        if a_slug and a is None:
+            errors["a"] = "There is no such proposal in this negotiation."
+        if b_slug and b is None:
+            errors["b"] = "There is no such proposal in this negotiation."
+        if b is not None and not a_slug:
+            a = by_pk.get(b.responds_to_id) or by_pk.get(b.supersedes_id)
+            defaulted = a is not None
+            if a is None:
+                errors["a"] = (
+                    f"“{b}” responds to no other proposal: choose the one to compare with."
+                )
+        if a is not None and b is not None and a.pk == b.pk:
+            errors["b"] = "Choose two different proposals."
+        prefetch_related_objects([p for p in (a, b) if p is not None], "author")
+        comparison = None
+        if a is not None and b is not None and not errors:
+            provisions = list(
+                Provision.objects.filter(proposal__in=[a, b])
+                .select_related("issue")
+                .order_by("order", "pk")
+            )
+            provisions_a = [p for p in provisions if p.proposal_id == a.pk]
+            provisions_b = [p for p in provisions if p.proposal_id == b.pk]
+            comparison = comparing.build(
+                provisions_a, provisions_b, negotiation.issues.all(), view=view
+            )
+        links = {}
+        if a is not None and b is not None:
+            base = reverse("negotiations:compare", args=[negotiation.slug])
+            for name, (x, y, v) in {
+                "inline": (a, b, "inline"),
+                "side": (a, b, "side"),
+                "swap": (b, a, view),
+            }.items():
+                links[name] = f"{base}?{urlencode({'a': x.slug, 'b': y.slug, 'view': v})}"
+            links["permanent"] = links[view]
+        return {
+            "proposals": proposals,
+            "choosers": comparing.proposal_options(
+                proposals, a.pk if a is not None else None, b.pk if b is not None else None
+            ),
+            "links": links,
+            "a": a,
+            "b": b,
+            "view": view,
+            "errors": errors,
+            "defaulted": defaulted,
+            "comparison": comparison,
+        }
+
+    # The page title names the two proposals asked for, without the costly part.
+    wanted = [request.GET.get("a", ""), request.GET.get("b", "")]
+    titles = dict(negotiation.proposals.filter(slug__in=wanted).values_list("slug", "title"))
+    context = {"negotiation": negotiation, "titles": [titles.get(s) for s in wanted]}
+    return render_cached(request, "negotiations/compare.html", context, build)

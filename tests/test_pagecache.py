@@ -1,0 +1,457 @@
+"""The page cache (negotiations/pagecache.py): fast second reads, never stale, never
+one user's page for another, and a revision bumped once per committed transaction."""
+
+import datetime
+import io
+import re
+import types
+
+import pytest
+from django.core.cache import caches
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from negotiations import pagecache
+from negotiations.models import Party, Position
+from negotiations.roles import EDITORS, READERS
+from tests.conftest import make_event, make_party, make_position, make_user, page_queries
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+NEW_SUMMARY = "Wants the 1975 Soviet maps."
+LATEST = "Demands a corridor without any border controls."
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def page_url(page, issue="corridor", party="alpha"):
+    """The address of one of the cached pages of the world's negotiation."""
+    args = {
+        "negotiation": ["talks"],
+        "party": ["talks", party],
+        "issue": ["talks", issue],
+        "thread": ["talks", issue, party],
+    }[page]
+    return reverse(f"negotiations:{page}", args=args)
+
+
+PAGES = ["negotiation", "party", "issue", "thread"]
+
+
+def watch_store(monkeypatch):
+    """The list of every body the page cache stores from now on."""
+    store = caches["pages"]
+    stored = []
+    real_set = store.set
+
+    def spy(key, value, *args, **kwargs):
+        stored.append(value)
+        return real_set(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(store, "set", spy)
+    return stored
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def warm(client, url, stored):
+    """GET ``url`` and check its body went into the cache (else the test proves nothing)."""
+    before = len(stored)
+    content = get(client, url)
+    assert len(stored) == before + 1, f"{url}: body not cached"
+    return content
+
+
+def without_tokens(html):
+    return TOKEN.sub('name="csrfmiddlewaretoken" value=""', html)
+
+
+def tokens(html):
+    return TOKEN.findall(html)
+
+
+def new_position_data(world, **overrides):
+    return {
+        "party": world["beta"].pk,
+        "issue": world["maps"].pk,
+        "stance": "demand",
+        "movement": "",
+        "summary": NEW_SUMMARY,
+        "quote": "",
+        "when": "late December 2023",
+        "cite-TOTAL_FORMS": "1",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+        "cite-0-source": world["source"].pk,
+        "cite-0-locator": "para. 4",
+        **overrides,
+    }
+
+
+def edit_position_data(position, **overrides):
+    return {
+        "party": position.party_id,
+        "issue": position.issue_id,
+        "stance": position.stance,
+        "movement": position.movement,
+        "summary": position.summary,
+        "quote": position.quote,
+        "when": position.partial_date.isoformat(),
+        "version": position.version,
+        "change_reason": "typo",
+        "cite-TOTAL_FORMS": "0",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+        **overrides,
+    }
+
+
+def add_position(client, world):
+    url = reverse("negotiations:position_add", args=["talks"])
+    response = client.post(url, new_position_data(world))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return response
+
+
+def csrf_client(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def logs_out(client, token):
+    return client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+
+
+# --- served from the cache -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_second_get_is_served_from_cache_with_fewer_queries_and_the_same_html(
+    client, reader, world, page
+):
+    client.force_login(reader)
+    url = page_url(page)
+    cold = page_queries(client, url)
+    assert page_queries(client, url, warm=True) < cold
+    caches["pages"].clear()
+    rendered, served = get(client, url), get(client, url)
+    assert LATEST in served
+    assert without_tokens(served) == without_tokens(rendered)
+
+
+# --- fresh after every write -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_position_recorded_through_the_form_shows_at_once(
+    client, analyst, world, page, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(analyst)
+    url = page_url(page, "maps", "beta")
+    assert NEW_SUMMARY not in warm(client, url, stored)
+    add_position(client, world)
+    assert NEW_SUMMARY in get(client, url)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_corrected_position_shows_at_once(client, analyst, world, page, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(analyst)
+    url = page_url(page)
+    assert LATEST in warm(client, url, stored)
+    position = world["second"]
+    edit = reverse("negotiations:position_edit", args=[position.pk])
+    corrected = "Demands an open corridor, checks by observers only."
+    response = client.post(edit, edit_position_data(position, summary=corrected))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    content = get(client, url)
+    assert corrected in content and LATEST not in content
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_deleted_position_disappears_at_once(client, editor, world, page, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(editor)
+    url = page_url(page)
+    assert LATEST in warm(client, url, stored)
+    delete = reverse("negotiations:position_delete", args=[world["second"].pk])
+    assert client.post(delete, {"change_reason": "duplicate"}).status_code == 302
+    content = get(client, url)
+    assert LATEST not in content
+    assert "Demands a corridor without controls." in content
+
+
+def test_proposal_recorded_through_the_form_shows_on_the_dashboard(
+    client, analyst, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(analyst)
+    url = page_url("negotiation")
+    assert "Framework proposal" not in warm(client, url, stored)
+    data = {
+        "title": "Framework proposal",
+        "slug": "",
+        "kind": "framework",
+        "author": world["alpha"].pk,
+        "when": "late December 2023",
+        "text_status": "reported",
+        "responds_to": "",
+        "supersedes": "",
+        "summary": "A short text.",
+        "cite-TOTAL_FORMS": "1",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+        "cite-0-source": world["source"].pk,
+        "cite-0-locator": "para. 10",
+    }
+    response = client.post(reverse("negotiations:proposal_add", args=["talks"]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Framework proposal" in get(client, url)
+
+
+@pytest.mark.parametrize("page", ["negotiation", "thread"])
+def test_source_renamed_in_the_admin_shows_on_pages_citing_it(
+    client, editor, world, page, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(editor)
+    url = page_url(page)
+    source = world["source"]
+    assert source.title in warm(client, url, stored)
+    data = {
+        "title": "Interview with the foreign minister",
+        "author": "",
+        "outlet": "",
+        "when": source.partial_date.isoformat(),
+        "url": "",
+        "kind": source.kind,
+        "language": source.language,
+        "reliability": source.reliability,
+        "notes": "",
+        "change_reason": "Wrong interviewee",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:negotiations_source_change", args=[source.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    content = get(client, url)
+    assert "Interview with the foreign minister" in content
+    assert source.title not in content
+
+
+@pytest.mark.parametrize("page", ["negotiation", "issue"])
+def test_event_issues_changed_directly_bump_the_revision_and_show(
+    client, reader, world, page, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    event = make_event(world["negotiation"], title="Ceasefire talks in Brussels")
+    url = page_url(page, "maps")
+    warm(client, url, stored)
+    revision = pagecache.current_revision()
+    event.issues.add(world["maps"])
+    assert pagecache.current_revision() > revision
+    assert "Ceasefire talks in Brussels" in get(client, url)
+    if page == "negotiation":
+        assert "<small>(Border maps)</small>" in get(client, url)
+    revision = pagecache.current_revision()
+    world["maps"].events.remove(event)  # the reverse side sends the signal too
+    assert pagecache.current_revision() > revision
+    content = get(client, url)
+    assert "(Border maps)" not in content
+    if page == "issue":
+        assert "Ceasefire talks in Brussels" not in content
+
+
+# --- one user's page is never another's --------------------------------------------------
+
+
+@pytest.mark.parametrize("first, second", [("analyst", "reader"), ("reader", "analyst")])
+def test_analyst_and_reader_never_get_each_others_dashboard(world, request, first, second):
+    url = page_url("negotiation")
+    pages = {}
+    for role in (first, second):
+        client = Client()
+        client.force_login(request.getfixturevalue(role))
+        pages[role] = get(client, url)
+    assert "Record a position" in pages["analyst"]
+    assert "/positions/new/?party=beta&amp;issue=corridor" in pages["analyst"]
+    assert "Record a position" not in pages["reader"]
+    assert "/positions/new/" not in pages["reader"]
+
+
+def test_no_cached_body_holds_anyones_csrf_token(
+    client, reader, analyst, editor, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    seen = set()
+    for user in (reader, analyst, editor):
+        client.force_login(user)
+        for page in PAGES:
+            seen.update(tokens(get(client, page_url(page))))
+            seen.update(tokens(get(client, page_url(page))))
+        seen.add(client.cookies["csrftoken"].value)
+    assert stored and seen
+    for body in stored:
+        assert not any(token in body for token in seen)
+        assert all(not re.fullmatch(r"[A-Za-z0-9]{32,}", value) for value in tokens(body))
+
+
+def test_same_role_users_share_the_body_but_each_gets_a_working_token_of_their_own(
+    reader, world, django_user_model, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    other = make_user(django_user_model, "rea2", READERS)
+    url = page_url("negotiation")
+    first, second = csrf_client(reader), csrf_client(other)
+    first_page = get(first, url)
+    second_page = get(second, url)  # served from the cache the first reader filled
+    assert len(stored) == 1
+    [first_token], [second_token] = tokens(first_page), tokens(second_page)
+    assert first_token != second_token
+    assert "rea2 · reader" in second_page and "rea · reader" not in second_page
+    assert not logs_out(second, first_token)  # a token from another session is refused
+    assert logs_out(first, first_token) and logs_out(second, second_token)
+
+
+def test_editor_served_a_cached_thread_can_delete_with_the_token_on_it(
+    editor, world, django_user_model, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    other = make_user(django_user_model, "edi2", EDITORS, staff=True)
+    url = page_url("thread")
+    warm(csrf_client(editor), url, stored)
+    client = csrf_client(other)
+    content = get(client, url)
+    assert len(stored) == 1, "second editor's thread was not served from the cache"
+    position = world["second"]
+    action = reverse("negotiations:position_delete", args=[position.pk])
+    form = content[content.index(f'action="{action}"') :]
+    token = tokens(form)[0]
+    response = client.post(action, {"csrfmiddlewaretoken": token, "change_reason": "dup"})
+    assert response.status_code == 302
+    assert not Position.objects.filter(pk=position.pk).exists()
+
+
+def test_flash_message_shows_once_and_is_not_cached(client, analyst, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(analyst)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+    add_position(client, world)
+    assert "Position recorded." in warm(client, url, stored)
+    served = get(client, url)
+    assert NEW_SUMMARY in served and "Position recorded." not in served
+    assert not any("Position recorded." in body for body in stored)
+
+
+# --- a broken cache costs speed, never the page ------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_still_renders_when_the_cache_fails(client, reader, world, page, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    store = caches["pages"]
+    monkeypatch.setattr(store, "get", broken)
+    monkeypatch.setattr(store, "set", broken)
+    client.force_login(reader)
+    for _ in range(2):
+        assert LATEST in get(client, page_url(page))
+
+
+# --- the revision: bumped once per committed transaction -----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_in_one_transaction_bump_the_revision_once_after_commit(world):
+    before = pagecache.current_revision()
+    with transaction.atomic():
+        party = make_party(world["negotiation"], slug="delta", name="Delta")
+        make_position(world["maps"], party, world["source"])
+        assert pagecache.current_revision() == before
+    assert pagecache.current_revision() == before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_writes_bump_nothing_and_later_writes_still_bump(world):
+    before = pagecache.current_revision()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_party(world["negotiation"], slug="delta", name="Delta")
+        raise RuntimeError("rollback")
+    assert pagecache.current_revision() == before
+    assert not Party.objects.filter(slug="delta").exists()
+
+    # The first write of a transaction in a savepoint that rolls back: the bump it
+    # queued goes with it, and the next write in the transaction queues another.
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            make_party(slug="epsilon", name="Epsilon")
+            raise RuntimeError("rollback the savepoint")
+        make_party(world["negotiation"], slug="zeta", name="Zeta")
+        assert pagecache.current_revision() == before
+    assert pagecache.current_revision() == before + 1
+
+    make_party(slug="eta", name="Eta")  # autocommit
+    assert pagecache.current_revision() > before + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_position_recorded_with_real_commits_shows_at_once(client, analyst, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(analyst)
+    url = page_url("negotiation")
+    assert NEW_SUMMARY not in warm(client, url, stored)
+    before = pagecache.current_revision()
+    add_position(client, world)
+    assert pagecache.current_revision() == before + 1  # one request, one transaction
+    assert NEW_SUMMARY in get(client, url)
+
+
+def test_migrate_bumps_the_revision(db):
+    before = pagecache.current_revision()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert pagecache.current_revision() == before + 1
+
+
+def test_synthesized_data_bumps_the_revision(db, monkeypatch):
+    from negotiations import synthetic
+
+    monkeypatch.setitem(synthetic.SCALES, "T", synthetic.Scale(1, 3, 3, 12, 2, 3, 4, 16, 2))
+    before = pagecache.current_revision()
+    synthetic.Synthesizer("T", seed=3, out=io.StringIO().write).run()
+    assert pagecache.current_revision() > before
+
+
+# --- the date is part of the key -----------------------------------------------------------
+
+
+def test_a_new_day_renders_the_page_afresh(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+    get(client, url)
+    assert len(stored) == 1
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.today() + datetime.timedelta(days=1)
+
+    fake = types.SimpleNamespace(**{**vars(datetime), "date": Tomorrow})
+    monkeypatch.setattr(pagecache, "datetime", fake)
+    warm(client, url, stored)
+    assert len(stored) == 2

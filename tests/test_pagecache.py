@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from negotiations import pagecache
-from negotiations.models import Party, Position
+from negotiations.models import Participation, Party, Position
 from negotiations.roles import EDITORS, READERS
 from tests.conftest import make_event, make_party, make_position, make_user, page_queries
 
@@ -26,15 +26,15 @@ LATEST = "Demands a corridor without any border controls."
 # --- helpers ---------------------------------------------------------------------------
 
 
-def page_url(page, issue="corridor", party="alpha"):
+def page_url(view, issue="corridor", party="alpha"):
     """The address of one of the cached pages of the world's negotiation."""
     args = {
         "negotiation": ["talks"],
         "party": ["talks", party],
         "issue": ["talks", issue],
         "thread": ["talks", issue, party],
-    }[page]
-    return reverse(f"negotiations:{page}", args=args)
+    }[view]
+    return reverse(f"negotiations:{view}", args=args)
 
 
 PAGES = ["negotiation", "party", "issue", "thread"]
@@ -134,12 +134,12 @@ def logs_out(client, token):
 # --- served from the cache -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view", PAGES)
 def test_second_get_is_served_from_cache_with_fewer_queries_and_the_same_html(
-    client, reader, world, page
+    client, reader, world, view
 ):
     client.force_login(reader)
-    url = page_url(page)
+    url = page_url(view)
     cold = page_queries(client, url)
     assert page_queries(client, url, warm=True) < cold
     caches["pages"].clear()
@@ -151,23 +151,23 @@ def test_second_get_is_served_from_cache_with_fewer_queries_and_the_same_html(
 # --- fresh after every write -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("view", PAGES)
 def test_position_recorded_through_the_form_shows_at_once(
-    client, analyst, world, page, monkeypatch
+    client, analyst, world, view, monkeypatch
 ):
     stored = watch_store(monkeypatch)
     client.force_login(analyst)
-    url = page_url(page, "maps", "beta")
+    url = page_url(view, "maps", "beta")
     assert NEW_SUMMARY not in warm(client, url, stored)
     add_position(client, world)
     assert NEW_SUMMARY in get(client, url)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_corrected_position_shows_at_once(client, analyst, world, page, monkeypatch):
+@pytest.mark.parametrize("view", PAGES)
+def test_corrected_position_shows_at_once(client, analyst, world, view, monkeypatch):
     stored = watch_store(monkeypatch)
     client.force_login(analyst)
-    url = page_url(page)
+    url = page_url(view)
     assert LATEST in warm(client, url, stored)
     position = world["second"]
     edit = reverse("negotiations:position_edit", args=[position.pk])
@@ -178,11 +178,11 @@ def test_corrected_position_shows_at_once(client, analyst, world, page, monkeypa
     assert corrected in content and LATEST not in content
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_deleted_position_disappears_at_once(client, editor, world, page, monkeypatch):
+@pytest.mark.parametrize("view", PAGES)
+def test_deleted_position_disappears_at_once(client, editor, world, view, monkeypatch):
     stored = watch_store(monkeypatch)
     client.force_login(editor)
-    url = page_url(page)
+    url = page_url(view)
     assert LATEST in warm(client, url, stored)
     delete = reverse("negotiations:position_delete", args=[world["second"].pk])
     assert client.post(delete, {"change_reason": "duplicate"}).status_code == 302
@@ -220,13 +220,13 @@ def test_proposal_recorded_through_the_form_shows_on_the_dashboard(
     assert "Framework proposal" in get(client, url)
 
 
-@pytest.mark.parametrize("page", ["negotiation", "thread"])
+@pytest.mark.parametrize("view", ["negotiation", "thread"])
 def test_source_renamed_in_the_admin_shows_on_pages_citing_it(
-    client, editor, world, page, monkeypatch
+    client, editor, world, view, monkeypatch
 ):
     stored = watch_store(monkeypatch)
     client.force_login(editor)
-    url = page_url(page)
+    url = page_url(view)
     source = world["source"]
     assert source.title in warm(client, url, stored)
     data = {
@@ -250,28 +250,59 @@ def test_source_renamed_in_the_admin_shows_on_pages_citing_it(
     assert source.title not in content
 
 
-@pytest.mark.parametrize("page", ["negotiation", "issue"])
+@pytest.mark.parametrize("view", ["negotiation", "issue"])
 def test_event_issues_changed_directly_bump_the_revision_and_show(
-    client, reader, world, page, monkeypatch
+    client, reader, world, view, monkeypatch
 ):
     stored = watch_store(monkeypatch)
     client.force_login(reader)
     event = make_event(world["negotiation"], title="Ceasefire talks in Brussels")
-    url = page_url(page, "maps")
+    url = page_url(view, "maps")
     warm(client, url, stored)
     revision = pagecache.current_revision()
     event.issues.add(world["maps"])
     assert pagecache.current_revision() > revision
     assert "Ceasefire talks in Brussels" in get(client, url)
-    if page == "negotiation":
+    if view == "negotiation":
         assert "<small>(Border maps)</small>" in get(client, url)
     revision = pagecache.current_revision()
     world["maps"].events.remove(event)  # the reverse side sends the signal too
     assert pagecache.current_revision() > revision
     content = get(client, url)
     assert "(Border maps)" not in content
-    if page == "issue":
+    if view == "issue":
         assert "Ceasefire talks in Brussels" not in content
+
+
+def test_party_joined_through_the_parties_relation_shows_on_the_dashboard(
+    client, reader, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "Delta" not in warm(client, url, stored)
+    delta = make_party(slug="delta", name="Delta")
+    revision = pagecache.current_revision()
+    # A bulk insert into the through table: no post_save, only m2m_changed.
+    world["negotiation"].parties.add(
+        delta, through_defaults={"role": Participation.Role.OBSERVER, "order": 99}
+    )
+    assert pagecache.current_revision() > revision
+    assert "Delta" in get(client, url)
+
+
+def test_renamed_user_shows_in_cached_thread_history(client, analyst, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    position = world["second"]
+    client.force_login(analyst)
+    edit = reverse("negotiations:position_edit", args=[position.pk])
+    assert client.post(edit, edit_position_data(position, summary="Reworded.")).status_code == 302
+    client.force_login(reader)
+    url = page_url("thread")
+    assert "by ana\n" in warm(client, url, stored)
+    analyst.username = "ana.k"
+    analyst.save()
+    assert "by ana.k\n" in get(client, url)
 
 
 # --- one user's page is never another's --------------------------------------------------
@@ -298,9 +329,9 @@ def test_no_cached_body_holds_anyones_csrf_token(
     seen = set()
     for user in (reader, analyst, editor):
         client.force_login(user)
-        for page in PAGES:
-            seen.update(tokens(get(client, page_url(page))))
-            seen.update(tokens(get(client, page_url(page))))
+        for view in PAGES:
+            seen.update(tokens(get(client, page_url(view))))
+            seen.update(tokens(get(client, page_url(view))))
         seen.add(client.cookies["csrftoken"].value)
     assert stored and seen
     for body in stored:
@@ -359,8 +390,8 @@ def test_flash_message_shows_once_and_is_not_cached(client, analyst, world, monk
 # --- a broken cache costs speed, never the page ------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_still_renders_when_the_cache_fails(client, reader, world, page, monkeypatch):
+@pytest.mark.parametrize("view", PAGES)
+def test_page_still_renders_when_the_cache_fails(client, reader, world, view, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
@@ -369,7 +400,7 @@ def test_page_still_renders_when_the_cache_fails(client, reader, world, page, mo
     monkeypatch.setattr(store, "set", broken)
     client.force_login(reader)
     for _ in range(2):
-        assert LATEST in get(client, page_url(page))
+        assert LATEST in get(client, page_url(view))
 
 
 # --- the revision: bumped once per committed transaction -----------------------------------
@@ -433,6 +464,16 @@ def test_synthesized_data_bumps_the_revision(db, monkeypatch):
     before = pagecache.current_revision()
     synthetic.Synthesizer("T", seed=3, out=io.StringIO().write).run()
     assert pagecache.current_revision() > before
+
+
+def test_each_query_string_has_its_own_entry(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "Transit corridor</a>" in warm(client, url, stored)
+    filtered = warm(client, url + "?party=beta&issue=maps", stored)
+    table = filtered[filtered.index('class="matrix"') :]
+    assert "Border maps</a>" in table and "Transit corridor</a>" not in table
 
 
 # --- the date is part of the key -----------------------------------------------------------

@@ -25,7 +25,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_if_stale, locked, render_cached
+from negotiations.views.common import conflict_if_stale, locked, read_only, render_cached
 
 PASTED = "Pasted draft"
 
@@ -92,6 +92,7 @@ def _lineage(proposals):
 PROPOSALS_PER_PAGE = 100
 
 
+@read_only
 def proposal_list(request, slug):
     negotiation = _negotiation(slug)
 
@@ -423,6 +424,7 @@ def provisions_reorder(request, slug, proposal):
     )
 
 
+@read_only
 def compare(request, slug):
     negotiation = _negotiation(slug)
 

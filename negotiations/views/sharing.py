@@ -31,7 +31,7 @@ from negotiations.models import (
     Proposal,
     Provision,
 )
-from negotiations.views.common import render_cached, typed_day
+from negotiations.views.common import read_only, render_cached, typed_day
 
 # --- search ----------------------------------------------------------------------------
 
@@ -56,6 +56,7 @@ def _search_filters(request):
     return filters, errors
 
 
+@read_only
 def search_page(request):
     filters, errors = _search_filters(request)
 

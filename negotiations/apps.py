@@ -63,6 +63,8 @@ class NegotiationsConfig(AppConfig):
         self.connect_page_cache()
 
     def connect_page_cache(self):
+        from django.contrib.auth import get_user_model
+
         from negotiations import pagecache
         from negotiations.models import UNTRACKED_MODELS
 
@@ -75,4 +77,7 @@ class NegotiationsConfig(AppConfig):
             post_delete.connect(pagecache.data_changed, sender=model)
             for field in model._meta.many_to_many:
                 m2m_changed.connect(pagecache.data_changed, sender=field.remote_field.through)
+        user = get_user_model()
+        post_save.connect(pagecache.user_changed, sender=user)
+        post_delete.connect(pagecache.data_changed, sender=user)
         post_migrate.connect(bump_after_migrate, sender=self)

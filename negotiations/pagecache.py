@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import logging
 import re
+import time
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -46,7 +47,8 @@ def store():
 def current_revision():
     from negotiations.models import Revision
 
-    return Revision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    number = Revision.objects.filter(pk=1).values_list("number", flat=True).first()
+    return number if number is not None else _restart(DEFAULT_DB_ALIAS)
 
 
 def bump(using=DEFAULT_DB_ALIAS):
@@ -54,7 +56,28 @@ def bump(using=DEFAULT_DB_ALIAS):
     from negotiations.models import Revision
 
     if not Revision.objects.using(using).filter(pk=1).update(number=F("number") + 1):
-        Revision.objects.using(using).get_or_create(pk=1, defaults={"number": 1})
+        _restart(using)
+
+
+def _restart(using):
+    """The row is gone (``flush``, a restore): start again past any number it can have
+    reached, so no page cached before can match. One bump per commit would take
+    thousands of years to count up to the milliseconds since 1970."""
+    from negotiations.models import Revision
+
+    start = time.time_ns() // 1_000_000
+    return Revision.objects.using(using).get_or_create(pk=1, defaults={"number": start})[0].number
+
+
+def user_changed(sender, update_fields=None, **kwargs):
+    """Signal receiver for the user model: names show in record histories.
+
+    Logging in saves only ``last_login``, which no page shows: that must not empty the
+    page cache each time someone logs in.
+    """
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    data_changed(sender, **kwargs)
 
 
 def _bump_after_commit(using):

@@ -457,6 +457,26 @@ def test_migrate_bumps_the_revision(db):
     assert pagecache.current_revision() == before + 1
 
 
+def test_logging_in_leaves_the_cached_pages_alone(client, reader, world):
+    before = pagecache.current_revision()
+    assert client.login(username=reader.username, password="pw-" + reader.username)
+    assert pagecache.current_revision() == before
+    reader.first_name = "Rena"
+    reader.save()
+    assert pagecache.current_revision() == before + 1
+
+
+def test_a_lost_revision_row_restarts_past_every_number_it_had(db):
+    from negotiations.models import Revision
+
+    before = pagecache.current_revision()
+    Revision.objects.all().delete()  # as `manage.py flush` or a partial restore would
+    after = pagecache.current_revision()
+    assert after > before
+    pagecache.bump()
+    assert pagecache.current_revision() == after + 1
+
+
 def test_synthesized_data_bumps_the_revision(db, monkeypatch):
     from negotiations import synthetic
 

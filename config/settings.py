@@ -117,6 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+AUTHENTICATION_BACKENDS = ["negotiations.auth.OneQueryModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "negotiations:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -60,3 +60,25 @@ def test_ensure_editor_uses_the_given_password(db, monkeypatch):
     output = run("ensure_editor")
     assert "a-long-chosen-secret" not in output
     assert get_user_model().objects.get(username="editor").check_password("a-long-chosen-secret")
+
+
+def test_permissions_come_in_one_query_and_match_djangos_backend(
+    django_user_model, analyst, reader, editor, stranger, django_assert_num_queries
+):
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from negotiations.auth import OneQueryModelBackend
+
+    root = django_user_model.objects.create_superuser("root", password="pw-root")
+    direct = django_user_model.objects.create_user("direct", password="pw-direct")
+    direct.user_permissions.add(Permission.objects.get(codename="view_source"))
+    gone = django_user_model.objects.create_user("gone", password="pw", is_active=False)
+    gone.groups.set(analyst.groups.all())
+    for user in (analyst, reader, editor, stranger, root, direct, gone):
+        expected = ModelBackend().get_all_permissions(django_user_model.objects.get(pk=user.pk))
+        fresh = django_user_model.objects.get(pk=user.pk)
+        with django_assert_num_queries(0 if not fresh.is_active else 1):
+            assert OneQueryModelBackend().get_all_permissions(fresh) == expected
+    assert "negotiations.change_position" in OneQueryModelBackend().get_all_permissions(analyst)
+    assert "negotiations.change_position" not in OneQueryModelBackend().get_all_permissions(reader)

@@ -17,6 +17,9 @@ from negotiations import pagecache
 from negotiations.models import Participation, Party, Position
 from negotiations.roles import EDITORS, READERS
 from tests.conftest import make_event, make_party, make_position, make_user, page_queries
+from tests.test_positions import edit_data as edit_position_data
+from tests.test_positions import new_position_data
+from tests.test_proposals import proposal_data
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 NEW_SUMMARY = "Wants the 1975 Soviet maps."
@@ -74,44 +77,6 @@ def without_tokens(html):
 
 def tokens(html):
     return TOKEN.findall(html)
-
-
-def new_position_data(world, **overrides):
-    return {
-        "party": world["beta"].pk,
-        "issue": world["maps"].pk,
-        "stance": "demand",
-        "movement": "",
-        "summary": NEW_SUMMARY,
-        "quote": "",
-        "when": "late December 2023",
-        "cite-TOTAL_FORMS": "1",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 4",
-        **overrides,
-    }
-
-
-def edit_position_data(position, **overrides):
-    return {
-        "party": position.party_id,
-        "issue": position.issue_id,
-        "stance": position.stance,
-        "movement": position.movement,
-        "summary": position.summary,
-        "quote": position.quote,
-        "when": position.partial_date.isoformat(),
-        "version": position.version,
-        "change_reason": "typo",
-        "cite-TOTAL_FORMS": "0",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-        **overrides,
-    }
 
 
 def add_position(client, world):
@@ -198,23 +163,7 @@ def test_proposal_recorded_through_the_form_shows_on_the_dashboard(
     client.force_login(analyst)
     url = page_url("negotiation")
     assert "Framework proposal" not in warm(client, url, stored)
-    data = {
-        "title": "Framework proposal",
-        "slug": "",
-        "kind": "framework",
-        "author": world["alpha"].pk,
-        "when": "late December 2023",
-        "text_status": "reported",
-        "responds_to": "",
-        "supersedes": "",
-        "summary": "A short text.",
-        "cite-TOTAL_FORMS": "1",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 10",
-    }
+    data = proposal_data(world)
     response = client.post(reverse("negotiations:proposal_add", args=["talks"]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "Framework proposal" in get(client, url)

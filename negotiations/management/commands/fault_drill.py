@@ -18,6 +18,8 @@ from negotiations.management.commands.createuser import create_user
 from negotiations.management.liveserver import Browser, gunicorn
 from negotiations.models import Citation, Issue, Position, Source
 
+AFTER_RESTART = 4.0
+
 
 def default_restart_command():
     versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
@@ -49,13 +51,17 @@ class Command(BaseCommand):
 
         outcomes = []  # (summary, status, finished at)
         lock = threading.Lock()
-        stop = time.monotonic() + seconds
+        # Writers go on for `seconds`, and for at least AFTER_RESTART seconds once the
+        # database is back: on a loaded machine the restart can eat the whole window,
+        # and "a write succeeds after the restart" needs one.
+        planned_stop = time.monotonic() + seconds
+        stop = [planned_stop]
 
         with gunicorn(workers=2) as base:
 
             def write(n):
                 browser = Browser(base)
-                while time.monotonic() < stop:
+                while time.monotonic() < stop[0]:
                     try:
                         browser.login(username, password)
                         break
@@ -63,7 +69,7 @@ class Command(BaseCommand):
                         time.sleep(0.2)
                 count = 0
                 path = f"/n/{issue.negotiation.slug}/positions/new/"
-                while time.monotonic() < stop:
+                while time.monotonic() < stop[0]:
                     count += 1
                     summary = f"Drill {run} writer {n} statement {count}"
                     token = browser.csrf(path)
@@ -101,8 +107,10 @@ class Command(BaseCommand):
             time.sleep(restart_after)
             self.stdout.write(f"Restarting PostgreSQL: {restart_command}")
             started = time.monotonic()
+            stop[0] = float("inf")  # until the database is back
             result = subprocess.run(restart_command, shell=True, capture_output=True, text=True)
             back_at = time.monotonic()
+            stop[0] = max(planned_stop, back_at + AFTER_RESTART)
             if result.returncode != 0:
                 raise CommandError(f"Restart failed: {result.stderr.strip()}")
             self.stdout.write(f"PostgreSQL back after {back_at - started:.1f} s")

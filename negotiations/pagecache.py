@@ -61,8 +61,8 @@ def bump(using=DEFAULT_DB_ALIAS):
 
 def _restart(using):
     """The row is gone (``flush``, a restore): start again past any number it can have
-    reached, so no page cached before can match. One bump per commit would take
-    thousands of years to count up to the milliseconds since 1970."""
+    reached, so no page cached before can match: counting one per commit, ten commits
+    a second would take five thousand years to reach the milliseconds since 1970."""
     from negotiations.models import Revision
 
     start = time.time_ns() // 1_000_000

@@ -19,6 +19,7 @@ with the same permissions.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import re
@@ -80,12 +81,10 @@ def user_changed(sender, update_fields=None, **kwargs):
     data_changed(sender, **kwargs)
 
 
+@functools.cache
 def _bump_after_commit(using):
     # One callable per database, so a queued bump can be recognised in the queue.
-    return _bump_callbacks.setdefault(using, lambda: bump(using))
-
-
-_bump_callbacks = {}
+    return lambda: bump(using)
 
 
 def data_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):

@@ -448,7 +448,10 @@ def import_document(data, *, reason, user=None):
         n = data["negotiation"]
         w.where = "negotiation"
         negotiation = w.get_or_create(
-            Negotiation, {"slug": n["slug"]}, title=n["title"], description=n.get("description", "")
+            Negotiation,
+            {"slug": n["slug"]},
+            title=n["title"],
+            description=n.get("description") or "",
         )
         parties = {}
         for order, p in enumerate(data.get("parties", [])):
@@ -457,9 +460,9 @@ def import_document(data, *, reason, user=None):
                 Party,
                 {"slug": p["slug"]},
                 name=p["name"],
-                short_name=p.get("short_name", ""),
+                short_name=p.get("short_name") or "",
                 kind=p["kind"],
-                description=p.get("description", ""),
+                description=p.get("description") or "",
             )
             w.get_or_create(
                 Participation,
@@ -476,7 +479,7 @@ def import_document(data, *, reason, user=None):
                 Issue,
                 {"negotiation": negotiation, "slug": i["slug"]},
                 title=i["title"],
-                description=i.get("description", ""),
+                description=i.get("description") or "",
                 parent=issues.get(i.get("parent")),
                 order=order_of[i["slug"]],
             )
@@ -487,13 +490,13 @@ def import_document(data, *, reason, user=None):
                 Source,
                 {"uid": s["uid"]},
                 title=s["title"],
-                author=s.get("author", ""),
-                outlet=s.get("outlet", ""),
-                url=s.get("url", ""),
+                author=s.get("author") or "",
+                outlet=s.get("outlet") or "",
+                url=s.get("url") or "",
                 kind=s["kind"],
                 language=s["language"],
                 reliability=s["reliability"],
-                notes=s.get("notes", ""),
+                notes=s.get("notes") or "",
                 **_dated(s.get("date")),
             )
 
@@ -504,8 +507,8 @@ def import_document(data, *, reason, user=None):
                     Citation,
                     {"uid": c["uid"]},
                     source=sources[c["source"]],
-                    locator=c.get("locator", ""),
-                    excerpt=c.get("excerpt", ""),
+                    locator=c.get("locator") or "",
+                    excerpt=c.get("excerpt") or "",
                     **{target_field: target},
                 )
 
@@ -518,7 +521,7 @@ def import_document(data, *, reason, user=None):
                 negotiation=negotiation,
                 title=e["title"],
                 kind=e["kind"],
-                description=e.get("description", ""),
+                description=e.get("description") or "",
                 **_dated(e["date"]),
             )
             if not exists and e.get("issues"):
@@ -541,7 +544,7 @@ def import_document(data, *, reason, user=None):
                 text_status=p["text_status"],
                 responds_to=proposals.get(p.get("responds_to")),
                 supersedes=proposals.get(p.get("supersedes")),
-                summary=p.get("summary", ""),
+                summary=p.get("summary") or "",
                 **_dated(p["date"]),
             )
             proposals[p["slug"]] = proposal
@@ -553,7 +556,7 @@ def import_document(data, *, reason, user=None):
                     {"uid": v["uid"]},
                     proposal=proposal,
                     label=v["label"],
-                    heading=v.get("heading", ""),
+                    heading=v.get("heading") or "",
                     issue=issues.get(v.get("issue")),
                     text=v["text"],
                     order=order,
@@ -569,7 +572,7 @@ def import_document(data, *, reason, user=None):
                 stance=p["stance"],
                 movement=p["movement"],
                 summary=p["summary"],
-                quote=p.get("quote", ""),
+                quote=p.get("quote") or "",
                 **_dated(p["date"]),
             )
             cite("position", position, p.get("citations"), f"positions[{k}]")

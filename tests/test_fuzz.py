@@ -740,6 +740,7 @@ def put(doc, path, value):
 @example(edits=[((("sources", 0, "url")), "javascript:alert(1)")])
 @example(edits=[((("negotiation", "title")), "Մ" * 201)])
 @example(edits=[((("issues", 1, "parent")), "maps")])
+@example(edits=[(("events", 0, "citations", 0, "excerpt"), None)])  # null = empty, not a 500
 def test_import_writes_the_document_exactly_or_nothing(db, edits):
     doc = base_document()
     for path, value in edits:

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "negotiations.middleware.RejectNulMiddleware",
+    "negotiations.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +163,12 @@ def cache(table, local_entries, shared_entries):
 CACHES = {
     "default": cache("redline_cache", 20000, 100000),
     "pages": cache("redline_page_cache", 500, 5000),
+    # Whole responses for reloads, one session's each: process-local by design.
+    "responses": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "redline-responses",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RESPONSE_CACHE_ENTRIES", "300"))},
+    },
 }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only

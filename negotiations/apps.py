@@ -64,6 +64,7 @@ class NegotiationsConfig(AppConfig):
 
     def connect_page_cache(self):
         from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
 
         from negotiations import pagecache
         from negotiations.models import UNTRACKED_MODELS
@@ -80,4 +81,15 @@ class NegotiationsConfig(AppConfig):
         user = get_user_model()
         post_save.connect(pagecache.user_changed, sender=user)
         post_delete.connect(pagecache.data_changed, sender=user)
+        # A reload is replayed without looking at the user's permissions again
+        # (pagecache.response_key): any change to who may do what must bump.
+        for model in (Group, Permission):
+            post_save.connect(pagecache.data_changed, sender=model)
+            post_delete.connect(pagecache.data_changed, sender=model)
+        for through in (
+            user.groups.through,
+            user.user_permissions.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(pagecache.data_changed, sender=through)
         post_migrate.connect(bump_after_migrate, sender=self)

@@ -33,10 +33,10 @@ def _fresh_cache():
     """Login throttles, cached diffs and cached pages must not leak between tests."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages"):
+    for alias in ("default", "pages", "responses"):
         caches[alias].clear()
     yield
-    for alias in ("default", "pages"):
+    for alias in ("default", "pages", "responses"):
         caches[alias].clear()
 
 
@@ -54,18 +54,26 @@ def _bump_revision_at_once(request, monkeypatch):
     monkeypatch.setattr(pagecache, "after_commit", lambda callback, using: callback())
 
 
-def page_queries(client, url, warm=False):
+def page_queries(client, url, warm=None):
     """The queries one GET of ``url`` runs, savepoints aside (they belong to the test's
-    transaction), after a first GET has loaded content types and the session.
+    transaction), after earlier GETs have loaded content types and the session.
 
-    Cold by default: the page cache is emptied first, so the page does all its work.
+    ``warm`` says what is cached when it is counted:
+
+    - None (cold): nothing, so the page does all its work;
+    - "body": the page's body, as after another reader with the same role opened it;
+    - "reload": the whole response, as when the same session opens the page again.
     """
     from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url)
-    if not warm:
+    if warm == "reload":
+        client.get(url)  # the first may have set the CSRF cookie: not a replayable one
+    if warm != "reload":
+        caches["responses"].clear()
+    if warm is None:
         caches["pages"].clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

@@ -7,10 +7,13 @@ import re
 import types
 
 import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations import pagecache
@@ -64,11 +67,27 @@ def get(client, url):
 
 
 def warm(client, url, stored):
-    """GET ``url`` and check its body went into the cache (else the test proves nothing)."""
+    """GET ``url`` and check its body went into the cache and that a reload is now
+    replayed whole (else the test proves nothing); the first GET's content back."""
     before = len(stored)
     content = get(client, url)
     assert len(stored) == before + 1, f"{url}: body not cached"
+    get(client, url)  # the first may have set a cookie (CSRF, messages): not replayable
+    assert replayed(client, url), f"{url}: reload not replayed"
     return content
+
+
+def queries(client, url):
+    """(the number of queries a GET of ``url`` ran, its response)."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]), response
+
+
+def replayed(client, url):
+    """Whether a GET of ``url`` was answered from the response cache (one query)."""
+    count, response = queries(client, url)
+    return count == 1 and response.status_code == 200
 
 
 def without_tokens(html):
@@ -106,7 +125,7 @@ def test_second_get_is_served_from_cache_with_fewer_queries_and_the_same_html(
     client.force_login(reader)
     url = page_url(view)
     cold = page_queries(client, url)
-    assert page_queries(client, url, warm=True) < cold
+    assert page_queries(client, url, warm="body") < cold
     caches["pages"].clear()
     rendered, served = get(client, url), get(client, url)
     assert LATEST in served
@@ -336,6 +355,221 @@ def test_flash_message_shows_once_and_is_not_cached(client, analyst, world, monk
     assert not any("Position recorded." in body for body in stored)
 
 
+# --- reloads: the whole response, replayed to its own session only ----------------------
+
+
+@pytest.mark.parametrize("view", PAGES)
+def test_reload_replays_the_same_response_with_one_query(client, reader, world, view):
+    client.force_login(reader)
+    url = page_url(view)
+    get(client, url)
+    rendered = client.get(url)
+    count, served = queries(client, url)
+    assert count == 1
+    assert served.content == rendered.content and LATEST in served.content.decode()
+    for header in ("Content-Type", "X-Frame-Options", "Content-Security-Policy", "Vary"):
+        assert served[header] == rendered[header], header
+
+
+def test_logged_out_session_gets_the_login_page_not_the_replay(world, reader, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client = csrf_client(reader)
+    url = page_url("negotiation")
+    content = warm(client, url, stored)
+    assert logs_out(client, tokens(content)[0])
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_session_deleted_on_the_server_is_not_replayed(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("thread")
+    warm(client, url, stored)
+    Session.objects.all().delete()  # as `clearsessions`, or an admin ending sessions
+    assert client.get(url).status_code == 302
+
+
+def test_expired_session_is_not_replayed(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("party")
+    warm(client, url, stored)
+    past = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    Session.objects.all().update(expire_date=past)  # sessions keep no history
+    assert client.get(url).status_code == 302
+
+
+def test_deactivated_reader_is_not_replayed(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("issue")
+    warm(client, url, stored)
+    reader.is_active = False
+    reader.save()
+    assert client.get(url).status_code == 302
+
+
+def test_reader_removed_from_their_group_is_refused_on_reload(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+    reader.groups.clear()
+    assert client.get(url).status_code == 403
+
+
+def test_permission_taken_from_the_readers_group_is_refused_on_reload(
+    client, reader, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("thread")
+    warm(client, url, stored)
+    view = Permission.objects.get(codename="view_negotiation")
+    Group.objects.get(name=READERS).permissions.remove(view)
+    assert client.get(url).status_code == 403
+
+
+def test_reader_made_an_analyst_sees_the_analyst_controls_on_reload(
+    client, reader, world, monkeypatch
+):
+    from negotiations.roles import ANALYSTS
+
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "Record a position" not in warm(client, url, stored)
+    reader.groups.add(Group.objects.get(name=ANALYSTS))
+    assert "Record a position" in get(client, url)
+
+
+def test_permission_given_to_the_reader_directly_shows_on_reload(
+    client, reader, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "Record a position" not in warm(client, url, stored)
+    reader.user_permissions.add(Permission.objects.get(codename="add_position"))
+    assert "Record a position" in get(client, url)
+
+
+def test_another_session_of_the_same_reader_gets_its_own_response(reader, world):
+    url = page_url("negotiation")
+    first, second = csrf_client(reader), csrf_client(reader)
+    for client in (first, second):
+        get(client, url)
+        get(client, url)
+    assert replayed(first, url) and replayed(second, url)
+    first_page, second_page = get(first, url), get(second, url)
+    [first_token], [second_token] = tokens(first_page), tokens(second_page)
+    assert first_token != second_token
+    assert not logs_out(second, first_token)
+    assert logs_out(first, first_token) and logs_out(second, second_token)
+
+
+def test_response_that_sets_a_cookie_is_rendered_again(client, reader, world):
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "csrftoken" not in client.cookies
+    get(client, url)  # sets the CSRF cookie: its response is not kept
+    assert not replayed(client, url)
+    assert replayed(client, url)
+
+
+def test_flash_messages_waiting_in_a_cookie_are_shown_not_replayed_over(
+    client, reader, world, monkeypatch
+):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+    carrier = HttpResponse()
+    CookieStorage(HttpRequest())._store([Message(constants.INFO, "Feed token renewed.")], carrier)
+    client.cookies["messages"] = carrier.cookies["messages"].value
+    assert "Feed token renewed." in get(client, url)
+    assert "Feed token renewed." not in get(client, url)
+
+
+def test_a_session_that_now_holds_another_account_is_rendered_afresh(
+    client, reader, analyst, world, monkeypatch
+):
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    assert "Record a position" not in warm(client, url, stored)
+    # Same session key and CSRF cookie, other contents: whatever the session holds
+    # is part of the key, not only what this app puts there today.
+    session = client.session
+    session[SESSION_KEY] = str(analyst.pk)
+    session[HASH_SESSION_KEY] = analyst.get_session_auth_hash()
+    session.save()
+    assert "Record a position" in get(client, url)
+
+
+def test_a_response_setting_a_cookie_the_key_does_not_cover_is_not_kept(rf, reader):
+    from django.http import HttpResponse
+
+    request = rf.get("/")
+    request.COOKIES["csrftoken"] = "a" * 32
+    response = HttpResponse("page")
+    response.cached_page = True
+    response.set_cookie("csrftoken", "a" * 32)  # the same secret sent again: harmless
+    pagecache.keep("response:same-csrf", request, response)
+    assert caches["responses"].get("response:same-csrf") is not None
+    response.set_cookie("django_language", "hy")
+    pagecache.keep("response:language", request, response)
+    assert caches["responses"].get("response:language") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/n/no-such-talks/",
+        "/n/talks/issues/no-such-issue/",
+        reverse("negotiations:search") + "?q=corridor&from=not-a-date",
+    ],
+)
+def test_error_pages_are_not_replayed(client, reader, world, url):
+    client.force_login(reader)
+    statuses = {client.get(url).status_code for _ in range(3)}
+    assert statuses <= {400, 404} and len(statuses) == 1
+    count, response = queries(client, url)
+    assert count > 1 and response.status_code in {400, 404}
+
+
+def test_pages_not_cached_are_never_replayed(client, analyst, world):
+    client.force_login(analyst)
+    url = reverse("negotiations:position_add", args=["talks"])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert not replayed(client, url)
+
+
+def test_a_reload_on_a_new_day_is_rendered_afresh(client, reader, world, monkeypatch):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+
+    class Tomorrow(datetime.date):
+        @classmethod
+        def today(cls):
+            return datetime.date.today() + datetime.timedelta(days=1)
+
+    fake = types.SimpleNamespace(**{**vars(datetime), "date": Tomorrow})
+    monkeypatch.setattr(pagecache, "datetime", fake)
+    assert not replayed(client, url)
+
+
 # --- a broken cache costs speed, never the page ------------------------------------------
 
 
@@ -344,11 +578,11 @@ def test_page_still_renders_when_the_cache_fails(client, reader, world, view, mo
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    store = caches["pages"]
-    monkeypatch.setattr(store, "get", broken)
-    monkeypatch.setattr(store, "set", broken)
+    for alias in ("pages", "responses"):
+        monkeypatch.setattr(caches[alias], "get", broken)
+        monkeypatch.setattr(caches[alias], "set", broken)
     client.force_login(reader)
-    for _ in range(2):
+    for _ in range(3):
         assert LATEST in get(client, page_url(view))
 
 

@@ -1,19 +1,8 @@
-from django.db import transaction
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from negotiations import pagecache
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
-
-
-def read_only(view):
-    """A page that only reads: GET or HEAD, and no transaction around it.
-
-    Under ATOMIC_REQUESTS a transaction costs a BEGIN and a COMMIT round trip, a third
-    of the queries of a page served from the page cache.
-    """
-    return require_safe(transaction.non_atomic_requests(view))
 
 
 def render_cached(request, template, context, build, status=200):
@@ -23,7 +12,9 @@ def render_cached(request, template, context, build, status=200):
     ``context`` is what the rest of the page (title, breadcrumbs) needs.
     """
     body = pagecache.body(request, template, lambda: {**context, **build()})
-    return render(request, template, {**context, "body": body}, status=status)
+    response = render(request, template, {**context, "body": body}, status=status)
+    response.cached_page = True
+    return response
 
 
 def locked(queryset, request):

@@ -12,7 +12,8 @@ from negotiations import shifts
 from negotiations import timeline as layout
 from negotiations.forms import PartialDateField
 from negotiations.models import Negotiation, Position
-from negotiations.views.common import read_only, render_cached
+from negotiations.pagecache import cached_page
+from negotiations.views.common import render_cached
 
 DATE_HELP = "e.g. 2023, 2023-Q4, Jan 2024 or 2024-01-10"
 
@@ -30,7 +31,7 @@ def analytics_parties_per_page(issue_count):
     return max(1, min(ANALYTICS_PARTIES_PER_PAGE, ANALYTICS_ROWS // max(issue_count, 1)))
 
 
-@read_only
+@cached_page
 def timeline(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
 
@@ -159,7 +160,7 @@ def _analytics_form(request, negotiation):
     return AnalyticsForm(request.GET, negotiation, parties, issues)
 
 
-@read_only
+@cached_page
 def analytics(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
 

@@ -8,7 +8,8 @@ from negotiations import analysis, timeline
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Issue, Negotiation, Party, Position
-from negotiations.views.common import conflict_if_stale, locked, read_only, render_cached, typed_day
+from negotiations.pagecache import cached_page
+from negotiations.views.common import conflict_if_stale, locked, render_cached, typed_day
 
 
 def _negotiation(slug):
@@ -22,7 +23,7 @@ def _selected(request, name, options):
     return chosen or options, bool(chosen)
 
 
-@read_only
+@cached_page
 def dashboard(request, slug):
     negotiation = _negotiation(slug)
 
@@ -55,7 +56,7 @@ def dashboard(request, slug):
     return render_cached(request, "negotiations/dashboard.html", context, build)
 
 
-@read_only
+@cached_page
 def party_detail(request, slug, party):
     negotiation = _negotiation(slug)
     party = get_object_or_404(Party, slug=party, participations__negotiation=negotiation)
@@ -73,7 +74,7 @@ def party_detail(request, slug, party):
 PARTIES_PER_PAGE = 20
 
 
-@read_only
+@cached_page
 def issue_detail(request, slug, issue):
     issue = get_object_or_404(
         Issue.objects.select_related("negotiation", "parent"), negotiation__slug=slug, slug=issue
@@ -115,7 +116,7 @@ def issue_detail(request, slug, issue):
     return render_cached(request, "negotiations/issue.html", context, build)
 
 
-@read_only
+@cached_page
 def thread(request, slug, issue, party):
     issue = get_object_or_404(
         Issue.objects.select_related("negotiation"), negotiation__slug=slug, slug=issue
@@ -203,7 +204,7 @@ def position_delete(request, pk):
     return redirect(thread_url)
 
 
-@read_only
+@cached_page
 def snapshot(request, slug):
     negotiation = _negotiation(slug)
 

@@ -15,6 +15,7 @@ from negotiations.drafts import split_draft
 from negotiations.forms import citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Citation, Negotiation, Party, Proposal, Provision
+from negotiations.pagecache import cached_page
 from negotiations.proposal_forms import (
     MAX_PARTS,
     PartFormSet,
@@ -25,7 +26,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_if_stale, locked, read_only, render_cached
+from negotiations.views.common import conflict_if_stale, locked, render_cached
 
 PASTED = "Pasted draft"
 
@@ -92,7 +93,7 @@ def _lineage(proposals):
 PROPOSALS_PER_PAGE = 100
 
 
-@read_only
+@cached_page
 def proposal_list(request, slug):
     negotiation = _negotiation(slug)
 
@@ -424,7 +425,7 @@ def provisions_reorder(request, slug, proposal):
     )
 
 
-@read_only
+@cached_page
 def compare(request, slug):
     negotiation = _negotiation(slug)
 

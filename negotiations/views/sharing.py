@@ -31,7 +31,8 @@ from negotiations.models import (
     Proposal,
     Provision,
 )
-from negotiations.views.common import read_only, render_cached, typed_day
+from negotiations.pagecache import cached_page
+from negotiations.views.common import render_cached, typed_day
 
 # --- search ----------------------------------------------------------------------------
 
@@ -56,7 +57,7 @@ def _search_filters(request):
     return filters, errors
 
 
-@read_only
+@cached_page
 def search_page(request):
     filters, errors = _search_filters(request)
 

@@ -160,6 +160,7 @@ def cache(table, local_entries, shared_entries):
     }
 
 
+RESPONSE_CACHE_ENTRIES = int(os.environ.get("RESPONSE_CACHE_ENTRIES", "300"))  # 0: none
 CACHES = {
     "default": cache("redline_cache", 20000, 100000),
     "pages": cache("redline_page_cache", 500, 5000),
@@ -167,8 +168,10 @@ CACHES = {
     "responses": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "redline-responses",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RESPONSE_CACHE_ENTRIES", "300"))},
-    },
+        "OPTIONS": {"MAX_ENTRIES": RESPONSE_CACHE_ENTRIES},
+    }
+    if RESPONSE_CACHE_ENTRIES
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only

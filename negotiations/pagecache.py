@@ -165,6 +165,9 @@ def body(request, template, build):
 # only, so sharing it between processes would save little and cost a query per hit.
 
 SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{8,64}")
+# Bigger pages are rare and still get their body from the page cache; the limit keeps
+# a process's share of the response cache under RESPONSE_CACHE_ENTRIES megabytes.
+LARGEST_REPLAY = 1_000_000
 
 
 def cached_page(view):
@@ -255,6 +258,8 @@ def keep(cache_key, request, response):
     that changed nothing in the browser: a response that sets a cookie (a new session,
     flash messages consumed, a new CSRF secret) must be rendered again next time."""
     if not (getattr(response, "cached_page", False) and response.status_code == 200):
+        return
+    if len(response.content) > LARGEST_REPLAY:
         return
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     for name, morsel in response.cookies.items():

@@ -530,6 +530,21 @@ def test_a_response_setting_a_cookie_the_key_does_not_cover_is_not_kept(rf, read
     assert caches["responses"].get("response:language") is None
 
 
+def test_a_page_over_the_size_limit_is_rendered_from_its_cached_body_instead(
+    client, reader, world, monkeypatch
+):
+    stored = watch_store(monkeypatch)
+    client.force_login(reader)
+    url = page_url("negotiation")
+    warm(client, url, stored)
+    caches["responses"].clear()
+    monkeypatch.setattr(pagecache, "LARGEST_REPLAY", 1000)
+    get(client, url)
+    get(client, url)
+    assert not replayed(client, url)
+    assert len(stored) == 1  # the body was still served from the page cache
+
+
 @pytest.mark.parametrize(
     "url",
     [

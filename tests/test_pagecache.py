@@ -77,6 +77,15 @@ def warm(client, url, stored):
     return content
 
 
+def opened(client, user, view, monkeypatch):
+    """``user`` opens ``view`` until a reload is replayed: (url, first content, the
+    list of bodies the page cache stores from now on)."""
+    stored = watch_store(monkeypatch)
+    client.force_login(user)
+    url = page_url(view)
+    return url, warm(client, url, stored), stored
+
+
 def queries(client, url):
     """(the number of queries a GET of ``url`` ran, its response)."""
     with CaptureQueriesContext(connection) as ctx:
@@ -382,39 +391,27 @@ def test_logged_out_session_gets_the_login_page_not_the_replay(world, reader, mo
 
 
 def test_session_deleted_on_the_server_is_not_replayed(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("thread")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "thread", monkeypatch)
     Session.objects.all().delete()  # as `clearsessions`, or an admin ending sessions
     assert client.get(url).status_code == 302
 
 
 def test_expired_session_is_not_replayed(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("party")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "party", monkeypatch)
     past = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
     Session.objects.all().update(expire_date=past)  # sessions keep no history
     assert client.get(url).status_code == 302
 
 
 def test_deactivated_reader_is_not_replayed(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("issue")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "issue", monkeypatch)
     reader.is_active = False
     reader.save()
     assert client.get(url).status_code == 302
 
 
 def test_reader_removed_from_their_group_is_refused_on_reload(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "negotiation", monkeypatch)
     reader.groups.clear()
     assert client.get(url).status_code == 403
 
@@ -422,10 +419,7 @@ def test_reader_removed_from_their_group_is_refused_on_reload(client, reader, wo
 def test_permission_taken_from_the_readers_group_is_refused_on_reload(
     client, reader, world, monkeypatch
 ):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("thread")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "thread", monkeypatch)
     view = Permission.objects.get(codename="view_negotiation")
     Group.objects.get(name=READERS).permissions.remove(view)
     assert client.get(url).status_code == 403
@@ -436,10 +430,8 @@ def test_reader_made_an_analyst_sees_the_analyst_controls_on_reload(
 ):
     from negotiations.roles import ANALYSTS
 
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    assert "Record a position" not in warm(client, url, stored)
+    url, content, _ = opened(client, reader, "negotiation", monkeypatch)
+    assert "Record a position" not in content
     reader.groups.add(Group.objects.get(name=ANALYSTS))
     assert "Record a position" in get(client, url)
 
@@ -447,10 +439,8 @@ def test_reader_made_an_analyst_sees_the_analyst_controls_on_reload(
 def test_permission_given_to_the_reader_directly_shows_on_reload(
     client, reader, world, monkeypatch
 ):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    assert "Record a position" not in warm(client, url, stored)
+    url, content, _ = opened(client, reader, "negotiation", monkeypatch)
+    assert "Record a position" not in content
     reader.user_permissions.add(Permission.objects.get(codename="add_position"))
     assert "Record a position" in get(client, url)
 
@@ -486,10 +476,7 @@ def test_flash_messages_waiting_in_a_cookie_are_shown_not_replayed_over(
     from django.contrib.messages.storage.cookie import CookieStorage
     from django.http import HttpRequest, HttpResponse
 
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "negotiation", monkeypatch)
     carrier = HttpResponse()
     CookieStorage(HttpRequest())._store([Message(constants.INFO, "Feed token renewed.")], carrier)
     client.cookies["messages"] = carrier.cookies["messages"].value
@@ -502,10 +489,8 @@ def test_a_session_that_now_holds_another_account_is_rendered_afresh(
 ):
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    assert "Record a position" not in warm(client, url, stored)
+    url, content, _ = opened(client, reader, "negotiation", monkeypatch)
+    assert "Record a position" not in content
     # Same session key and CSRF cookie, other contents: whatever the session holds
     # is part of the key, not only what this app puts there today.
     session = client.session
@@ -533,10 +518,7 @@ def test_a_response_setting_a_cookie_the_key_does_not_cover_is_not_kept(rf, read
 def test_a_page_over_the_size_limit_is_rendered_from_its_cached_body_instead(
     client, reader, world, monkeypatch
 ):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    warm(client, url, stored)
+    url, _, stored = opened(client, reader, "negotiation", monkeypatch)
     caches["responses"].clear()
     monkeypatch.setattr(pagecache, "LARGEST_REPLAY", 1000)
     get(client, url)
@@ -566,22 +548,6 @@ def test_pages_not_cached_are_never_replayed(client, analyst, world):
     url = reverse("negotiations:position_add", args=["talks"])
     for _ in range(3):
         assert client.get(url).status_code == 200
-    assert not replayed(client, url)
-
-
-def test_a_reload_on_a_new_day_is_rendered_afresh(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    warm(client, url, stored)
-
-    class Tomorrow(datetime.date):
-        @classmethod
-        def today(cls):
-            return datetime.date.today() + datetime.timedelta(days=1)
-
-    fake = types.SimpleNamespace(**{**vars(datetime), "date": Tomorrow})
-    monkeypatch.setattr(pagecache, "datetime", fake)
     assert not replayed(client, url)
 
 
@@ -697,11 +663,8 @@ def test_each_query_string_has_its_own_entry(client, reader, world, monkeypatch)
 # --- the date is part of the key -----------------------------------------------------------
 
 
-def test_a_new_day_renders_the_page_afresh(client, reader, world, monkeypatch):
-    stored = watch_store(monkeypatch)
-    client.force_login(reader)
-    url = page_url("negotiation")
-    warm(client, url, stored)
+def test_a_new_day_renders_the_page_afresh_even_on_reload(client, reader, world, monkeypatch):
+    url, _, stored = opened(client, reader, "negotiation", monkeypatch)
     get(client, url)
     assert len(stored) == 1
 
@@ -712,5 +675,5 @@ def test_a_new_day_renders_the_page_afresh(client, reader, world, monkeypatch):
 
     fake = types.SimpleNamespace(**{**vars(datetime), "date": Tomorrow})
     monkeypatch.setattr(pagecache, "datetime", fake)
-    warm(client, url, stored)
-    assert len(stored) == 2
+    assert not replayed(client, url)  # neither the whole response
+    assert len(stored) == 2  # nor the body

@@ -11,9 +11,10 @@ from tests.conftest import make_position, make_provision, make_source, page_quer
 
 SLUG = "armenia-azerbaijan"
 
-# Counted on the seeds, logged in as a reader, with the page cache empty. Three of each
-# are the request's own: session, user and permissions (negotiations/auth.py); pages with a cached
-# body add one for the data revision. A change here must be a deliberate one.
+# Counted on the seeds, logged in as a reader, with both page caches empty. Three of
+# each are the request's own: session, user and permissions (negotiations/auth.py);
+# cached pages add one for the data revision, read with the session's data by the
+# response cache (negotiations/pagecache.py). A change here must be a deliberate one.
 EXPECTED = {
     "healthz": 1,
     "home": 4,

@@ -164,6 +164,7 @@ def body(request, template, build):
 # Entries live in the process-local "responses" cache: a response is for one session
 # only, so sharing it between processes would save little and cost a query per hit.
 
+DATABASE_SESSIONS = "django.contrib.sessions.backends.db"
 SESSION_KEY_FORMAT = re.compile(r"[a-z0-9]{8,64}")
 # Bigger pages are rare and still get their body from the page cache; the limit keeps
 # a process's share of the response cache under RESPONSE_CACHE_ENTRIES megabytes.
@@ -185,6 +186,8 @@ def response_key(request):
     Runs the one query of a reload: the data revision and this session's stored data.
     The revision is kept on the request so the page body's key does not read it again.
     """
+    if settings.SESSION_ENGINE != DATABASE_SESSIONS:
+        return None  # the query below reads the session table
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     if request.method != "GET" or not SESSION_KEY_FORMAT.fullmatch(session_key):
         return None

@@ -543,6 +543,20 @@ def test_error_pages_are_not_replayed(client, reader, world, url):
     assert count > 1 and response.status_code in {400, 404}
 
 
+def test_sessions_kept_elsewhere_than_the_database_are_never_looked_up_or_replayed(
+    client, reader, world, settings
+):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    client.force_login(reader)
+    url = page_url("negotiation")
+    for _ in range(3):
+        assert LATEST in get(client, url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert LATEST in get(client, url)
+    assert len(ctx.captured_queries) > 1
+    assert not any("django_session" in q["sql"] for q in ctx.captured_queries)
+
+
 def test_pages_not_cached_are_never_replayed(client, analyst, world):
     client.force_login(analyst)
     url = reverse("negotiations:position_add", args=["talks"])

@@ -27,7 +27,7 @@ from tests.test_access import walk
 from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data
 from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import proposal_data, provision_data, reorder_data
+from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
 
 ROLES = ["anonymous", "stranger", "reader", "analyst", "editor"]
 
@@ -194,18 +194,8 @@ def valid_bodies(cast):
     draft, provision, position = cast["draft"], cast["provision"], cast["first"]
     provisions = list(draft.provisions.all())
     document = b'{"format": "redline/1", "negotiation": {"slug": "imported", "title": "Imported"}}'
-    paste = {
-        **proposal_data(cast, title="Pasted treaty"),
-        "step": "save",
-        "part-TOTAL_FORMS": "1",
-        "part-INITIAL_FORMS": "0",
-        "part-MIN_NUM_FORMS": "0",
-        "part-MAX_NUM_FORMS": "200",
-        "part-0-label": "Article 1",
-        "part-0-heading": "",
-        "part-0-issue": "",
-        "part-0-text": "The parties recognise each other.",
-    }
+    article = ("Article 1", "", "", "The parties recognise each other.")
+    paste = paste_save_data(cast, [article], title="Pasted treaty")
     return {
         "negotiations:position_add": new_position_data(cast),
         "negotiations:position_edit": position_edit_data(position, summary="Rewritten."),

@@ -39,7 +39,7 @@ from tests.test_history import edit_position_in_admin
 from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data
 from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import proposal_data, provision_data, reorder_data
+from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
 
 APP = Path(__file__).resolve().parent.parent / "negotiations"
 
@@ -319,18 +319,7 @@ def app_session(world, analyst, editor):
             reverse("negotiations:provision_delete", args=[second.pk]), {"change_reason": "gone"}
         )
     )
-    paste = {
-        **proposal_data(world, title="Pasted"),
-        "step": "save",
-        "part-TOTAL_FORMS": "1",
-        "part-INITIAL_FORMS": "0",
-        "part-MIN_NUM_FORMS": "0",
-        "part-MAX_NUM_FORMS": "200",
-        "part-0-label": "Article 1",
-        "part-0-heading": "",
-        "part-0-issue": world["maps"].pk,
-        "part-0-text": "Maps.",
-    }
+    paste = paste_save_data(world, [("Article 1", "", world["maps"].pk, "Maps.")], title="Pasted")
     expect(a.post(reverse("negotiations:proposal_paste", args=[n.slug]), paste))
     document = json.dumps(
         {

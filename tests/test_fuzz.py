@@ -42,7 +42,7 @@ from tests.conftest import make_proposal, make_provision
 from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data
 from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import proposal_data, provision_data, reorder_data
+from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
 
 FUZZ = settings(
     max_examples=40,
@@ -447,23 +447,13 @@ def test_pasting_a_draft_previews_or_refuses_and_never_writes(world, analyst, dr
 def test_saving_a_pasted_draft_saves_every_part_exactly_or_nothing(world, analyst, parts, title):
     client = analyst_client(analyst)
     before = every_count()
-    data = {
-        **proposal_data(world, title=title, slug=f"pasted-{next(_unique)}", **PASTE_CITE),
-        "step": "save",
-        "part-TOTAL_FORMS": str(len(parts)),
-        "part-INITIAL_FORMS": "0",
-        "part-MIN_NUM_FORMS": "0",
-        "part-MAX_NUM_FORMS": "200",
-    }
-    for i, (label, heading, text) in enumerate(parts):
-        data.update(
-            {
-                f"part-{i}-label": label,
-                f"part-{i}-heading": heading,
-                f"part-{i}-issue": "",
-                f"part-{i}-text": text,
-            }
-        )
+    data = paste_save_data(
+        world,
+        [(label, heading, "", text) for label, heading, text in parts],
+        title=title,
+        slug=f"pasted-{next(_unique)}",
+        **PASTE_CITE,
+    )
     response = client.post(reverse("negotiations:proposal_paste", args=["talks"]), data)
     check_page(response, title, *[v for part in parts for v in part])
     if response.status_code != 302:

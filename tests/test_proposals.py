@@ -615,6 +615,26 @@ def paste_data(world, draft=FIVE_ARTICLES, **overrides):
     }
 
 
+def paste_save_data(world, parts, **fields):
+    """The paste form's save step, as posted: ``parts`` are (label, heading, issue, text)."""
+    data = {
+        **proposal_data(world, **fields),
+        "step": "save",
+        "part-TOTAL_FORMS": str(len(parts)),
+        "part-INITIAL_FORMS": "0",
+        "part-MIN_NUM_FORMS": "0",
+        "part-MAX_NUM_FORMS": "200",
+    }
+    for i, (label, heading, issue, text) in enumerate(parts):
+        data |= {
+            f"part-{i}-label": label,
+            f"part-{i}-heading": heading,
+            f"part-{i}-issue": issue,
+            f"part-{i}-text": text,
+        }
+    return data
+
+
 def preview_data(response, **part_overrides):
     """The preview form as the browser would submit it, with some fields changed."""
     data = {k: v for k, v in response.context["form"].data.items()}

@@ -55,12 +55,20 @@ INSTALLED_APPS = [
     "simple_history",
     "negotiations",
 ]
+# Benchmarks, the load test, the fault drill and synthetic data: development and CI
+# only, so production's `manage.py help` does not offer a command that restarts
+# PostgreSQL. DEVTOOLS=1 adds them to a production-like set-up for measuring it.
+DEVTOOLS = DEBUG or TESTING or envbool("DEVTOOLS")
+if DEVTOOLS:
+    INSTALLED_APPS.append("negotiations.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which serves static files compressed ahead of time. Django adds
+    # random bytes to every compressed page against BREACH (see README, "Deploying").
+    "django.middleware.gzip.GZipMiddleware",
     "negotiations.middleware.RejectNulMiddleware",
-    "negotiations.middleware.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,34 +152,16 @@ STORAGES = {
     },
 }
 
-# Login throttling, cached diffs and cached pages must be shared by all server
-# processes in production: database tables (create them with `manage.py
-# createcachetable`). Pages get their own, smaller store: a rendered 200-party
-# dashboard weighs hundreds of kilobytes, and must not evict diffs or login counters.
+# Login throttling and cached diffs must be shared by all server processes in
+# production: a database table (create it with `manage.py createcachetable`).
 LOCAL_CACHE = DEBUG or TESTING or os.environ.get("CACHE") == "local"
-
-
-def cache(table, local_entries, shared_entries):
-    backend = "locmem.LocMemCache" if LOCAL_CACHE else "db.DatabaseCache"
-    return {
-        "BACKEND": f"django.core.cache.backends.{backend}",
-        "LOCATION": table,
-        "OPTIONS": {"MAX_ENTRIES": local_entries if LOCAL_CACHE else shared_entries},
-    }
-
-
-RESPONSE_CACHE_ENTRIES = int(os.environ.get("RESPONSE_CACHE_ENTRIES", "300"))  # 0: none
 CACHES = {
-    "default": cache("redline_cache", 20000, 100000),
-    "pages": cache("redline_page_cache", 500, 5000),
-    # Whole responses for reloads, one session's each: process-local by design.
-    "responses": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "redline-responses",
-        "OPTIONS": {"MAX_ENTRIES": RESPONSE_CACHE_ENTRIES},
-    }
-    if RESPONSE_CACHE_ENTRIES
-    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends."
+        + ("locmem.LocMemCache" if LOCAL_CACHE else "db.DatabaseCache"),
+        "LOCATION": "redline_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000 if LOCAL_CACHE else 100000},
+    },
 }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only

@@ -12,9 +12,10 @@ def sync_role_groups(sender, using="default", **kwargs):
 
 
 def bump_after_migrate(sender, using="default", **kwargs):
-    from negotiations import pagecache
+    """A deploy runs migrate; its templates may show the same data differently."""
+    from negotiations import revisions
 
-    pagecache.bump(using)
+    revisions.bump(revisions.SHARED, using)
 
 
 def record_delete_effects(sender, instance, origin=None, **kwargs):
@@ -60,36 +61,37 @@ class NegotiationsConfig(AppConfig):
         # with exactly the permissions negotiations/roles.py lists.
         post_migrate.connect(sync_role_groups, sender=self)
         pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")
-        self.connect_page_cache()
+        self.connect_revisions()
 
-    def connect_page_cache(self):
+    def connect_revisions(self):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group, Permission
 
-        from negotiations import pagecache
+        from negotiations import revisions
         from negotiations.models import UNTRACKED_MODELS
 
         # Connected per model, not for all senders: a receiver for every sender would
         # stop Django's fast deletes everywhere (sessions, cache culling...).
         for model in self.get_models():
-            if model.__name__ in UNTRACKED_MODELS:
+            # A history row is written with the record it describes, which counts.
+            if model.__name__ in UNTRACKED_MODELS or hasattr(model, "instance_type"):
                 continue
-            post_save.connect(pagecache.data_changed, sender=model)
-            post_delete.connect(pagecache.data_changed, sender=model)
+            post_save.connect(revisions.record_changed, sender=model)
+            post_delete.connect(revisions.record_changed, sender=model)
             for field in model._meta.many_to_many:
-                m2m_changed.connect(pagecache.data_changed, sender=field.remote_field.through)
+                m2m_changed.connect(revisions.record_changed, sender=field.remote_field.through)
         user = get_user_model()
-        post_save.connect(pagecache.user_changed, sender=user)
-        post_delete.connect(pagecache.data_changed, sender=user)
-        # A reload is replayed without looking at the user's permissions again
-        # (pagecache.response_key): any change to who may do what must bump.
+        post_save.connect(revisions.user_changed, sender=user)
+        post_delete.connect(revisions.record_changed, sender=user)
+        # Roles decide what a page shows (edit controls): a change to who may do what
+        # makes every page fresh.
         for model in (Group, Permission):
-            post_save.connect(pagecache.data_changed, sender=model)
-            post_delete.connect(pagecache.data_changed, sender=model)
+            post_save.connect(revisions.record_changed, sender=model)
+            post_delete.connect(revisions.record_changed, sender=model)
         for through in (
             user.groups.through,
             user.user_permissions.through,
             Group.permissions.through,
         ):
-            m2m_changed.connect(pagecache.data_changed, sender=through)
+            m2m_changed.connect(revisions.record_changed, sender=through)
         post_migrate.connect(bump_after_migrate, sender=self)

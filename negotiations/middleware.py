@@ -1,7 +1,5 @@
 from django.core.exceptions import BadRequest, PermissionDenied
 
-from negotiations import pagecache
-
 
 class RoleRequiredMiddleware:
     """Every page of the app needs a role, not just a login.
@@ -44,25 +42,3 @@ class RejectNulMiddleware:
         ):
             raise BadRequest("NUL character in the address")
         return self.get_response(request)
-
-
-class ResponseCacheMiddleware:
-    """Answer a reload of a cached page with the response its session got last time.
-
-    It sits before the session and authentication middleware: a replayed response
-    costs one query instead of a session, a user, permissions and a page render. What
-    makes that safe is in negotiations/pagecache.py (``response_key``).
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        cache_key = pagecache.response_key(request)
-        if cache_key is None:
-            return self.get_response(request)
-        response = pagecache.replay(cache_key)
-        if response is None:
-            response = self.get_response(request)
-            pagecache.keep(cache_key, request, response)
-        return response

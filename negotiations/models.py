@@ -658,16 +658,20 @@ class FeedToken(models.Model):
 
 
 class Revision(models.Model):
-    """One row whose number goes up after every committed change to what pages show.
+    """A counter that goes up, inside the writing transaction, with every change to
+    what a negotiation's pages show; the row without a negotiation counts changes to
+    what every negotiation shows (parties, sources, accounts).
 
-    Rendered pages are cached under the number they were rendered at
-    (negotiations/pagecache.py), so a change makes every cached page stale at once,
-    in every server process. It is bumped after the commit, never inside the
-    transaction: a page that reads the new number is sure to read the new data, and
-    concurrent writers do not queue on this row.
+    Read pages put the counters they depend on into their ETag
+    (negotiations/revisions.py), so a reload is answered "304 Not Modified" until the
+    data it shows changes. Bumping inside the transaction means a reader who sees the
+    new number also sees the new data.
     """
 
+    negotiation = models.OneToOneField(
+        Negotiation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     number = models.PositiveBigIntegerField(default=0)
 
     def __str__(self):
-        return f"Revision {self.number}"
+        return f"Revision {self.number} of {self.negotiation or 'shared records'}"

@@ -30,56 +30,33 @@ def _n():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Login throttles, cached diffs and cached pages must not leak between tests."""
+    """Login throttles and cached diffs must not leak between tests."""
     from django.core.cache import caches
 
-    for alias in ("default", "pages", "responses"):
-        caches[alias].clear()
+    caches["default"].clear()
     yield
-    for alias in ("default", "pages", "responses"):
-        caches[alias].clear()
+    caches["default"].clear()
 
 
-@pytest.fixture(autouse=True)
-def _bump_revision_at_once(request, monkeypatch):
-    """A test runs in one transaction that never commits, so a bump queued for after
-    the commit would never come: bump at once instead, as a commit would have.
-    Transactional tests keep the real behaviour (tests/test_pagecache.py checks it)."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = marker is not None and marker.kwargs.get("transaction", False)
-    if transactional or {"transactional_db", "live_server"} & set(request.fixturenames):
-        return
-    from negotiations import pagecache
-
-    monkeypatch.setattr(pagecache, "after_commit", lambda callback, using: callback())
-
-
-def page_queries(client, url, warm=None):
+def page_queries(client, url, reload=False):
     """The queries one GET of ``url`` runs, savepoints aside (they belong to the test's
-    transaction), after earlier GETs have loaded content types and the session.
+    transaction), after an earlier GET has loaded content types and the session.
 
-    ``warm`` says what is cached when it is counted:
-
-    - None (cold): nothing, so the page does all its work;
-    - "body": the page's body, as after another reader with the same role opened it;
-    - "reload": the whole response, as when the same session opens the page again.
+    With ``reload``, the GET sends the ETag of the earlier one, as a browser reloading
+    the page does, and must be answered 304.
     """
-    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url)
-    if warm == "reload":
-        client.get(url)  # the first may have set the CSRF cookie: not a replayable one
-    if warm != "reload":
-        caches["responses"].clear()
-    if warm is None:
-        caches["pages"].clear()
+    first = client.get(url)
+    if reload and first.cookies:
+        first = client.get(url)  # the first set the CSRF cookie, which the ETag covers
+    headers = {"if_none_match": first["ETag"]} if reload else {}
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         if getattr(response, "streaming", False):
             b"".join(response.streaming_content)
-    assert response.status_code == 200, url
+    assert response.status_code == (304 if reload else 200), url
     return sum(1 for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"])
 
 

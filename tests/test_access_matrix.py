@@ -52,7 +52,8 @@ KINDS = {
     },
     # Pages and exports: any role reads; a POST renders the same page and writes nothing.
     "read": {**NO_ROLE, "reader": (200, 200), "analyst": (200, 200), "editor": (200, 200)},
-    # Pages served from the page cache only read, outside a transaction: GET only.
+    # Read pages (ETag and 304, negotiations/revisions.py) run outside a transaction:
+    # GET and HEAD only.
     "page": {**NO_ROLE, "reader": (200, 405), "analyst": (200, 405), "editor": (200, 405)},
     "analyst-write": {
         **NO_ROLE,
@@ -95,9 +96,9 @@ TABLE = {
     "logout": "logout",
     "admin:index": "admin-index",
     "negotiations:healthz": "health",
-    "negotiations:home": "read",
-    "negotiations:sources": "read",
-    "negotiations:source": "read",
+    "negotiations:home": "page",
+    "negotiations:sources": "page",
+    "negotiations:source": "page",
     "negotiations:negotiation": "page",
     "negotiations:snapshot": "page",
     "negotiations:party": "page",
@@ -130,14 +131,14 @@ TABLE = {
     "negotiations:proposals": "page",
     "negotiations:proposal_add": "analyst-write",
     "negotiations:proposal_paste": "analyst-write",
-    "negotiations:proposal": "read",
+    "negotiations:proposal": "page",
     "negotiations:proposal_edit": "analyst-write",
     "negotiations:provision_add": "analyst-write",
     "negotiations:provisions_reorder": "analyst-write",
     "negotiations:compare": "page",
     "negotiations:provision_edit": "analyst-write",
     "negotiations:provision_delete": "analyst-delete",
-    "negotiations:provision_history": "read",
+    "negotiations:provision_history": "page",
 }
 
 

@@ -475,7 +475,7 @@ def test_commands_write_history_naming_the_command_or_file(db, tmp_path):
 
 
 def test_the_synthesizer_gives_every_row_a_history_row_with_its_reason(db, monkeypatch):
-    from negotiations import synthetic
+    from negotiations.devtools import synthetic
 
     tiny = synthetic.Scale(1, 3, 3, 12, 2, 3, 4, 16, 2)
     monkeypatch.setitem(synthetic.SCALES, "T", tiny)

@@ -1,20 +1,31 @@
+from django.db import transaction
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import condition, require_safe
 
-from negotiations import pagecache
+from negotiations import revisions
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
 
 
-def render_cached(request, template, context, build, status=200):
-    """Render ``template``, whose main part (its ``body`` partial) comes from the page
-    cache; ``build()`` makes that part's extra context and runs only on a cache miss.
+def read_page(view):
+    """A page that only reads: GET or HEAD, no transaction around it, and a reload
+    answered "304 Not Modified" while its ETag (negotiations/revisions.py) holds.
 
-    ``context`` is what the rest of the page (title, breadcrumbs) needs.
+    The ETag covers the negotiation named by the ``slug`` argument, or every
+    negotiation for pages without one. ``private, no-cache``: browsers keep the page
+    but ask every time; shared caches never keep it.
     """
-    body = pagecache.body(request, template, lambda: {**context, **build()})
-    response = render(request, template, {**context, "body": body}, status=status)
-    response.cached_page = True
-    return response
+
+    def etag(request, *args, **kwargs):
+        return revisions.etag(request, kwargs.get("slug"))
+
+    view = cache_control(private=True, no_cache=True)(condition(etag_func=etag)(view))
+    return require_safe(transaction.non_atomic_requests(view))
+
+
+def render_cached(request, template, context, build, status=200):
+    return render(request, template, {**context, **build()}, status=status)
 
 
 def locked(queryset, request):

@@ -6,14 +6,13 @@ import datetime
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 
 from negotiations import shifts
 from negotiations import timeline as layout
 from negotiations.forms import PartialDateField
 from negotiations.models import Negotiation, Position
-from negotiations.pagecache import cached_page
-from negotiations.views.common import render_cached
+from negotiations.views.common import read_page, render_cached
 
 DATE_HELP = "e.g. 2023, 2023-Q4, Jan 2024 or 2024-01-10"
 
@@ -31,29 +30,32 @@ def analytics_parties_per_page(issue_count):
     return max(1, min(ANALYTICS_PARTIES_PER_PAGE, ANALYTICS_ROWS // max(issue_count, 1)))
 
 
-@cached_page
+@read_page
 def timeline(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
 
-    def build():
-        parties = [p.party for p in negotiation.participations.in_order()]
-        wanted = set(request.GET.getlist("party"))
-        chosen = [p for p in parties if p.slug in wanted]
-        positions = Position.objects.none()
-        if chosen:
-            positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
-            positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
-        picture = layout.negotiation_timeline(
-            negotiation,
-            chosen,
-            positions,
-            negotiation.events.select_related("negotiation"),
-            layout.proposals_for(negotiation),
-        )
-        return {"parties": parties, "selected": wanted, "timeline": picture}
+    parties = [p.party for p in negotiation.participations.in_order()]
+    wanted = set(request.GET.getlist("party"))
+    chosen = [p for p in parties if p.slug in wanted]
+    positions = Position.objects.none()
+    if chosen:
+        positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
+        positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
+    picture = layout.negotiation_timeline(
+        negotiation,
+        chosen,
+        positions,
+        negotiation.events.select_related("negotiation"),
+        layout.proposals_for(negotiation),
+    )
+    context = {
+        "negotiation": negotiation,
+        "parties": parties,
+        "selected": wanted,
+        "timeline": picture,
+    }
 
-    context = {"negotiation": negotiation}
-    return render_cached(request, "negotiations/timeline.html", context, build)
+    return render(request, "negotiations/timeline.html", context)
 
 
 class AnalyticsForm(forms.Form):
@@ -160,7 +162,7 @@ def _analytics_form(request, negotiation):
     return AnalyticsForm(request.GET, negotiation, parties, issues)
 
 
-@cached_page
+@read_page
 def analytics(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
 

@@ -15,6 +15,7 @@ from negotiations.models import (
     Negotiation,
     Source,
 )
+from negotiations.views.common import read_page
 
 # Errors about the data itself are bugs (500), not outages (503).
 _DATA_ERRORS = (IntegrityError, DataError)
@@ -56,11 +57,13 @@ def bad_request(request, exception):
     return HttpResponseBadRequest(loader.get_template("400.html").render(context))
 
 
+@read_page
 def home(request):
     negotiations = Negotiation.objects.all()
     return render(request, "negotiations/home.html", {"negotiations": negotiations})
 
 
+@read_page
 def source_list(request):
     page = Paginator(Source.objects.order_by("-date", "title", "pk"), 100).get_page(
         request.GET.get("page")
@@ -68,6 +71,7 @@ def source_list(request):
     return render(request, "negotiations/sources.html", {"sources": page, "page": page})
 
 
+@read_page
 def source_detail(request, uid):
     source = get_object_or_404(Source, uid=uid)
     citations = source.citations.select_related(

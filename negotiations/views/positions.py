@@ -8,8 +8,7 @@ from negotiations import analysis, timeline
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Issue, Negotiation, Party, Position
-from negotiations.pagecache import cached_page
-from negotiations.views.common import conflict_if_stale, locked, render_cached, typed_day
+from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
 def _negotiation(slug):
@@ -23,113 +22,113 @@ def _selected(request, name, options):
     return chosen or options, bool(chosen)
 
 
-@cached_page
+@read_page
 def dashboard(request, slug):
     negotiation = _negotiation(slug)
 
-    def build():
-        participations = list(negotiation.participations.in_order())
-        all_parties = [p.party for p in participations]
-        all_issues = list(negotiation.issues.select_related("parent"))
-        parties, party_filtered = _selected(request, "party", all_parties)
-        issues, issue_filtered = _selected(request, "issue", all_issues)
-        positions = Position.objects.filter(issue__negotiation=negotiation)
-        return {
-            "participations": participations,
-            "columns": [p for p in participations if p.party in parties],
-            "all_parties": all_parties,
-            "all_issues": all_issues,
-            "parties": parties,
-            "issues": issues,
-            "selected_parties": set(request.GET.getlist("party")),
-            "selected_issues": set(request.GET.getlist("issue")),
-            "filtered": party_filtered or issue_filtered,
-            "rows": analysis.matrix(positions, issues, parties),
-            # The latest few; the proposal list and the timeline show all of them.
-            "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
-                "-date", "-pk"
-            )[:10],
-            "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
-        }
+    participations = list(negotiation.participations.in_order())
+    all_parties = [p.party for p in participations]
+    all_issues = list(negotiation.issues.select_related("parent"))
+    parties, party_filtered = _selected(request, "party", all_parties)
+    issues, issue_filtered = _selected(request, "issue", all_issues)
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    context = {
+        "negotiation": negotiation,
+        "participations": participations,
+        "columns": [p for p in participations if p.party in parties],
+        "all_parties": all_parties,
+        "all_issues": all_issues,
+        "parties": parties,
+        "issues": issues,
+        "selected_parties": set(request.GET.getlist("party")),
+        "selected_issues": set(request.GET.getlist("issue")),
+        "filtered": party_filtered or issue_filtered,
+        "rows": analysis.matrix(positions, issues, parties),
+        # The latest few; the proposal list and the timeline show all of them.
+        "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
+            "-date", "-pk"
+        )[:10],
+        "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
+    }
 
-    context = {"negotiation": negotiation}
-    return render_cached(request, "negotiations/dashboard.html", context, build)
+    return render(request, "negotiations/dashboard.html", context)
 
 
-@cached_page
+@read_page
 def party_detail(request, slug, party):
     negotiation = _negotiation(slug)
     party = get_object_or_404(Party, slug=party, participations__negotiation=negotiation)
 
-    def build():
-        issues = list(negotiation.issues.select_related("parent"))
-        positions = Position.objects.filter(issue__negotiation=negotiation)
-        rows = analysis.matrix(positions, issues, [party])
-        return {"cells": [r.cells[0] for r in rows]}
+    issues = list(negotiation.issues.select_related("parent"))
+    positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, issues, [party])
+    context = {"negotiation": negotiation, "party": party, "cells": [r.cells[0] for r in rows]}
 
-    context = {"negotiation": negotiation, "party": party}
-    return render_cached(request, "negotiations/party.html", context, build)
+    return render(request, "negotiations/party.html", context)
 
 
 PARTIES_PER_PAGE = 20
 
 
-@cached_page
+@read_page
 def issue_detail(request, slug, issue):
     issue = get_object_or_404(
         Issue.objects.select_related("negotiation", "parent"), negotiation__slug=slug, slug=issue
     )
 
-    def build():
-        everyone = [p.party for p in issue.negotiation.participations.in_order()]
-        # Parties that have spoken on the issue first; a page shows 20 of them, so a
-        # 200-party negotiation stays readable (and its page cost bounded).
-        spoken = set(issue.positions.order_by().values_list("party_id", flat=True).distinct())
-        ordered = [p for p in everyone if p.pk in spoken]
-        ordered += [p for p in everyone if p.pk not in spoken]
-        page = Paginator(ordered, PARTIES_PER_PAGE).get_page(request.GET.get("page"))
-        parties = list(page.object_list)
-        positions = list(
-            issue.positions.filter(party__in=[p.pk for p in parties]).with_related().in_order()
-        )
-        by_party = {p.pk: [] for p in parties}
-        for position in positions:
-            by_party[position.party_id].append(position)
-        cells = analysis.matrix(issue.positions.all(), [issue], parties)[0].cells
-        return {
-            "page": page,
-            "silent": len(everyone) - len(spoken),
-            "sequences": [(cell, by_party[cell.party.pk]) for cell in cells],
-            "positions": positions,
-            "events": issue.events.all(),
-            "children": issue.children.all(),
-            "timeline": timeline.issue_timeline(
-                issue,
-                parties,
-                positions,
-                issue.events.select_related("negotiation"),
-                timeline.proposals_for(issue.negotiation, issue),
-            ),
-        }
+    everyone = [p.party for p in issue.negotiation.participations.in_order()]
+    # Parties that have spoken on the issue first; a page shows 20 of them, so a
+    # 200-party negotiation stays readable (and its page cost bounded).
+    spoken = set(issue.positions.order_by().values_list("party_id", flat=True).distinct())
+    ordered = [p for p in everyone if p.pk in spoken]
+    ordered += [p for p in everyone if p.pk not in spoken]
+    page = Paginator(ordered, PARTIES_PER_PAGE).get_page(request.GET.get("page"))
+    parties = list(page.object_list)
+    positions = list(
+        issue.positions.filter(party__in=[p.pk for p in parties]).with_related().in_order()
+    )
+    by_party = {p.pk: [] for p in parties}
+    for position in positions:
+        by_party[position.party_id].append(position)
+    cells = analysis.matrix(issue.positions.all(), [issue], parties)[0].cells
+    context = {
+        "negotiation": issue.negotiation,
+        "issue": issue,
+        "page": page,
+        "silent": len(everyone) - len(spoken),
+        "sequences": [(cell, by_party[cell.party.pk]) for cell in cells],
+        "positions": positions,
+        "events": issue.events.all(),
+        "children": issue.children.all(),
+        "timeline": timeline.issue_timeline(
+            issue,
+            parties,
+            positions,
+            issue.events.select_related("negotiation"),
+            timeline.proposals_for(issue.negotiation, issue),
+        ),
+    }
 
-    context = {"negotiation": issue.negotiation, "issue": issue}
-    return render_cached(request, "negotiations/issue.html", context, build)
+    return render(request, "negotiations/issue.html", context)
 
 
-@cached_page
+@read_page
 def thread(request, slug, issue, party):
     issue = get_object_or_404(
         Issue.objects.select_related("negotiation"), negotiation__slug=slug, slug=issue
     )
     party = get_object_or_404(Party, slug=party, participations__negotiation=issue.negotiation)
 
-    def build():
-        positions = list(issue.positions.filter(party=party).with_related().in_order())
-        history = entries_for(Position, [p.pk for p in positions])
-        return {"steps": analysis.thread_steps(positions, history)}
+    positions = list(issue.positions.filter(party=party).with_related().in_order())
+    history = entries_for(Position, [p.pk for p in positions])
+    context = {
+        "negotiation": issue.negotiation,
+        "issue": issue,
+        "party": party,
+        "steps": analysis.thread_steps(positions, history),
+    }
 
-    context = {"negotiation": issue.negotiation, "issue": issue, "party": party}
-    return render_cached(request, "negotiations/thread.html", context, build)
+    return render(request, "negotiations/thread.html", context)
 
 
 @permission_required("negotiations.add_position", raise_exception=True)
@@ -204,43 +203,42 @@ def position_delete(request, pk):
     return redirect(thread_url)
 
 
-@cached_page
+@read_page
 def snapshot(request, slug):
     negotiation = _negotiation(slug)
 
-    def build():
-        parties = [p.party for p in negotiation.participations.in_order()]
-        issues = list(negotiation.issues.all())
-        mode = "recorded" if request.GET.get("mode") == "recorded" else "stated"
-        party_slug = request.GET.get("party", "")
-        chosen = [p for p in parties if p.slug == party_slug] or parties
-        errors = {}
-        a = typed_day(request.GET.get("a"), errors, "a")
-        b = typed_day(request.GET.get("b"), errors, "b")
-        show_all = request.GET.get("show") == "all"
-        lines, counts, page = None, None, None
-        if a and b and not errors:
-            lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
-            counts = analysis.summarise_lines(lines)
-            shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
-            # 200 parties × 100 issues is 20,000 lines: show them a page at a time.
-            page = Paginator(shown, 100).get_page(request.GET.get("page"))
-        elif request.GET and not errors:
-            errors["a"] = "Give both dates to compare."
-        return {
-            "parties": parties,
-            "party_slug": party_slug,
-            "mode": mode,
-            "a": a,
-            "b": b,
-            "a_text": request.GET.get("a", ""),
-            "b_text": request.GET.get("b", ""),
-            "errors": errors,
-            "lines": lines,
-            "page": page,
-            "show_all": show_all,
-            "counts": counts,
-        }
+    parties = [p.party for p in negotiation.participations.in_order()]
+    issues = list(negotiation.issues.all())
+    mode = "recorded" if request.GET.get("mode") == "recorded" else "stated"
+    party_slug = request.GET.get("party", "")
+    chosen = [p for p in parties if p.slug == party_slug] or parties
+    errors = {}
+    a = typed_day(request.GET.get("a"), errors, "a")
+    b = typed_day(request.GET.get("b"), errors, "b")
+    show_all = request.GET.get("show") == "all"
+    lines, counts, page = None, None, None
+    if a and b and not errors:
+        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
+        counts = analysis.summarise_lines(lines)
+        shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
+        # 200 parties × 100 issues is 20,000 lines: show them a page at a time.
+        page = Paginator(shown, 100).get_page(request.GET.get("page"))
+    elif request.GET and not errors:
+        errors["a"] = "Give both dates to compare."
+    context = {
+        "negotiation": negotiation,
+        "parties": parties,
+        "party_slug": party_slug,
+        "mode": mode,
+        "a": a,
+        "b": b,
+        "a_text": request.GET.get("a", ""),
+        "b_text": request.GET.get("b", ""),
+        "errors": errors,
+        "lines": lines,
+        "page": page,
+        "show_all": show_all,
+        "counts": counts,
+    }
 
-    context = {"negotiation": negotiation}
-    return render_cached(request, "negotiations/snapshot.html", context, build)
+    return render(request, "negotiations/snapshot.html", context)

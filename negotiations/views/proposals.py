@@ -15,7 +15,6 @@ from negotiations.drafts import split_draft
 from negotiations.forms import citation_formset
 from negotiations.history import entries_for
 from negotiations.models import Citation, Negotiation, Party, Proposal, Provision
-from negotiations.pagecache import cached_page
 from negotiations.proposal_forms import (
     MAX_PARTS,
     PartFormSet,
@@ -26,7 +25,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_if_stale, locked, render_cached
+from negotiations.views.common import conflict_if_stale, locked, read_page, render_cached
 
 PASTED = "Pasted draft"
 
@@ -93,31 +92,30 @@ def _lineage(proposals):
 PROPOSALS_PER_PAGE = 100
 
 
-@cached_page
+@read_page
 def proposal_list(request, slug):
     negotiation = _negotiation(slug)
 
-    def build():
-        # The lineage needs every proposal (to know where each goes), but not their
-        # authors or provision counts: those come for one page below.
-        proposals = list(negotiation.proposals.all())
-        rows = _lineage(proposals)
-        page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
-        prefetch_related_objects(page.object_list, "author")
-        counts = dict(
-            Provision.objects.filter(proposal__in=[p.pk for p in page.object_list])
-            .order_by()
-            .values_list("proposal")
-            .annotate(n=Count("*"))
-        )
-        for proposal in page.object_list:
-            proposal.provision_count = counts.get(proposal.pk, 0)
-        return {"rows": rows, "page": page, "proposals": proposals}
+    # The lineage needs every proposal (to know where each goes), but not their
+    # authors or provision counts: those come for one page below.
+    proposals = list(negotiation.proposals.all())
+    rows = _lineage(proposals)
+    page = Paginator(rows, PROPOSALS_PER_PAGE).get_page(request.GET.get("page"))
+    prefetch_related_objects(page.object_list, "author")
+    counts = dict(
+        Provision.objects.filter(proposal__in=[p.pk for p in page.object_list])
+        .order_by()
+        .values_list("proposal")
+        .annotate(n=Count("*"))
+    )
+    for proposal in page.object_list:
+        proposal.provision_count = counts.get(proposal.pk, 0)
+    context = {"negotiation": negotiation, "rows": rows, "page": page, "proposals": proposals}
 
-    context = {"negotiation": negotiation}
-    return render_cached(request, "negotiations/proposal_list.html", context, build)
+    return render(request, "negotiations/proposal_list.html", context)
 
 
+@read_page
 def proposal_detail(request, slug, proposal):
     proposal = _proposal(slug, proposal)
     # The other proposals give the lineage links and the compare chooser: no authors.
@@ -341,6 +339,7 @@ def provision_delete(request, pk):
     return redirect(proposal_url)
 
 
+@read_page
 def provision_history(request, pk):
     provision = get_object_or_404(_provisions(), pk=pk)
     context = {
@@ -425,7 +424,7 @@ def provisions_reorder(request, slug, proposal):
     )
 
 
-@cached_page
+@read_page
 def compare(request, slug):
     negotiation = _negotiation(slug)
 

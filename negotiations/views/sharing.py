@@ -31,8 +31,7 @@ from negotiations.models import (
     Proposal,
     Provision,
 )
-from negotiations.pagecache import cached_page
-from negotiations.views.common import render_cached, typed_day
+from negotiations.views.common import read_page, typed_day
 
 # --- search ----------------------------------------------------------------------------
 
@@ -57,37 +56,36 @@ def _search_filters(request):
     return filters, errors
 
 
-@cached_page
+@read_page
 def search_page(request):
     filters, errors = _search_filters(request)
 
-    def build():
-        page, terms = None, search.parse_terms(filters.q)
-        if terms and not errors:
-            paginator = Paginator(search.results(filters), search.PER_PAGE)
-            page = paginator.get_page(request.GET.get("page"))
-            page.hits = search.hits(page.object_list, terms, filters.kinds)
-        query = request.GET.copy()
-        query.pop("page", None)
-        return {
-            "errors": errors,
-            "page": page,
-            "query": query.urlencode(),
-            "kinds": search.KINDS,
-            "stances": Position.Stance.choices,
-            "negotiations": Negotiation.objects.all(),
-            "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
-            if filters.negotiation
-            else Party.objects.all(),
-            "issues": Issue.objects.filter(negotiation=filters.negotiation)
-            if filters.negotiation
-            else Issue.objects.none(),
-            "postgresql": search.is_postgresql(),
-        }
+    page, terms = None, search.parse_terms(filters.q)
+    if terms and not errors:
+        paginator = Paginator(search.results(filters), search.PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        page.hits = search.hits(page.object_list, terms, filters.kinds)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "page": page,
+        "query": query.urlencode(),
+        "kinds": search.KINDS,
+        "stances": Position.Stance.choices,
+        "negotiations": Negotiation.objects.all(),
+        "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
+        if filters.negotiation
+        else Party.objects.all(),
+        "issues": Issue.objects.filter(negotiation=filters.negotiation)
+        if filters.negotiation
+        else Issue.objects.none(),
+        "postgresql": search.is_postgresql(),
+    }
 
-    context = {"filters": filters}
     status = 400 if errors else 200
-    return render_cached(request, "negotiations/search.html", context, build, status=status)
+    return render(request, "negotiations/search.html", context, status=status)
 
 
 SEARCH_COLUMNS = ["kind", "title", "context", "date", "date_display", "url", "fields", "excerpt"]

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from negotiations.synthetic import SCALES, Synthesizer
+from negotiations.devtools.synthetic import SCALES, Synthesizer
 
 
 class Command(BaseCommand):

@@ -14,8 +14,8 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from negotiations.devtools.liveserver import Browser, gunicorn
 from negotiations.management.commands.createuser import create_user
-from negotiations.management.liveserver import Browser, gunicorn
 from negotiations.models import Citation, Issue, Position, Source
 
 AFTER_RESTART = 4.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from negotiations import pagecache
+from negotiations import revisions
 from negotiations.dates import PartialDate, Precision
 from negotiations.models import (
     Citation,
@@ -193,8 +193,8 @@ class Synthesizer:
             proposals, provisions = self.proposals(negotiations, parties, issues)
             self.events(negotiations)
             self.citations(sources, positions, provisions)
-            # Bulk creation sends no model signals: make cached pages stale ourselves.
-            pagecache.data_changed(Negotiation)
+            # Bulk creation sends no model signals: count the change ourselves.
+            revisions.bump(revisions.SHARED)
         return negotiations
 
     def positions(self, negotiations, parties, issues):

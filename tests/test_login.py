@@ -123,6 +123,21 @@ def test_guesses_while_locked_are_not_counted(client, reader):
     assert AccessAttempt.objects.get().failures_since_start == LIMIT
 
 
+def test_throttle_settings_come_from_the_environment():
+    from tests.test_security import run_production
+
+    out = run_production(
+        "import django; django.setup(); from django.conf import settings as s;"
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME.total_seconds(), s.TRUSTED_PROXY_COUNT)",
+        LOGIN_MAX_FAILURES="3",
+        LOGIN_COOL_OFF_SECONDS="60",
+        TRUSTED_PROXY_COUNT="2",
+    )
+    assert out.split() == ["3", "60.0", "2"]
+    with pytest.raises(AssertionError, match="TRUSTED_PROXY_COUNT must be 0 or more"):
+        run_production("import django; django.setup()", TRUSTED_PROXY_COUNT="-1")
+
+
 # --- the client address behind proxies ---------------------------------------------------
 
 PROXY = "127.0.0.1"  # every request reaches the app from the proxy
@@ -141,7 +156,8 @@ def test_a_stranger_elsewhere_cannot_lock_a_user_out_behind_a_proxy(client, edit
 def test_a_spoofed_left_most_forwarded_for_changes_nothing(client, editor, settings):
     """A stranger who prepends the editor's address to X-Forwarded-For locks only
     themselves, and varying what they prepend does not give them more guesses.
-    Fails on the old main, which took the left-most entry when set to read that header."""
+    Fails on the old main, which keyed on the proxy's address (or, told to read that
+    header, on its left-most entry)."""
     settings.TRUSTED_PROXY_COUNT = 1
     for i in range(12):
         spoofed = f"198.51.100.7, 10.9.9.{i}, 203.0.113.9"
@@ -266,15 +282,20 @@ def test_axes_reset_username_lifts_the_lock(client, locked_reader):
 def test_attempts_are_listed_in_the_admin_for_superusers_only(
     client, editor, locked_reader, django_user_model
 ):
+    from axes.models import AccessAttempt
+
     url = reverse("admin:axes_accessattempt_changelist")
     admin = Client()
     admin.force_login(editor)
     assert admin.get(url).status_code == 403
     root = django_user_model.objects.create_superuser("root", password="pw-root")
     admin.force_login(root)
-    response = admin.get(url)
+    response = admin.get(url, {"q": "rea"})
     assert response.status_code == 200
     assert "10.0.0.2" in response.content.decode()
+    attempt = AccessAttempt.objects.first()
+    change = reverse("admin:axes_accessattempt_change", args=[attempt.pk])
+    assert admin.get(change).status_code == 200
 
 
 # --- transactions and concurrency --------------------------------------------------------

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Permission
 from django.db import connections, router
 from django.db.models import Q
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 
 def _ip(value):
@@ -87,6 +88,7 @@ def lockout_response(request, original_response=None, credentials=None):
     minutes = cool_off_minutes(request)
     response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(minutes * 60)
+    add_never_cache_headers(response)  # as the login views' own answers
     return response
 
 

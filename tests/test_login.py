@@ -72,6 +72,7 @@ def test_the_limit_th_failure_locks_and_the_page_says_what_to_do(client, reader)
     response = login(client, "rea", "wrong")
     assert_locked_out(response)
     assert response["Retry-After"] == "900"
+    assert "no-store" in response["Cache-Control"]
     assert 'class="brand"' in response.content.decode()  # the app's own page, not axes' text
     assert_locked_out(login(client, "rea", "pw-rea"))  # even the right password waits
     assert not logged_in(client)

@@ -87,6 +87,14 @@ def test_anything_calling_authenticate_is_throttled(reader):
     assert authenticate(elsewhere, username="rea", password="pw-rea").username == "rea"
 
 
+def test_authenticate_without_a_request_is_refused_not_let_through(reader):
+    # No address to count against: django-axes refuses rather than skip the throttle,
+    # so a caller that forgets the request fails in its tests (log in tests with
+    # client.force_login, not client.login).
+    with pytest.raises(ValueError, match="requires a request"):
+        authenticate(username="rea", password="pw-rea")
+
+
 def test_lock_does_not_spread_to_other_addresses_or_users(client, reader, analyst):
     for _ in range(LIMIT):
         login(client, "rea", "wrong", address="10.0.0.1")

@@ -31,7 +31,7 @@ def _ip(value):
 
 
 def client_address(request):
-    """The client's address, as the nearest trusted proxy saw it (AXES_CLIENT_IP_CALLABLE).
+    """The client's address, as the outermost of our proxies saw it (AXES_CLIENT_IP_CALLABLE).
 
     With TRUSTED_PROXY_COUNT = 0 that is the socket's address. Behind N proxies, each
     appends the address it was connected from to X-Forwarded-For, so the N-th entry
@@ -60,6 +60,7 @@ class AtomicDatabaseHandler(AxesDatabaseHandler):
     holds until the failure is recorded and committed; the next guess for that pair
     waits, then counts it. PostgreSQL takes an advisory lock; SQLite already runs one
     writing transaction at a time (transaction_mode IMMEDIATE, config/settings.py).
+    Outside a transaction nothing could hold the lock, and axes' own check is used.
     """
 
     def is_locked(self, request, credentials=None):

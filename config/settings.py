@@ -2,6 +2,7 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "negotiations",
 ]
 # Benchmarks, the load test, the fault drill and synthetic data: development and CI
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,7 +130,36 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-AUTHENTICATION_BACKENDS = ["negotiations.auth.OneQueryModelBackend"]
+# Login throttling (README, "Login throttling"): django-axes refuses a username from a
+# client address after LOGIN_MAX_FAILURES failures within LOGIN_COOL_OFF_SECONDS, on
+# every way in, since its backend comes first and sees every authenticate().
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "negotiations.auth.OneQueryModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_COOL_OFF_SECONDS", "900")))
+# Keyed on both together: a stranger at another address cannot lock a user out, and
+# people sharing an address (an office NAT) have a count per username.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Where failures are kept (the database: visible in the admin, shared by all servers).
+AXES_HANDLER = "negotiations.auth.AtomicDatabaseHandler"
+# The client address is the right-most X-Forwarded-For entry not written by one of
+# our own proxies: 0 proxies means the socket's address, and the header is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0 or AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 1:
+    raise ValueError(
+        "TRUSTED_PROXY_COUNT must be 0 or more; LOGIN_MAX_FAILURES and "
+        "LOGIN_COOL_OFF_SECONDS must be 1 or more"
+    )
+AXES_CLIENT_IP_CALLABLE = "negotiations.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "negotiations.auth.lockout_response"
+# A success forgets the pair's failures; a guess while locked is not counted, so the
+# count never passes the limit and the cool-off runs from the last counted failure.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No row per successful login: the attempts table is what the throttle needs.
+AXES_DISABLE_ACCESS_LOG = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "negotiations:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -152,8 +185,8 @@ STORAGES = {
     },
 }
 
-# Login throttling and cached diffs must be shared by all server processes in
-# production: a database table (create it with `manage.py createcachetable`).
+# Cached diffs are shared by all server processes in production: a database table
+# (create it with `manage.py createcachetable`). Login failures live in axes' tables.
 LOCAL_CACHE = DEBUG or TESTING or os.environ.get("CACHE") == "local"
 CACHES = {
     "default": {

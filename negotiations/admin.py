@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
+from negotiations import auth, roles
 from negotiations.forms import PARTIAL_DATE_FIELDS, PartialDateFormMixin
 from negotiations.models import (
     Citation,
@@ -197,3 +202,90 @@ class CitationAdmin(HistoryAdmin):
     autocomplete_fields = ["source", "position", "provision", "proposal", "event"]
     readonly_fields = ["uid"]
     list_select_related = ["source", "position", "provision", "proposal", "event"]
+
+
+# --- users and groups ---------------------------------------------------------------------
+# Editors manage users and give them roles (the role groups); only superusers make
+# superusers, grant single permissions or change what a group may do. An editor who
+# could change a superuser could set that account's password and log in as it, so a
+# superuser's account is read-only to them.
+
+ROLE_GROUPS = [roles.READERS, roles.ANALYSTS, roles.EDITORS]
+
+
+class UnlockingPasswordChangeForm(AdminPasswordChangeForm):
+    """A password set in the admin also lifts the user's login lockout."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        auth.unlock(user.get_username())
+        return user
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class RedlineUserAdmin(UserAdmin):
+    change_password_form = UnlockingPasswordChangeForm
+    actions = ["unlock"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # An editor's form lists only the role groups: keep the user's other groups,
+        # which a superuser gave, instead of dropping them unseen.
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(name__in=ROLE_GROUPS))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
+
+    @admin.action(permissions=["change"], description="Unlock: forget their failed logins")
+    def unlock(self, request, queryset):
+        forgotten = sum(auth.unlock(user.get_username()) for user in queryset)
+        self.message_user(
+            request,
+            f"Unlocked {len(queryset)} user(s): {forgotten} record(s) of failed logins removed.",
+        )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RedlineGroupAdmin(GroupAdmin):
+    """The role groups' permissions come from negotiations/roles.py (set again at every
+    migrate); editors may look at them but neither change, rename nor delete them."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly.append("permissions")
+            if obj is not None and obj.name in ROLE_GROUPS:
+                readonly.append("name")
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_GROUPS and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)

@@ -1,4 +1,4 @@
-"""Production settings, security headers, login throttling, database faults."""
+"""Production settings, security headers, database faults (login throttling: test_login.py)."""
 
 import json
 import os
@@ -115,41 +115,6 @@ def test_admin_pages_have_no_inline_scripts_or_styles(client, editor, world):
 
 def test_password_validators_are_on():
     assert len(settings.AUTH_PASSWORD_VALIDATORS) >= 3
-
-
-# --- login throttling -------------------------------------------------------------------
-
-
-def login(client, username, password, address="10.0.0.1"):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
-    )
-
-
-def test_repeated_failures_lock_the_username_from_that_address(client, reader):
-    for _ in range(5):
-        assert login(client, "rea", "wrong").status_code == 200
-    response = login(client, "rea", "pw-rea")  # even the right password waits
-    assert response.status_code == 200
-    assert "Too many failed attempts" in response.content.decode()
-
-
-def test_lock_does_not_spread_to_other_addresses_or_users(client, reader, analyst):
-    for _ in range(5):
-        login(client, "rea", "wrong", address="10.0.0.1")
-    assert login(client, "rea", "pw-rea", address="10.0.0.2").status_code == 302
-    client.logout()
-    assert login(client, "ana", "pw-ana", address="10.0.0.1").status_code == 302
-
-
-def test_success_resets_the_failure_count(client, reader):
-    for _ in range(4):
-        login(client, "rea", "wrong")
-    assert login(client, "rea", "pw-rea").status_code == 302
-    client.logout()
-    for _ in range(4):
-        login(client, "rea", "wrong")
-    assert login(client, "rea", "pw-rea").status_code == 302
 
 
 # --- database faults --------------------------------------------------------------------

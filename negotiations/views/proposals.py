@@ -3,7 +3,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +11,18 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from negotiations import compare as comparing
+from negotiations import pairings
 from negotiations.drafts import split_draft
 from negotiations.forms import citation_formset
 from negotiations.history import entries_for
-from negotiations.models import Citation, Negotiation, Party, Proposal, Provision
+from negotiations.models import (
+    Citation,
+    Negotiation,
+    Party,
+    Proposal,
+    Provision,
+    ProvisionPairing,
+)
 from negotiations.pagecache import cached_page
 from negotiations.proposal_forms import (
     MAX_PARTS,
@@ -462,8 +470,14 @@ def compare(request, slug):
             )
             provisions_a = [p for p in provisions if p.proposal_id == a.pk]
             provisions_b = [p for p in provisions if p.proposal_id == b.pk]
+            manual, apart = ProvisionPairing.objects.between(a, b)
             comparison = comparing.build(
-                provisions_a, provisions_b, negotiation.issues.all(), view=view
+                provisions_a,
+                provisions_b,
+                negotiation.issues.all(),
+                view=view,
+                manual=manual,
+                apart=apart,
             )
         links = {}
         if a is not None and b is not None:
@@ -494,3 +508,47 @@ def compare(request, slug):
     titles = dict(negotiation.proposals.filter(slug__in=wanted).values_list("slug", "title"))
     context = {"negotiation": negotiation, "titles": [titles.get(s) for s in wanted]}
     return render_cached(request, "negotiations/compare.html", context, build)
+
+
+def _compare_url(negotiation, a, b, view):
+    base = reverse("negotiations:compare", args=[negotiation.slug])
+    return f"{base}?{urlencode({'a': a.slug, 'b': b.slug, 'view': view})}"
+
+
+@require_POST
+@permission_required(pairings.PERMISSIONS, raise_exception=True)
+def compare_pairing(request, slug):
+    """Pair two provisions of the compared proposals by hand, keep them apart, or send
+    them back to the automatic alignment; then back to the comparison, where everyone
+    comparing the two proposals sees it. Bad input: this form again, with the message."""
+    negotiation = _negotiation(slug)
+    wanted = [request.POST.get("a", ""), request.POST.get("b", "")]
+    # Locking the two proposals makes concurrent choices about them wait for each other.
+    found = {p.slug: p for p in locked(negotiation.proposals.filter(slug__in=wanted), request)}
+    a, b = found.get(wanted[0]), found.get(wanted[1])
+    view = request.POST.get("view") if request.POST.get("view") in comparing.VIEWS else "inline"
+    form, problem = None, None
+    if a is None or b is None or a.pk == b.pk:
+        problem = "Choose two different proposals of this negotiation to compare."
+    else:
+        form = pairings.PairingForm(request.POST, a=a, b=b)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    message = form.save(request.user)
+            except IntegrityError:
+                form.add_error(None, "Someone changed these pairings at the same time: retry.")
+            else:
+                messages.success(request, message)
+                anchor = f"#b-{form.cleaned_data['provision_b'].pk}"
+                return redirect(_compare_url(negotiation, a, b, view) + anchor)
+    context = {
+        "negotiation": negotiation,
+        "a": a,
+        "b": b,
+        "view": view,
+        "form": form,
+        "problem": problem,
+        "back": _compare_url(negotiation, a, b, view) if form is not None else None,
+    }
+    return render(request, "negotiations/compare_pairing.html", context, status=400)

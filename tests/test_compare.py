@@ -843,7 +843,8 @@ def test_analysts_may_pair_and_see_the_forms_readers_do_not(client, analyst, rea
     assert pairing_url() not in content and 'id="by-hand"' not in content
     client.force_login(analyst)
     content = client.get(compare_url(a="a", b="b")).content.decode()
-    assert content.count(f'action="{pairing_url()}"') >= 4  # per row, and the general form
+    # Two "Pair them" buttons (the hints of both Art. 4), and the general form.
+    assert content.count(f'action="{pairing_url()}"') == 3
     assert 'id="pairing-form"' in content
     assert post_pairing(client, unrelated["troops"], unrelated["force"]).status_code == 302
     assert ProvisionPairing.objects.count() == 1
@@ -980,3 +981,22 @@ def test_pairing_labels_hints_and_diffs_are_escaped(client, analyst, pair):
         assert "&lt;b&gt;Art. 4&lt;/b&gt;" in content
     bad = post_pairing(client, x, None, reason="<script>x</script>")
     assert bad.status_code == 400 and "<script>x" not in bad.content.decode()
+
+
+def test_editors_record_a_pairing_in_the_admin_in_id_order(client, editor, unrelated):
+    troops, force = unrelated["troops"], unrelated["force"]
+    client.force_login(editor)
+    add = reverse("admin:negotiations_provisionpairing_add")
+    assert client.get(add).status_code == 200
+    data = {"kind": "pair", "change_reason": "from the minutes"}
+    same = client.post(add, {**data, "provision_a": troops.pk, "provision_b": troops.pk})
+    assert same.status_code == 200 and "two different proposals" in same.content.decode()
+    # B's provision first: stored with the proposal of the smaller id first.
+    response = client.post(add, {**data, "provision_a": force.pk, "provision_b": troops.pk})
+    assert response.status_code == 302
+    pairing = ProvisionPairing.objects.get()
+    assert (pairing.proposal_a, pairing.proposal_b) == (unrelated["a"], unrelated["b"])
+    assert (pairing.provision_a, pairing.provision_b, pairing.created_by) == (troops, force, editor)
+    assert pairing.history.get().history_change_reason == "from the minutes"
+    changelist = reverse("admin:negotiations_provisionpairing_changelist")
+    assert client.get(changelist, {"q": "Art"}).status_code == 200

@@ -490,6 +490,16 @@ class _Aligner:
         self.by_label: dict[str, list[int]] = defaultdict(list)
         for item in self.a:
             self.by_label[item.label].append(item.index)
+        self.sims: dict[tuple[int, int], float] = {}
+        # The (A, B) pairs of long texts checked for similarity when pairing; the possible
+        # counterparts of what stays unpaired are looked for among them.
+        self.text_pairs: list[tuple[_Item, _Item]] = []
+
+    def similarity(self, a: _Item, b: _Item) -> float:
+        key = (a.index, b.index)
+        if key not in self.sims:
+            self.sims[key] = _similarity(a, b)
+        return self.sims[key]
 
     def pair(self, i: int, j: int, matched_by: str, sim: float) -> None:
         self.b_match[j] = (i, matched_by, sim)
@@ -513,7 +523,7 @@ class _Aligner:
         # 1. Pairs made by hand come first, whatever their texts.
         for i, j in self.manual:
             if i not in self.a_match and j not in self.b_match:
-                self.pair(i, j, MANUAL, _similarity(self.a[i], self.b[j]))
+                self.pair(i, j, MANUAL, self.similarity(self.a[i], self.b[j]))
 
         # 2. Same label and the same text: the common case, and cheap.
         for b in self.b:
@@ -549,7 +559,7 @@ class _Aligner:
             for a in self.label_partners(b):
                 if not self.free(a.index, b.index):
                     continue
-                sim = _similarity(a, b)
+                sim = self.similarity(a, b)
                 same_issue = a.issue is not None and a.issue == b.issue
                 if sim >= LABEL_FLOOR or same_issue:
                     score = sim + LABEL_WEIGHT + (ISSUE_WEIGHT if same_issue else 0.0)
@@ -581,7 +591,8 @@ class _Aligner:
                 found.append((-bound, _RANK[ISSUE], b.index, a.index, False, 0.0))
         long_a = [x for x in free_a if len(x.words) >= MIN_MOVED_WORDS]
         long_b = [x for x in free_b if len(x.words) >= MIN_MOVED_WORDS]
-        for a, b in _candidate_pairs(long_a, long_b):
+        self.text_pairs = list(_candidate_pairs(long_a, long_b))
+        for a, b in self.text_pairs:
             if (a.index, b.index) in seen or (a.index, b.index) in self.apart:
                 continue
             total = len(a.words) + len(b.words)
@@ -624,7 +635,7 @@ class _Aligner:
                 self.pair(i, j, matched_by, sim)
                 continue
             a, b = self.a[i], self.b[j]
-            sim = _similarity(a, b)
+            sim = self.similarity(a, b)
             if rank == _RANK[ISSUE]:
                 heapq.heappush(heap, (-(sim + ISSUE_WEIGHT), rank, j, i, True, sim))
             elif sim >= self.content_floor:
@@ -633,28 +644,25 @@ class _Aligner:
     def hints(self) -> tuple[dict[int, tuple[int, float]], dict[int, tuple[int, float]]]:
         """For each unpaired provision, its nearest unpaired counterpart that is too
         different to pair: the same label (any similarity), else a text at least
-        LABEL_FLOOR similar. ``({a index: (b index, similarity)}, {b index: ...})``."""
-        free_a = [x for x in self.a if x.index not in self.a_match]
+        LABEL_FLOOR similar among the pairs checked when pairing (``text_pairs``).
+        ``({a index: (b index, similarity)}, {b index: (a index, similarity)})``."""
         free_b = [x for x in self.b if x.index not in self.b_match]
         best_a: dict[int, tuple[tuple, int, float]] = {}
         best_b: dict[int, tuple[tuple, int, float]] = {}
-        if not free_a or not free_b:
+        if len(self.a_match) == len(self.a) or not free_b:
             return {}, {}
-        free_a_indexes = {x.index for x in free_a}
         pairs: set[tuple[int, int]] = set()
         for b in free_b:
             pairs.update((a.index, b.index) for a in self.label_partners(b))
-        with_words_a = [x for x in free_a if x.words]
-        with_words_b = [x for x in free_b if x.words]
-        for a, b in _candidate_pairs(with_words_a, with_words_b):
+        for a, b in self.text_pairs:
             if _quick_bound(a, b) >= LABEL_FLOOR:
                 pairs.add((a.index, b.index))
         for i, j in sorted(pairs):
-            if i not in free_a_indexes or (i, j) in self.apart:
+            if i in self.a_match or j in self.b_match or (i, j) in self.apart:
                 continue
             a, b = self.a[i], self.b[j]
             labelled = self.same_label(a, b)
-            sim = _similarity(a, b)
+            sim = self.similarity(a, b)
             if not labelled and sim < LABEL_FLOOR:
                 continue
             rank = (labelled, sim, -j, -i)

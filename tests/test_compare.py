@@ -1000,3 +1000,37 @@ def test_editors_record_a_pairing_in_the_admin_in_id_order(client, editor, unrel
     assert pairing.history.get().history_change_reason == "from the minutes"
     changelist = reverse("admin:negotiations_provisionpairing_changelist")
     assert client.get(changelist, {"q": "Art"}).status_code == 200
+
+
+def test_a_pairing_saved_at_the_same_time_elsewhere_gets_a_message_not_an_error(
+    client, analyst, unrelated, monkeypatch
+):
+    """Another analyst paired Art. 4 of A with Art. 1 of B after this form's checks ran:
+    the database's constraint refuses the second pair, and the form says so."""
+    from django import forms
+
+    from negotiations import pairings
+
+    troops, force, first_b = unrelated["troops"], unrelated["force"], unrelated["first_b"]
+    theirs = ProvisionPairing.ordered(troops, first_b, kind="pair")
+    theirs._change_reason = "the other analyst"
+    theirs.save()
+    # As if the checks had run before their pair was saved.
+    monkeypatch.setattr(pairings.PairingForm, "clean", forms.Form.clean)
+    client.force_login(analyst)
+    response = post_pairing(client, troops, force)
+    assert response.status_code == 400
+    assert "Someone changed these pairings at the same time" in response.content.decode()
+    assert list(ProvisionPairing.objects.all()) == [theirs]
+
+
+def test_the_message_after_pairing_escapes_labels(client, analyst, pair):
+    x = make_provision(pair["a"], label="<i>Art. 4</i>", text=LONG_TROOPS)
+    y = make_provision(pair["b"], label="<i>Art. 4</i>", text=NON_USE_OF_FORCE)
+    client.force_login(analyst)
+    response = post_pairing(client, x, y)
+    content = client.get(response["Location"]).content.decode()
+    assert "&lt;i&gt;Art. 4&lt;/i&gt; of A and &lt;i&gt;Art. 4&lt;/i&gt; of B are now paired" in (
+        content
+    )
+    assert "<i>Art. 4</i>" not in content

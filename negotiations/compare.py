@@ -176,7 +176,7 @@ def build(
     """Compare two lists of provisions (in order, with ``issue`` loaded).
 
     ``manual`` and ``apart`` are the ``(A provision pk, B provision pk)`` pairs an analyst
-    paired, or kept apart, by hand (``models.ProvisionPairing.between``); pairs naming a
+    paired, or kept apart, by hand (``ProvisionPairing.objects.between``); pairs naming a
     provision that is not in the lists are left out.
 
     With ``cache``, the alignment and every text diff come from Django's cache when they

@@ -18,6 +18,7 @@ from negotiations.models import (
     Position,
     Proposal,
     Provision,
+    ProvisionPairing,
     Source,
 )
 
@@ -289,3 +290,19 @@ class RedlineGroupAdmin(GroupAdmin):
         if obj is not None and obj.name in ROLE_GROUPS and not request.user.is_superuser:
             return False
         return super().has_delete_permission(request, obj)
+
+
+@admin.register(ProvisionPairing)
+class ProvisionPairingAdmin(HistoryAdmin):
+    list_display = ["provision_a", "provision_b", "kind", "created_by", "created"]
+    list_filter = ["kind", "proposal_a__negotiation"]
+    search_fields = ["provision_a__label", "provision_b__label", "proposal_a__title"]
+    autocomplete_fields = ["provision_a", "provision_b"]
+    # The proposals follow from the provisions (ProvisionPairing.clean).
+    fields = ["provision_a", "provision_b", "kind", "change_reason"]
+    list_select_related = ["provision_a__proposal", "provision_b__proposal", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

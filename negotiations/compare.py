@@ -21,11 +21,11 @@ from negotiations.drafts import (
     MOVED,
     REMOVED,
     REWORDED,
+    STATUSES,
     UNCHANGED,
     Pair,
     Side,
     align,
-    summarise,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ STATUS_LABELS = {
     MOVED: "Moved",
 }
 MATCHED_BY_LABELS = {
+    "manual": "by hand",
     "label": "by label",
     "issue": "by issue",
     "similarity": "by similar text",
@@ -77,6 +78,8 @@ class Row:
     heading_diff: SafeString | None = None  # when the headings differ
     label_changed: bool = False
     issue_changed: bool = False
+    hint: object | None = None  # an unpaired row's possible counterpart (other draft)
+    hint_similarity: float = 0.0
 
     @property
     def status_label(self):
@@ -94,6 +97,17 @@ class Row:
     def anchor(self):
         return f"b-{self.b.pk}" if self.b is not None else f"a-{self.a.pk}"
 
+    @property
+    def hint_anchor(self):
+        """Where the hint's own row is: an A provision's hint is in B, and so on."""
+        if self.hint is None:
+            return ""
+        return f"b-{self.hint.pk}" if self.a is not None else f"a-{self.hint.pk}"
+
+    @property
+    def by_hand(self):
+        return self.matched_by == "manual"
+
 
 @dataclass
 class Coverage:
@@ -110,17 +124,37 @@ class Coverage:
 
 
 @dataclass
+class HandChoice:
+    """A pairing made by hand that applies to this comparison."""
+
+    paired: bool  # True: paired by hand; False: kept apart by hand
+    a: object  # Provision of A
+    b: object  # Provision of B
+
+
+@dataclass
 class Comparison:
+    """Everything the compare page shows, from one alignment: the rows, and the counts
+    and coverage computed from those rows, so the three always agree."""
+
     rows: list[Row]
     counts: dict[str, int]
     coverage: list[Coverage]
     untagged_a: int  # provisions without an issue
     untagged_b: int
     view: str
+    provisions_a: list = field(default_factory=list)
+    provisions_b: list = field(default_factory=list)
+    by_hand: list[HandChoice] = field(default_factory=list)
 
     @property
     def changed_count(self):
         return sum(self.counts[s] for s in (REWORDED, ADDED, REMOVED, MOVED))
+
+    @property
+    def retagged_count(self):
+        """Pairs whose provision is on another issue in B than in A."""
+        return sum(1 for row in self.rows if row.issue_changed)
 
     @property
     def issue_counts(self):
@@ -136,8 +170,14 @@ def side(provision) -> Side:
     )
 
 
-def build(provisions_a, provisions_b, issues, view=INLINE, cache=True) -> Comparison:
+def build(
+    provisions_a, provisions_b, issues, view=INLINE, cache=True, manual=(), apart=()
+) -> Comparison:
     """Compare two lists of provisions (in order, with ``issue`` loaded).
+
+    ``manual`` and ``apart`` are the ``(A provision pk, B provision pk)`` pairs an analyst
+    paired, or kept apart, by hand (``ProvisionPairing.objects.between``); pairs naming a
+    provision that is not in the lists are left out.
 
     With ``cache``, the alignment and every text diff come from Django's cache when they
     are there, in two cache round trips whatever the number of provisions (one for the
@@ -148,25 +188,45 @@ def build(provisions_a, provisions_b, issues, view=INLINE, cache=True) -> Compar
     provisions_a, provisions_b = list(provisions_a), list(provisions_b)
     by_key_a = {p.pk: p for p in provisions_a}
     by_key_b = {p.pk: p for p in provisions_b}
+    manual = [(x, y) for x, y in manual if x in by_key_a and y in by_key_b]
+    apart = [(x, y) for x, y in apart if x in by_key_a and y in by_key_b]
     store = _cache() if cache else None
-    pairs = aligned([side(p) for p in provisions_a], [side(p) for p in provisions_b], store)
+    pairs = aligned(
+        [side(p) for p in provisions_a], [side(p) for p in provisions_b], store, manual, apart
+    )
     rows, texts = [], []
     for pair in pairs:
         a = by_key_a[pair.a.key] if pair.a is not None else None
         b = by_key_b[pair.b.key] if pair.b is not None else None
         row = Row(pair.status, pair.matched_by, pair.similarity, a, b)
+        if pair.hint is not None:
+            row.hint = (by_key_b if a is not None else by_key_a)[pair.hint.key]
+            row.hint_similarity = pair.hint_similarity
         if a is not None and b is not None and _fill_pair(row):
             texts.append(row)
         rows.append(row)
     _fill_texts(texts, view, store)
     return Comparison(
         rows=rows,
-        counts=summarise(pairs),
+        counts=counts(rows),
         coverage=coverage(rows, issues, provisions_a, provisions_b),
         untagged_a=sum(1 for p in provisions_a if p.issue_id is None),
         untagged_b=sum(1 for p in provisions_b if p.issue_id is None),
         view=view,
+        provisions_a=provisions_a,
+        provisions_b=provisions_b,
+        by_hand=[HandChoice(True, by_key_a[x], by_key_b[y]) for x, y in manual]
+        + [HandChoice(False, by_key_a[x], by_key_b[y]) for x, y in apart],
     )
+
+
+def counts(rows) -> dict[str, int]:
+    """Rows per status, every status present: the summary table counts the very rows
+    the page lists."""
+    found = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        found[row.status] += 1
+    return found
 
 
 def _fill_pair(row: Row) -> bool:
@@ -257,14 +317,17 @@ def side_by_side_html(key: str, a: str, b: str, cache: bool = True):
 ALIGNER_VERSION = hashlib.blake2b(Path(drafts.__file__).read_bytes(), digest_size=6).hexdigest()
 
 
-def aligned(sides_a: list[Side], sides_b: list[Side], store=None) -> list:
-    """``drafts.align(sides_a, sides_b)``, through ``store`` (a Django cache) if given.
+def aligned(sides_a: list[Side], sides_b: list[Side], store=None, manual=(), apart=()) -> list:
+    """``drafts.align(sides_a, sides_b, manual=manual, apart=apart)``, through ``store``
+    (a Django cache) if given.
 
     Aligning two 100-provision drafts takes ~30 ms (hundreds of text similarities); the
-    result depends only on the sides' keys, labels, issues and texts, which make the key.
+    result depends only on the sides' keys, labels, issues and texts and the pairings
+    made by hand, which make the key.
     """
+    manual, apart = sorted(manual), sorted(apart)
     if store is None:
-        return align(sides_a, sides_b)
+        return align(sides_a, sides_b, manual=manual, apart=apart)
     digest = hashlib.blake2b(digest_size=16)
     for group in (sides_a, sides_b):
         digest.update(b"\1")
@@ -272,6 +335,10 @@ def aligned(sides_a: list[Side], sides_b: list[Side], store=None) -> list:
             for part in (s.key, s.label, s.issue, s.text):
                 digest.update(str(part if part is not None else "").encode())
                 digest.update(b"\0")
+    for group in (manual, apart):
+        digest.update(b"\2")
+        for x, y in group:
+            digest.update(f"{x}\0{y}\0".encode())
     key = f"align:{ALIGNER_VERSION}:{digest.hexdigest()}"
     index_a = {s.key: n for n, s in enumerate(sides_a)}
     index_b = {s.key: n for n, s in enumerate(sides_b)}
@@ -282,19 +349,10 @@ def aligned(sides_a: list[Side], sides_b: list[Side], store=None) -> list:
         cached = None
     if isinstance(cached, list):
         try:
-            return [
-                Pair(
-                    sides_a[i] if i is not None else None,
-                    sides_b[j] if j is not None else None,
-                    status,
-                    matched_by,
-                    similarity,
-                )
-                for i, j, status, matched_by, similarity in cached
-            ]
+            return [_unpack(entry, sides_a, sides_b) for entry in cached]
         except (IndexError, TypeError, ValueError):
             logger.warning("alignment cache entry unreadable", exc_info=True)
-    pairs = align(sides_a, sides_b)
+    pairs = align(sides_a, sides_b, manual=manual, apart=apart)
     plain = [
         (
             index_a[p.a.key] if p.a is not None else None,
@@ -302,6 +360,9 @@ def aligned(sides_a: list[Side], sides_b: list[Side], store=None) -> list:
             p.status,
             p.matched_by,
             p.similarity,
+            # The hint is on the other side: B's for a removed provision, A's for an added.
+            None if p.hint is None else (index_b if p.a is not None else index_a)[p.hint.key],
+            p.hint_similarity,
         )
         for p in pairs
     ]
@@ -310,6 +371,14 @@ def aligned(sides_a: list[Side], sides_b: list[Side], store=None) -> list:
     except Exception:
         logger.warning("alignment cache set failed", exc_info=True)
     return pairs
+
+
+def _unpack(entry, sides_a, sides_b) -> Pair:
+    i, j, status, matched_by, similarity, hint, hint_similarity = entry
+    a = sides_a[i] if i is not None else None
+    b = sides_b[j] if j is not None else None
+    hint_side = None if hint is None else (sides_b if a is not None else sides_a)[hint]
+    return Pair(a, b, status, matched_by, similarity, hint_side, hint_similarity)
 
 
 def proposal_options(proposals, *selected) -> list[SafeString]:

@@ -19,6 +19,7 @@ __all__ = [
     "Pair",
     "Side",
     "align",
+    "label_scheme",
     "normalise_label",
     "roman_to_int",
     "split_draft",
@@ -256,17 +257,72 @@ REMOVED = "removed"
 MOVED = "moved"
 STATUSES = (UNCHANGED, REWORDED, ADDED, REMOVED, MOVED)
 
+#: Two texts under the same label are only paired when they are at least this similar (or
+#: on the same issue). Measured with ``diffs.similarity``: unrelated clauses of generated
+#: prose (Zipf-like words, 20 to 150 of them) never reach 0.30 and the unrelated clauses of
+#: the tests stay under 0.20, while a clause with half of its words rewritten still scores
+#: 0.5 or more. Issue #16's "Non-use of force" against "Troop withdrawal" scored 0.13.
+LABEL_FLOOR = 0.35
+#: Text similarity alone (no label, no issue in common) pairs two provisions from this
+#: value: higher than LABEL_FLOOR because nothing else vouches for the pair, and above the
+#: 0.45 that unrelated seeded provisions reach when they share a 12-word disclaimer.
+CONTENT_FLOOR = 0.5
+#: What the same label, and the same issue, add to a candidate pair's score. A pairing by
+#: label gives way to one under another label only when that text is more similar by more
+#: than LABEL_WEIGHT (a renumbered article that was also reworded).
+LABEL_WEIGHT = 0.25
+ISSUE_WEIGHT = 0.25
 #: Similarity from which a text found under another label counts as the same provision moved.
-#: A weak label pair (texts less similar than min_similarity) gives way to a pairing
-#: whose similarity is at least this much higher.
-WEAK_PAIR_MARGIN = 0.25
 MOVED_SIMILARITY = 0.9
-#: Texts shorter than this (in words) are too generic ("Reserved.") to override a label match.
+#: Texts shorter than this (in words) are too generic ("Reserved.") to be paired on their
+#: text alone, and to make an identical text under another label beat a label match.
 MIN_MOVED_WORDS = 5
-#: Up to this many (A, B) leftover pairs, every pair is checked for similarity; above it,
+#: Up to this many (A, B) pairs, every pair of a group is checked for similarity; above it,
 #: only each provision's few best candidates by shared distinctive words.
 EXACT_PAIR_LIMIT = 400
 CANDIDATES_PER_PROVISION = 3
+
+MANUAL = "manual"
+LABEL = "label"
+ISSUE = "issue"
+SIMILARITY = "similarity"
+
+# Label schemes: how a draft numbers its provisions. "Article 4" and "Point 4" both
+# normalise to "4", but a joint statement's point 4 is not a treaty's article 4.
+_SCHEME_WORDS = {
+    "article": "article",
+    "art.": "article",
+    "art": "article",
+    "статья": "article",
+    "հոդված": "article",
+    "point": "point",
+    "clause": "clause",
+    "section": "section",
+    "§": "section",
+}
+
+
+def label_scheme(label: str | None) -> str | None:
+    """How a label numbers: ``"article"`` (Article, Art., Статья, Հոդված), ``"point"``
+    (Point, and bare numbers "9." / "9)" / "IV."), ``"clause"``, ``"section"`` (Section,
+    §), or ``None`` for a label without a number ("Preamble", "Annex")."""
+    collapsed = " ".join((label or "").split())
+    match = _LABEL_RE.fullmatch(collapsed)
+    if not match:
+        return None
+    if match["word"]:
+        return _SCHEME_WORDS.get(match["word"].strip().lower())
+    numbered = normalise_label(collapsed)
+    return "point" if numbered[:1].isdigit() else None
+
+
+def _draft_scheme(schemes: list[str | None]) -> str | None:
+    """The scheme of most of a draft's numbered labels, or None if none has a majority."""
+    counted = Counter(s for s in schemes if s is not None)
+    if not counted:
+        return None
+    scheme, count = counted.most_common(1)[0]
+    return scheme if 2 * count > sum(counted.values()) else None
 
 
 @dataclass
@@ -281,13 +337,19 @@ class Side:
 
 @dataclass
 class Pair:
-    """A provision of draft A aligned with one of draft B (either may be missing)."""
+    """A provision of draft A aligned with one of draft B (either may be missing).
+
+    An unpaired provision may have a ``hint``: the provision of the other draft that was
+    its nearest candidate but too different to pair ("possible counterpart").
+    """
 
     a: Side | None
     b: Side | None
     status: str  # "unchanged", "reworded", "added" (only in B), "removed" (only in A), "moved"
-    matched_by: str  # "label", "issue", "similarity", or "" when unpaired
+    matched_by: str  # "manual", "label", "issue", "similarity", or "" when unpaired
     similarity: float  # 0..1, 1.0 for identical texts
+    hint: Side | None = None
+    hint_similarity: float = 0.0
 
 
 @dataclass
@@ -296,11 +358,16 @@ class _Item:
     side: Side
     label: str
     words: list[str]
+    scheme: str | None = None
     norm: str = field(init=False)
     _counts: Counter[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.norm = " ".join(self.words)
+
+    @property
+    def issue(self) -> object | None:
+        return self.side.issue
 
     @property
     def vocabulary(self) -> set[str]:
@@ -315,7 +382,13 @@ class _Item:
 
 def _items(sides: list[Side]) -> list[_Item]:
     return [
-        _Item(index, side, normalise_label(side.label), (side.text or "").split())
+        _Item(
+            index,
+            side,
+            normalise_label(side.label),
+            (side.text or "").split(),
+            label_scheme(side.label),
+        )
         for index, side in enumerate(sides)
     ]
 
@@ -383,39 +456,83 @@ def _candidate_pairs(pool_a: list[_Item], pool_b: list[_Item]) -> Iterable[tuple
     return ((pool_a[i], pool_b[j]) for i, j in sorted(pairs))
 
 
+# A heap entry: (-score, rank of how it matched, B index, A index, exact, similarity).
+# Ties go to the label, then the issue, then B's order, then A's: deterministic.
+_RANK = {LABEL: 0, ISSUE: 1, SIMILARITY: 2}
+#: The highest score a pair under two different labels can have (identical texts, same issue).
+_MAX_CROSS_SCORE = 1.0 + ISSUE_WEIGHT
+
+
 class _Aligner:
-    def __init__(self, a_sides: list[Side], b_sides: list[Side], min_similarity: float):
+    def __init__(
+        self,
+        a_sides: list[Side],
+        b_sides: list[Side],
+        content_floor: float,
+        manual: Iterable[tuple[object, object]],
+        apart: Iterable[tuple[object, object]],
+    ):
         self.a = _items(a_sides)
         self.b = _items(b_sides)
-        self.min_similarity = min_similarity
+        self.content_floor = content_floor
         # b index -> (a index, matched_by, similarity)
         self.b_match: dict[int, tuple[int, str, float]] = {}
         self.a_match: dict[int, int] = {}  # a index -> b index
-        self.weak: set[int] = set()  # b indexes of label pairs below min_similarity
+        index_a = {item.side.key: item.index for item in self.a}
+        index_b = {item.side.key: item.index for item in self.b}
+        self.manual = [(index_a[x], index_b[y]) for x, y in manual if x in index_a and y in index_b]
+        self.apart = {(index_a[x], index_b[y]) for x, y in apart if x in index_a and y in index_b}
+        # Points against articles: the numbers say nothing, so numbered labels are not
+        # matched; labels without a number ("Preamble", "Annex") still are.
+        scheme_a = _draft_scheme([x.scheme for x in self.a])
+        scheme_b = _draft_scheme([x.scheme for x in self.b])
+        self.schemes_agree = scheme_a is None or scheme_b is None or scheme_a == scheme_b
+        self.by_label: dict[str, list[int]] = defaultdict(list)
+        for item in self.a:
+            self.by_label[item.label].append(item.index)
+        self.sims: dict[tuple[int, int], float] = {}
+        # The (A, B) pairs of long texts checked for similarity when pairing; the possible
+        # counterparts of what stays unpaired are looked for among them.
+        self.text_pairs: list[tuple[_Item, _Item]] = []
+
+    def similarity(self, a: _Item, b: _Item) -> float:
+        key = (a.index, b.index)
+        if key not in self.sims:
+            self.sims[key] = _similarity(a, b)
+        return self.sims[key]
 
     def pair(self, i: int, j: int, matched_by: str, sim: float) -> None:
         self.b_match[j] = (i, matched_by, sim)
         self.a_match[i] = j
 
-    def unpair(self, j: int) -> int:
-        i, _, _ = self.b_match.pop(j)
-        del self.a_match[i]
-        self.weak.discard(j)
-        return i
+    def free(self, i: int, j: int) -> bool:
+        return i not in self.a_match and j not in self.b_match and (i, j) not in self.apart
+
+    def same_label(self, a: _Item, b: _Item) -> bool:
+        """Whether the two labels are a label match (the same number in the same scheme)."""
+        if a.label != b.label:
+            return False
+        return self.schemes_agree or (a.scheme is None and b.scheme is None)
+
+    def label_partners(self, b: _Item) -> Iterable[_Item]:
+        for i in self.by_label.get(b.label, ()):
+            if self.same_label(self.a[i], b):
+                yield self.a[i]
 
     def run(self) -> list[Pair]:
-        by_label: dict[str, list[int]] = defaultdict(list)
-        for item in self.a:
-            by_label[item.label].append(item.index)
+        # 1. Pairs made by hand come first, whatever their texts.
+        for i, j in self.manual:
+            if i not in self.a_match and j not in self.b_match:
+                self.pair(i, j, MANUAL, self.similarity(self.a[i], self.b[j]))
 
-        # 1. Same label and the same text: the common case, and cheap.
+        # 2. Same label and the same text: the common case, and cheap.
         for b in self.b:
-            for i in by_label.get(b.label, ()):
-                if i not in self.a_match and self.a[i].norm == b.norm:
-                    self.pair(i, b.index, "label", 1.0)
+            for a in self.label_partners(b):
+                if self.free(a.index, b.index) and a.norm == b.norm:
+                    self.pair(a.index, b.index, LABEL, 1.0)
                     break
 
-        # 2. The same text under another label (a moved or renumbered provision) beats a
+        # 3. The same text under another label (a moved or renumbered provision) beats a
         #    label match, but only for texts long enough not to be boilerplate.
         by_text: dict[str, list[int]] = defaultdict(list)
         for item in self.a:
@@ -425,131 +542,145 @@ class _Aligner:
             if b.index in self.b_match or len(b.words) < MIN_MOVED_WORDS:
                 continue
             for i in by_text.get(b.norm, ()):
-                if i not in self.a_match:
-                    self.pair(i, b.index, "similarity", 1.0)
+                if self.free(i, b.index):
+                    self.pair(i, b.index, SIMILARITY, 1.0)
                     break
 
-        # 3. Label: the first unused provision of A with the same normalised label.
+        # 4. Everything else: one greedy assignment by score.
+        self.assign()
+        return self.result()
+
+    def label_candidates(self) -> list[tuple]:
+        """Label matches that may pair: texts at least LABEL_FLOOR similar, or one issue."""
+        found = []
         for b in self.b:
             if b.index in self.b_match:
                 continue
-            for i in by_label.get(b.label, ()):
-                if i not in self.a_match:
-                    sim = _similarity(self.a[i], b)
-                    self.pair(i, b.index, "label", sim)
-                    if sim < self.min_similarity:
-                        self.weak.add(b.index)
-                    break
+            for a in self.label_partners(b):
+                if not self.free(a.index, b.index):
+                    continue
+                sim = self.similarity(a, b)
+                same_issue = a.issue is not None and a.issue == b.issue
+                if sim >= LABEL_FLOOR or same_issue:
+                    score = sim + LABEL_WEIGHT + (ISSUE_WEIGHT if same_issue else 0.0)
+                    found.append((-score, _RANK[LABEL], b.index, a.index, True, sim))
+        return found
 
-        # 4. Same issue: the most similar unpaired provision of A with B's issue.
-        by_issue: dict[object, list[int]] = defaultdict(list)
-        for item in self.a:
-            if item.index not in self.a_match and item.side.issue is not None:
-                by_issue[item.side.issue].append(item.index)
-        for b in self.b:
-            if b.index in self.b_match or b.side.issue is None:
+    def cross_candidates(self, known: set[tuple[int, int]]) -> list[tuple]:
+        """Pairs under different labels: on the same issue (any similarity), or with texts
+        of MIN_MOVED_WORDS words or more whose upper bound reaches the content floor.
+        Scored by that upper bound: the similarity is computed when one reaches the top."""
+        free_a = [x for x in self.a if x.index not in self.a_match]
+        free_b = [x for x in self.b if x.index not in self.b_match]
+        found = []
+        seen = set(known)
+        groups_a: dict[object, list[_Item]] = defaultdict(list)
+        groups_b: dict[object, list[_Item]] = defaultdict(list)
+        for x in free_a:
+            if x.issue is not None:
+                groups_a[x.issue].append(x)
+        for x in free_b:
+            if x.issue is not None:
+                groups_b[x.issue].append(x)
+        for issue, group_b in groups_b.items():
+            for a, b in _candidate_pairs(groups_a.get(issue, []), group_b):
+                if (a.index, b.index) in seen or (a.index, b.index) in self.apart:
+                    continue
+                seen.add((a.index, b.index))
+                bound = _quick_bound(a, b) + ISSUE_WEIGHT
+                found.append((-bound, _RANK[ISSUE], b.index, a.index, False, 0.0))
+        long_a = [x for x in free_a if len(x.words) >= MIN_MOVED_WORDS]
+        long_b = [x for x in free_b if len(x.words) >= MIN_MOVED_WORDS]
+        self.text_pairs = list(_candidate_pairs(long_a, long_b))
+        for a, b in self.text_pairs:
+            if (a.index, b.index) in seen or (a.index, b.index) in self.apart:
                 continue
-            candidates = [i for i in by_issue.get(b.side.issue, ()) if i not in self.a_match]
-            if candidates:
-                scored = [(_similarity(self.a[i], b), -i) for i in candidates]
-                sim, neg_i = max(scored)
-                self.pair(-neg_i, b.index, "issue", sim)
+            total = len(a.words) + len(b.words)
+            if 2 * min(len(a.words), len(b.words)) / total < self.content_floor:
+                continue  # real_quick_ratio
+            bound = _quick_bound(a, b)
+            if bound >= self.content_floor:
+                found.append((-bound, _RANK[SIMILARITY], b.index, a.index, False, 0.0))
+        return found
 
-        # 5. Text similarity for what is left.
-        self.match_by_similarity()
-        return self.result()
+    def assign(self) -> None:
+        """Greedy best-first pairing of what is left, by score: similarity, plus
+        LABEL_WEIGHT for a label match and ISSUE_WEIGHT for the same issue.
 
-    def match_by_similarity(self) -> None:
-        """Greedy best-first pairing of leftovers by text similarity >= min_similarity.
-
-        Members of weak label pairs (texts less similar than ``min_similarity``) take part
-        too, but such a pair is only broken for a match of ``MOVED_SIMILARITY`` between two
-        texts of at least ``MIN_MOVED_WORDS`` words: "the text of A's Article 2 is now B's
-        Article 3" beats "A's and B's Article 2 are both called Article 2".
-
-        Lazy greedy: candidates are pushed with an upper bound (quick ratios) and the exact
-        similarity is only computed when a candidate reaches the top of the heap.
+        Label matches scoring over what any pair under two labels can score are taken
+        first, as the greedy would (they top the heap), so the provisions they pair need
+        no other candidates. Lazy greedy: candidates under two labels are pushed with an
+        upper bound (quick ratio) and the exact similarity is only computed when one
+        reaches the top of the heap.
         """
-        # Provisions without text (a heading only) are not matched on text.
-        weak_a = {self.b_match[j][0] for j in self.weak}
-        pool_a = [
-            x for x in self.a if x.words and (x.index not in self.a_match or x.index in weak_a)
-        ]
-        pool_b = [
-            x for x in self.b if x.words and (x.index not in self.b_match or x.index in self.weak)
-        ]
-        if not pool_a or not pool_b:
-            return
-        threshold = self.min_similarity
-        heap: list[tuple[float, int, int, bool]] = []
-        for a, b in _candidate_pairs(pool_a, pool_b):
-            if self.a_match.get(a.index) != b.index:  # not the weak pair itself
-                total = len(a.words) + len(b.words)  # > 0: pools hold texts with words
-                if 2 * min(len(a.words), len(b.words)) / total < threshold:
-                    continue  # real_quick_ratio
-                bound = _quick_bound(a, b)  # quick_ratio
-                if bound >= threshold:
-                    heap.append((-bound, b.index, a.index, False))
+        labels = sorted(self.label_candidates())
+        rest = []
+        for entry in labels:
+            if -entry[0] < _MAX_CROSS_SCORE:
+                rest.append(entry)
+                continue
+            _, _, j, i, _, sim = entry
+            if self.free(i, j):
+                self.pair(i, j, LABEL, sim)
+        known = {(entry[3], entry[2]) for entry in labels}
+        heap = [e for e in rest if self.free(e[3], e[2])]
+        heap.extend(self.cross_candidates(known))
         heapq.heapify(heap)
-        deferred: dict[tuple[str, int], list[tuple[float, int, int, bool]]] = defaultdict(list)
-        done_a: set[int] = set()  # paired in this phase
-        done_b: set[int] = set()
         while heap:
-            entry = heapq.heappop(heap)
-            neg_sim, j, i, exact = entry
-            if i in done_a or j in done_b:
+            neg_score, rank, j, i, exact, sim = heapq.heappop(heap)
+            if not self.free(i, j):
+                continue
+            if exact:
+                matched_by = next(k for k, v in _RANK.items() if v == rank)
+                self.pair(i, j, matched_by, sim)
                 continue
             a, b = self.a[i], self.b[j]
-            if not exact:
-                sim = _similarity(a, b)
-                if sim >= threshold:
-                    heapq.heappush(heap, (-sim, j, i, True))
+            sim = self.similarity(a, b)
+            if rank == _RANK[ISSUE]:
+                heapq.heappush(heap, (-(sim + ISSUE_WEIGHT), rank, j, i, True, sim))
+            elif sim >= self.content_floor:
+                heapq.heappush(heap, (-sim, rank, j, i, True, sim))
+
+    def hints(self) -> tuple[dict[int, tuple[int, float]], dict[int, tuple[int, float]]]:
+        """For each unpaired provision, its nearest unpaired counterpart that is too
+        different to pair: the same label (any similarity), else a text at least
+        LABEL_FLOOR similar among the pairs checked when pairing (``text_pairs``).
+        ``({a index: (b index, similarity)}, {b index: (a index, similarity)})``."""
+        free_b = [x for x in self.b if x.index not in self.b_match]
+        best_a: dict[int, tuple[tuple, int, float]] = {}
+        best_b: dict[int, tuple[tuple, int, float]] = {}
+        if len(self.a_match) == len(self.a) or not free_b:
+            return {}, {}
+        pairs: set[tuple[int, int]] = set()
+        for b in free_b:
+            pairs.update((a.index, b.index) for a in self.label_partners(b))
+        for a, b in self.text_pairs:
+            if _quick_bound(a, b) >= LABEL_FLOOR:
+                pairs.add((a.index, b.index))
+        for i, j in sorted(pairs):
+            if i in self.a_match or j in self.b_match or (i, j) in self.apart:
                 continue
-            sim = -neg_sim
-            a_weak = i in self.a_match
-            b_weak = j in self.b_match
-            if a_weak or b_weak:
-                weak_sims = []
-                if a_weak:
-                    weak_sims.append(self.b_match[self.a_match[i]][2])
-                if b_weak:
-                    weak_sims.append(self.b_match[j][2])
-                long_enough = min(len(a.words), len(b.words)) >= MIN_MOVED_WORDS
-                # A near-copy elsewhere, or a clearly better match than the same-label
-                # text (a renumbered article that was also reworded).
-                strong_enough = long_enough and (
-                    sim >= MOVED_SIMILARITY or sim - max(weak_sims) >= WEAK_PAIR_MARGIN
-                )
-                if not strong_enough:
-                    # Reconsider if the weak pair is broken by another match later.
-                    if a_weak:
-                        deferred["a", i].append(entry)
-                    if b_weak:
-                        deferred["b", j].append(entry)
-                    continue
-            freed: list[tuple[str, int]] = []
-            if a_weak:
-                old_j = self.a_match[i]
-                self.unpair(old_j)
-                freed.append(("b", old_j))
-            if b_weak:
-                old_i = self.unpair(j)
-                freed.append(("a", old_i))
-            self.pair(i, j, "similarity", sim)
-            done_a.add(i)
-            done_b.add(j)
-            for key in freed:
-                for again in deferred.pop(key, ()):
-                    heapq.heappush(heap, again)
+            a, b = self.a[i], self.b[j]
+            labelled = self.same_label(a, b)
+            sim = self.similarity(a, b)
+            if not labelled and sim < LABEL_FLOOR:
+                continue
+            rank = (labelled, sim, -j, -i)
+            if i not in best_a or rank > best_a[i][0]:
+                best_a[i] = (rank, j, sim)
+            if j not in best_b or rank > best_b[j][0]:
+                best_b[j] = (rank, i, sim)
+        return (
+            {i: (j, sim) for i, (_, j, sim) in best_a.items()},
+            {j: (i, sim) for j, (_, i, sim) in best_b.items()},
+        )
 
     def result(self) -> list[Pair]:
         chain = self.in_order_chain()
         moved = {
             j
             for j, (i, matched_by, _) in self.b_match.items()
-            if j not in chain
-            and matched_by in ("issue", "similarity")
-            and self.a[i].label != self.b[j].label
+            if j not in chain and matched_by != LABEL and self.a[i].label != self.b[j].label
         }
         pairs_by_b: dict[int, Pair] = {}
         for j, (i, matched_by, sim) in self.b_match.items():
@@ -561,6 +692,17 @@ class _Aligner:
             else:
                 status = REWORDED
             pairs_by_b[j] = Pair(a.side, b.side, status, matched_by, sim)
+        hints_a, hints_b = self.hints()
+
+        def removed(a: _Item) -> Pair:
+            j, sim = hints_a.get(a.index, (None, 0.0))
+            hint = self.b[j].side if j is not None else None
+            return Pair(a.side, None, REMOVED, "", 0.0, hint, sim)
+
+        def added(b: _Item) -> Pair:
+            i, sim = hints_b.get(b.index, (None, 0.0))
+            hint = self.a[i].side if i is not None else None
+            return Pair(None, b.side, ADDED, "", 0.0, hint, sim)
 
         # Removed provisions go after the B provision paired with their nearest A predecessor
         # that is in order (on the chain; not moved), or first of all when there is none.
@@ -569,12 +711,12 @@ class _Aligner:
         for a in self.a:
             j = self.a_match.get(a.index)
             if j is None:
-                removed_after[anchor].append(Pair(a.side, None, REMOVED, "", 0.0))
+                removed_after[anchor].append(removed(a))
             elif j in chain:
                 anchor = j
         out = list(removed_after.get(-1, ()))
         for b in self.b:
-            out.append(pairs_by_b.get(b.index) or Pair(None, b.side, ADDED, "", 0.0))
+            out.append(pairs_by_b.get(b.index) or added(b))
             out.extend(removed_after.get(b.index, ()))
         return out
 
@@ -582,9 +724,9 @@ class _Aligner:
         """B indexes of the pairs that are "in order".
 
         That is the heaviest chain of pairs whose A positions increase with their B positions
-        (label pairs weigh more). A pair matched by issue/similarity under another label is
-        "moved" only when it is off the chain, so renumbering after an inserted or deleted
-        article is not a move, while an article taken elsewhere is.
+        (label pairs weigh more). A pair under another label is "moved" only when it is
+        off the chain, so renumbering after an inserted or deleted article is not a move,
+        while an article taken elsewhere is.
         """
         order = sorted(self.b_match.items())  # by B index
         if not order:
@@ -597,7 +739,7 @@ class _Aligner:
             while k > 0:
                 prefix = max(prefix, tree[k])
                 k -= k & -k
-            same_label = matched_by == "label" or self.a[i].label == self.b[j].label
+            same_label = matched_by == LABEL or self.a[i].label == self.b[j].label
             weight = prefix[0] + (3 if same_label else 2)
             best.append((weight, prefix[1]))
             k = i + 1
@@ -612,25 +754,50 @@ class _Aligner:
         return chain
 
 
-def align(a_sides: list[Side], b_sides: list[Side], min_similarity: float = 0.5) -> list[Pair]:
-    """Align the provisions of draft A with those of draft B.
+def align(
+    a_sides: list[Side],
+    b_sides: list[Side],
+    min_similarity: float = CONTENT_FLOOR,
+    manual: Iterable[tuple[object, object]] = (),
+    apart: Iterable[tuple[object, object]] = (),
+) -> list[Pair]:
+    """Align the provisions of draft A with those of draft B: each provision is in one
+    pair at most, and two unrelated provisions are never paired (unless by hand).
 
-    Pairing, in order: the same normalised label and the same text; the same text (of at
-    least ``MIN_MOVED_WORDS`` words) under another label; the same normalised label (first
-    unused match); the same non-None issue (the most similar text if several); text
-    similarity >= ``min_similarity``, greedy best-first, which may also break a label pair
-    whose texts are less similar than ``min_similarity`` for a ``MOVED_SIMILARITY`` match.
+    ``manual`` and ``apart`` are ``(A key, B key)`` pairs an analyst made: paired by
+    hand, or never to be paired. Pairing, in order:
+
+    1. the pairs made by hand;
+    2. the same normalised label and the same text;
+    3. the same text (of at least ``MIN_MOVED_WORDS`` words) under another label;
+    4. one greedy assignment, best score first, of the candidates left:
+
+       * a label match whose texts are at least ``LABEL_FLOOR`` similar, or on the same
+         (non-None) issue;
+       * two provisions on the same issue, under different labels;
+       * two texts of ``MIN_MOVED_WORDS`` words or more at least ``min_similarity``
+         (``CONTENT_FLOOR``) similar;
+
+       scored by their similarity plus ``LABEL_WEIGHT`` for a label match and
+       ``ISSUE_WEIGHT`` for the same issue.
+
+    Label matches need the two drafts to number alike: when most labels of one are points
+    ("1.", "Point 1") and most of the other's articles ("Article 1"), numbered labels are
+    not matched, and provisions pair by issue and text only (labels without a number,
+    "Preamble", still match).
 
     Status: the same text (whitespace-normalised) is "unchanged" -- or "moved" when paired
-    by issue/similarity under another label and out of order; a text paired like that with
-    similarity >= ``MOVED_SIMILARITY`` is "moved" too; other pairs are "reworded"; unpaired
-    provisions of A are "removed", of B "added".
+    under another label and out of order; a text paired like that with similarity >=
+    ``MOVED_SIMILARITY`` is "moved" too; other pairs are "reworded"; unpaired provisions of
+    A are "removed", of B "added". An unpaired provision's ``hint`` is its possible
+    counterpart: the unpaired provision of the other draft with the same label, or else
+    the most similar one at least ``LABEL_FLOOR`` similar.
 
     Order: B's order, with each removed provision of A placed after the B provision paired
     with its nearest (not moved) predecessor in A, so the comparison reads like the new
     draft with deletions shown where they were.
     """
-    return _Aligner(list(a_sides), list(b_sides), min_similarity).run()
+    return _Aligner(list(a_sides), list(b_sides), min_similarity, manual, apart).run()
 
 
 def summarise(pairs: Iterable[Pair]) -> dict[str, int]:

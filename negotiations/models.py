@@ -675,3 +675,100 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"Revision {self.number} of {self.negotiation or 'shared records'}"
+
+
+# --- provisions paired by hand on the compare page ---------------------------------------
+
+
+class ProvisionPairingQuerySet(models.QuerySet):
+    def of(self, first, second):
+        """The pairings made for these two proposals, whichever is A."""
+        low, high = sorted([first.pk, second.pk])
+        return self.filter(proposal_a=low, proposal_b=high)
+
+    def between(self, a, b):
+        """``(manual, apart)``: the ``(A provision pk, B provision pk)`` pairs paired, and
+        kept apart, by hand, oriented as the compare page has them (``a`` is A)."""
+        manual, apart = [], []
+        rows = self.of(a, b).order_by("pk").values_list("kind", "provision_a", "provision_b")
+        for kind, x, y in rows:
+            pair = (x, y) if a.pk < b.pk else (y, x)
+            (manual if kind == ProvisionPairing.Kind.PAIR else apart).append(pair)
+        return manual, apart
+
+
+class ProvisionPairing(models.Model):
+    """An analyst's word that two provisions of two proposals are counterparts ("pair"),
+    or are not ("unpair"), whatever the automatic alignment finds.
+
+    It applies whenever the two proposals are compared, by anyone, either way round: the
+    proposals are stored in the order of their ids (``proposal_a`` has the smaller), each
+    provision with its own proposal. A provision is in one pair at most for two proposals;
+    it may be kept apart from several.
+    """
+
+    class Kind(models.TextChoices):
+        PAIR = "pair", "Paired by hand"
+        UNPAIR = "unpair", "Kept apart by hand"
+
+    proposal_a = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    proposal_b = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
+    provision_a = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="+")
+    provision_b = models.ForeignKey(Provision, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ProvisionPairingQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposal_a__lt=F("proposal_b")), name="pairing_proposals_in_id_order"
+            ),
+            models.UniqueConstraint(
+                fields=["provision_a", "provision_b"], name="pairing_one_choice_per_two_provisions"
+            ),
+            models.UniqueConstraint(
+                fields=["proposal_b", "provision_a"],
+                condition=Q(kind="pair"),
+                name="pairing_provision_a_in_one_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal_a", "provision_b"],
+                condition=Q(kind="pair"),
+                name="pairing_provision_b_in_one_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.provision_a} / {self.provision_b}: {self.get_kind_display().lower()}"
+
+    @classmethod
+    def ordered(cls, provision_x, provision_y, **fields):
+        """A pairing of two provisions of different proposals, in the stored order."""
+        pairing = cls(provision_a=provision_x, provision_b=provision_y, **fields)
+        pairing.put_in_order()
+        return pairing
+
+    def put_in_order(self):
+        """Take the proposals from the provisions, the one with the smaller id first."""
+        if self.provision_a.proposal_id > self.provision_b.proposal_id:
+            self.provision_a, self.provision_b = self.provision_b, self.provision_a
+        self.proposal_a_id = self.provision_a.proposal_id
+        self.proposal_b_id = self.provision_b.proposal_id
+
+    def clean(self):
+        if not (self.provision_a_id and self.provision_b_id):
+            return  # the form says which is missing
+        if self.provision_a.proposal_id == self.provision_b.proposal_id:
+            raise ValidationError("Choose provisions of two different proposals.")
+        self.put_in_order()

@@ -15,10 +15,11 @@ CONTENT_MODELS = [
     "event",
     "source",
     "citation",
+    "provisionpairing",
 ]
 # Analysts may remove what they attach while editing a record, but deleting a
 # record of its own (a position, a source…) is an editor's act.
-ANALYST_DELETABLE = ["citation", "provision"]
+ANALYST_DELETABLE = ["citation", "provision", "provisionpairing"]
 
 
 def group_permissions():

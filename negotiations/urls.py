@@ -84,6 +84,7 @@ urlpatterns = [
         name="provisions_reorder",
     ),
     path("n/<slug:slug>/compare/", proposals.compare, name="compare"),
+    path("n/<slug:slug>/compare/pairing/", proposals.compare_pairing, name="compare_pairing"),
     path("provisions/<int:pk>/edit/", proposals.provision_edit, name="provision_edit"),
     path("provisions/<int:pk>/delete/", proposals.provision_delete, name="provision_delete"),
     path("provisions/<int:pk>/history/", proposals.provision_history, name="provision_history"),

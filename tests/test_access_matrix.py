@@ -24,6 +24,7 @@ from negotiations.models import FeedToken, Position, Provision
 from negotiations.roles import READERS
 from tests.conftest import make_proposal, make_provision, make_user
 from tests.test_access import walk
+from tests.test_compare import pairing_body
 from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data
 from tests.test_proposals import edit_data as proposal_edit_data
@@ -136,6 +137,7 @@ TABLE = {
     "negotiations:provision_add": "analyst-write",
     "negotiations:provisions_reorder": "analyst-write",
     "negotiations:compare": "page",
+    "negotiations:compare_pairing": "analyst-delete",
     "negotiations:provision_edit": "analyst-write",
     "negotiations:provision_delete": "analyst-delete",
     "negotiations:provision_history": "page",
@@ -212,6 +214,7 @@ def valid_bodies(cast):
             "document": SimpleUploadedFile("doc.json", document, "application/json")
         },
         "negotiations:feed_token_change": {"action": "regenerate"},
+        "negotiations:compare_pairing": lambda: pairing_body(draft),
     }
 
 
@@ -304,6 +307,7 @@ WRITE_VIEWS = [
     "negotiations:provisions_reorder",
     "negotiations:import",
     "negotiations:feed_token_change",
+    "negotiations:compare_pairing",
 ]
 
 

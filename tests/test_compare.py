@@ -1,13 +1,20 @@
 """Comparing two proposals: alignment, word diffs, summary counts, issue coverage."""
 
+import html
 import io
 import re
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from negotiations.models import Proposal
+from negotiations import compare as comparing
+from negotiations.drafts import CONTENT_FLOOR, LABEL_FLOOR, normalise_label
+from negotiations.models import Issue, Negotiation, Proposal, Provision, ProvisionPairing
 from tests.conftest import make_issue, make_negotiation, make_proposal, make_provision, page_queries
 
 LONG = "The parties shall open all transport links across their common border for goods"
@@ -370,3 +377,660 @@ def test_choosers_escape_titles_and_select_the_compared_drafts(client, reader, p
     detail = client.get(pair["b"].get_absolute_url()).content.decode()
     assert '<option value="a" selected>Draft A (4 Jan 2024)</option>' in detail
     assert "<b>" not in detail.split('id="compare-a"')[1].split("</select>")[0]
+
+
+# --- issue #16: unrelated provisions are not paired --------------------------------------
+
+NON_USE_OF_FORCE = (
+    "The Parties shall refrain from the threat or use of force against each other and "
+    "settle all disputes by peaceful means only."
+)
+
+
+def copy_proposal(base, slug, **changes):
+    """A pasted copy of ``base`` with the provisions named in ``changes`` (by label) given
+    other fields: ``{"Art. 4": {"heading": ..., "text": ..., "issue": ...}}``."""
+    copy = make_proposal(base.negotiation, slug=slug, title=f"Copy of {base.title}")
+    for provision in base.provisions.order_by("order"):
+        fields = {
+            "label": provision.label,
+            "heading": provision.heading,
+            "issue": provision.issue,
+            "text": provision.text,
+            "order": provision.order,
+        }
+        make_provision(copy, **{**fields, **changes.get(provision.label, {})})
+    return copy
+
+
+def test_non_use_of_force_is_not_a_rewording_of_troop_withdrawal(client, reader, seeded):
+    """Issue #16: fails on the old main, which showed "Art. 4 Reworded, 11% similar" and
+    "Removed from A: 0" while the coverage said troop withdrawal was left out."""
+    base = Proposal.objects.get(slug="am-proposal-2024-01-04")
+    force = Issue.objects.get(negotiation=base.negotiation, slug="use-of-force")
+    art4 = {"heading": "Non-use of force", "text": NON_USE_OF_FORCE, "issue": force}
+    copy_proposal(base, "pasted", **{"Art. 4": art4})
+    client.force_login(reader)
+    response = client.get(compare_url("armenia-azerbaijan", a=base.slug, b="pasted"))
+    comparison = response.context["comparison"]
+    assert comparison.counts == {
+        "unchanged": 3,
+        "reworded": 0,
+        "added": 1,
+        "removed": 1,
+        "moved": 0,
+    }
+    removed, added = comparison.rows[-2:]
+    assert (removed.status, removed.a.heading) == ("removed", "Troop withdrawal")
+    assert (added.status, added.b.heading) == ("added", "Non-use of force")
+    assert removed.hint == added.b and added.hint == removed.a
+    assert removed.hint_similarity < LABEL_FLOOR
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert coverage["troop-withdrawal"] == "dropped" and coverage["use-of-force"] == "added"
+    content = response.content.decode()
+    assert '<td data-status="removed">1</td>' in content
+    assert '<td data-status="reworded">0</td>' in content
+    percent = round(removed.hint_similarity * 100)
+    assert f'Possible counterpart: <a href="#b-{added.b.pk}">Art. 4</a> ({percent}% similar)' in (
+        content
+    )
+    assert f'Possible counterpart: <a href="#a-{removed.a.pk}">Art. 4</a>' in content
+
+
+# The 2020 trilateral statement and the 2025 Washington declaration, abridged and
+# paraphrased (the tests need their shape, not their exact words).
+STATEMENT_2020 = [
+    (
+        "ceasefire",
+        "A complete ceasefire and a cessation of all hostilities in the area of the "
+        "Nagorno-Karabakh conflict is declared from 00:00 Moscow time on 10 November 2020. "
+        "The Republic of Azerbaijan and the Republic of Armenia, hereinafter the Parties, "
+        "shall stop at their current positions.",
+    ),
+    (
+        "districts",
+        "The Aghdam district shall be returned to the Republic of Azerbaijan by 20 November 2020.",
+    ),  # fmt: skip
+    (
+        "peacekeepers",
+        "A peacekeeping contingent of the Russian Federation of 1,960 troops with small arms, "
+        "90 armoured vehicles and 380 units of motor vehicles and special equipment shall be "
+        "deployed along the contact line in Nagorno-Karabakh and along the Lachin corridor.",
+    ),
+    (
+        "peacekeepers",
+        "The peacekeeping contingent of the Russian Federation shall be deployed in parallel "
+        "with the withdrawal of the Armenian armed forces. It shall stay for five years, "
+        "extended automatically for further five-year periods unless a Party declares "
+        "otherwise six months before the period expires.",
+    ),
+    (
+        "peacekeepers",
+        "To make the Parties keep the agreements more effectively, a peacekeeping centre shall "
+        "be deployed to control the ceasefire.",
+    ),
+    (
+        "districts",
+        "The Republic of Armenia shall return the Kalbajar district to the Republic of "
+        "Azerbaijan by 15 November 2020 and the Lachin district by 1 December 2020. The Lachin "
+        "corridor, five kilometres wide, shall connect Nagorno-Karabakh with Armenia and "
+        "remain under the control of the peacekeeping contingent of the Russian Federation.",
+    ),
+    (
+        "refugees",
+        "Internally displaced persons and refugees shall return to the territory of "
+        "Nagorno-Karabakh and adjacent areas under the supervision of the United Nations High "
+        "Commissioner for Refugees.",
+    ),
+    (
+        "prisoners",
+        "The Parties shall exchange prisoners of war, hostages and other detained persons, and "
+        "the bodies of the dead.",
+    ),
+    (
+        "transit",
+        "All economic and transport links in the region shall be unblocked. The Republic of "
+        "Armenia guarantees the safety of transport links between the western regions of the "
+        "Republic of Azerbaijan and the Nakhchivan Autonomous Republic, for the unimpeded "
+        "movement of persons, vehicles and cargo in both directions. Control over transport "
+        "shall be exercised by the Border Guard Service of the Federal Security Service of "
+        "Russia. By agreement of the Parties, new transport links connecting the Nakhchivan "
+        "Autonomous Republic with the western regions of Azerbaijan shall be built.",
+    ),
+]
+DECLARATION_2025 = [
+    (
+        "treaty",
+        "The leaders witnessed the initialling of the agreed text of the Agreement on the "
+        "Establishment of Peace and Interstate Relations between the Republic of Armenia and "
+        "the Republic of Azerbaijan, and stressed the need for its signature and ratification.",
+    ),
+    (
+        "minsk",
+        "The Parties jointly appeal to the OSCE Ministerial Council to close the Minsk process "
+        "and its related structures.",
+    ),
+    (
+        "transit",
+        "The Parties recognise the importance of opening communications between the two "
+        "countries for domestic, bilateral and international traffic, on the basis of respect "
+        "for the sovereignty, territorial integrity and jurisdiction of states. This includes "
+        "unimpeded connectivity between the main part of the Republic of Azerbaijan and its "
+        "Nakhchivan Autonomous Republic through the territory of the Republic of Armenia, with "
+        "reciprocal benefits for the international and intrastate connectivity of the "
+        "Republic of Armenia.",
+    ),
+    (
+        "transit",
+        "The Republic of Armenia will work with the United States and mutually determined "
+        "third parties to set out the framework for the Trump Route for International Peace "
+        "and Prosperity connectivity project in the territory of the Republic of Armenia.",
+    ),
+    (
+        "treaty",
+        "The leaders reaffirm their resolve to close the painful chapter of the past and to "
+        "build a future of peace, prosperity and good-neighbourly relations.",
+    ),
+]
+
+
+@pytest.fixture
+def accords(world):
+    """The 2020 statement (points "1." to "9.") and the 2025 declaration, without
+    provisions yet: the tests number the declaration's points one way or another."""
+    negotiation = world["negotiation"]
+    slugs = {slug for slug, _ in STATEMENT_2020 + DECLARATION_2025}
+    issues = {slug: make_issue(negotiation, slug=slug, title=slug.title()) for slug in slugs}
+    old = make_proposal(negotiation, slug="statement-2020", title="Trilateral statement")
+    for n, (issue, text) in enumerate(STATEMENT_2020, start=1):
+        make_provision(old, label=f"{n}.", issue=issues[issue], text=text, order=n)
+    new = make_proposal(negotiation, slug="declaration-2025", title="Washington declaration")
+    return {**world, "issues": issues, "old": old, "new": new}
+
+
+@pytest.mark.parametrize("label", ["{n}.", "Article {n}"])
+def test_2020_point_9_meets_the_2025_transit_route_points(client, reader, accords, label):
+    """Issue #16 items 2 and 3: fails on the old main, which paired the points by number
+    (2020 point 3, Russian peacekeepers, "reworded" as 2025 point 3, transit) and left
+    point 9, the Nakhchivan link, "removed". The 2025 points are numbered "1." like
+    2020's, or "Article 1": the numbers are ignored then."""
+    for n, (issue, text) in enumerate(DECLARATION_2025, start=1):
+        make_provision(
+            accords["new"], label=label.format(n=n), issue=accords["issues"][issue], text=text
+        )
+    client.force_login(reader)
+    response = client.get(compare_url(a="statement-2020", b="declaration-2025"))
+    comparison = response.context["comparison"]
+    pairs = {(r.a.label, r.b.label): r for r in comparison.rows if r.a and r.b}
+    assert list(pairs) == [("9.", label.format(n=3))]
+    assert pairs["9.", label.format(n=3)].matched_by == "issue"
+    assert comparison.counts == {
+        "unchanged": 0,
+        "reworded": 1,
+        "added": 4,
+        "removed": 8,
+        "moved": 0,
+    }
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    assert coverage["transit"] == "changed"
+    assert coverage["peacekeepers"] == "dropped" and coverage["minsk"] == "added"
+    content = response.content.decode()
+    assert f"A: 9. → B: {label.format(n=3)}." in content
+    assert "Matched by issue" in content
+
+
+# --- summary, provision list and coverage agree (property) ---------------------------------
+
+CLAUSES = [
+    "The Parties recognise each other's sovereignty, territorial integrity and borders.",
+    "The Parties shall establish diplomatic relations within thirty days of signature.",
+    "Each Party shall guarantee safe and unimpeded transit of persons, vehicles and cargo.",
+    "Disputes shall be settled by negotiation and, failing that, by the commission.",
+    "Troops withdraw from the border areas to the positions of May 2021 within a month.",
+    "Reserved.",
+]
+WORDS = ["the", "Parties", "shall", "border", "transit", "peace", "not", "Art.", "<b>", "&"]
+
+
+def _mix(first, second, cut):
+    a, b = first.split(), second.split()
+    return " ".join(a[: len(a) * cut // 4] + b[len(b) * cut // 4 :])
+
+
+texts = st.one_of(
+    st.sampled_from(CLAUSES),
+    st.builds(_mix, st.sampled_from(CLAUSES), st.sampled_from(CLAUSES), st.integers(1, 3)),
+    st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join),
+)
+labels = st.sampled_from(["Art. 1", "Article 2", "Art. 3", "1.", "2.", "Point 3", "Preamble"])
+drafts = st.lists(st.tuples(labels, st.sampled_from([None, 1, 2, 3]), texts), max_size=7)
+
+
+def _in_memory(proposal, items, first_pk, issues):
+    return [
+        Provision(
+            pk=first_pk + n,
+            proposal=proposal,
+            label=label,
+            heading="",
+            issue=issues.get(issue),
+            text=text,
+            order=n,
+            version=1,
+        )
+        for n, (label, issue, text) in enumerate(items)
+    ]
+
+
+def _shown(rows_html, summary_html):
+    """What a reader sees: the status of each listed provision, the summary counts, the
+    number of aligned provisions the summary gives, and each issue's coverage status."""
+    listed = re.findall(r'<article class="cmp cmp-(\w+)"', rows_html)
+    counts = {k: int(v) for k, v in re.findall(r'<td data-status="(\w+)">(\d+)</td>', summary_html)}
+    aligned = int(re.search(r"<p>(\d+) provisions? aligned", summary_html)[1])
+    coverage = {
+        html.unescape(title): status
+        for status, title in re.findall(
+            r'<tr class="coverage-(\w+)">\s*<th scope="row">([^<]*)</th>', summary_html
+        )
+    }
+    return listed, counts, aligned, coverage
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(drafts, drafts, st.data())
+def test_property_summary_list_and_coverage_always_agree(a_items, b_items, data):
+    negotiation = Negotiation(pk=1, slug="talks", title="Talks")
+    issues = {
+        i: Issue(pk=i, negotiation=negotiation, slug=f"i{i}", title=f"Issue {i}") for i in (1, 2, 3)
+    }
+    a = _in_memory(Proposal(pk=1, negotiation=negotiation), a_items, 1, issues)
+    b = _in_memory(Proposal(pk=2, negotiation=negotiation), b_items, 1001, issues)
+    keys_a = st.sampled_from([p.pk for p in a] or [0])
+    keys_b = st.sampled_from([p.pk for p in b] or [0])
+    manual = data.draw(st.lists(st.tuples(keys_a, keys_b), max_size=2))
+    apart = data.draw(st.lists(st.tuples(keys_a, keys_b), max_size=2))
+    comparison = comparing.build(
+        a, b, list(issues.values()), cache=False, manual=manual, apart=apart
+    )
+    rows = comparison.rows
+    context = {"comparison": comparison, "rows": rows, "view": "inline"}
+    listed, counts, aligned, coverage = _shown(
+        render_to_string("negotiations/compare_rows.html", context),
+        render_to_string("negotiations/_compare_summary.html", context),
+    )
+    # The summary counts the very provisions the list shows, each provision once.
+    assert listed == [row.status for row in rows]
+    assert counts == comparison.counts == {s: listed.count(s) for s in counts}
+    assert aligned == len(rows) == sum(counts.values())
+    assert sorted(r.a.pk for r in rows if r.a) == sorted(p.pk for p in a)
+    assert [r.b.pk for r in rows if r.b] == [p.pk for p in b]
+    assert counts["removed"] == sum(1 for r in rows if r.b is None)
+    assert counts["added"] == sum(1 for r in rows if r.a is None)
+    # Never two unrelated provisions in a pair, unless an analyst paired them.
+    for row in rows:
+        if row.a is None or row.b is None:
+            continue
+        same_issue = row.a.issue_id is not None and row.a.issue_id == row.b.issue_id
+        related = {
+            "manual": (row.a.pk, row.b.pk) in manual,
+            "label": normalise_label(row.a.label) == normalise_label(row.b.label)
+            and (same_issue or row.similarity >= LABEL_FLOOR),
+            "issue": same_issue,
+            "similarity": row.similarity >= CONTENT_FLOOR,
+        }
+        assert related[row.matched_by], row
+    # The coverage says what the listed provisions say, issue by issue.
+    assert set(coverage) == {issue.title for issue in issues.values()}
+    for issue in issues.values():
+        touching = [r for r in rows if issue.pk in {p.issue_id for p in (r.a, r.b) if p}]
+        in_a = any(r.a and r.a.issue_id == issue.pk for r in rows)
+        in_b = any(r.b and r.b.issue_id == issue.pk for r in rows)
+        status = coverage[issue.title]
+        if in_a and not in_b:
+            # Left out of B: each of its provisions is removed or now on another issue.
+            assert status == "dropped"
+            assert all(r.status == "removed" or r.issue_changed for r in touching)
+        elif in_b and not in_a:
+            assert status == "added"
+            assert all(r.status == "added" or r.issue_changed for r in touching)
+        elif not (in_a or in_b):
+            assert status == "none" and not touching
+        else:
+            differs = any(
+                r.status in ("reworded", "added", "removed")
+                or r.issue_changed
+                or (r.status == "moved" and r.text_changed)
+                for r in touching
+            )
+            assert status == ("changed" if differs else "unchanged")
+    dropped = [t for t, s in coverage.items() if s == "dropped"]
+    if dropped:  # an issue left out shows in the list as a removal or a change of issue
+        assert counts["removed"] or comparison.retagged_count
+
+
+# --- pairing by hand ------------------------------------------------------------------------
+
+
+def pairing_body(a, action="pair", **fields):
+    """A valid POST body for ``compare_pairing``: pair proposal ``a``'s first provision
+    with the one provision of a second proposal (``<a>-two``, made the first time)."""
+    slug = f"{a.slug}-two"
+    b = Proposal.objects.filter(negotiation=a.negotiation, slug=slug).first()
+    if b is None:
+        b = make_proposal(a.negotiation, slug=slug, title="Second draft")
+        make_provision(b, label="Art. 1", text="Something else entirely, about fishing.")
+    return {
+        "a": a.slug,
+        "b": b.slug,
+        "action": action,
+        "provision_a": a.provisions.order_by("order", "pk").first().pk,
+        "provision_b": b.provisions.get().pk,
+        **fields,
+    }
+
+
+def pairing_url(slug="talks"):
+    return reverse("negotiations:compare_pairing", args=[slug])
+
+
+@pytest.fixture
+def unrelated(pair):
+    """A and B whose Art. 4 are unrelated (so shown as removed and added) and whose
+    Art. 1 are the same text (so paired by label)."""
+    first_a = make_provision(pair["a"], label="Art. 1", text=LONG + " one.", order=1)
+    first_b = make_provision(pair["b"], label="Art. 1", text=LONG + " one.", order=1)
+    troops = make_provision(
+        pair["a"], label="Art. 4", heading="Troop withdrawal", text=LONG_TROOPS, order=4
+    )
+    force = make_provision(
+        pair["b"], label="Art. 4", heading="Non-use of force", text=NON_USE_OF_FORCE, order=4
+    )
+    return {**pair, "first_a": first_a, "first_b": first_b, "troops": troops, "force": force}
+
+
+LONG_TROOPS = (
+    "Azerbaijani troops withdraw from the areas of Armenia they took in 2021 and 2022, to "
+    "the positions of May 2021, under international monitoring."
+)
+
+
+def post_pairing(client, x, y, action="pair", a="a", b="b", **fields):
+    data = {"a": a, "b": b, "view": "inline", "action": action, **fields}
+    data.update(provision_a=x.pk if x else "", provision_b=y.pk if y else "")
+    return client.post(pairing_url(), data)
+
+
+def row_of(comparison, provision):
+    return next(r for r in comparison.rows if provision in (r.a, r.b))
+
+
+def test_manual_pairing_persists_and_is_shown_to_other_users(client, analyst, reader, unrelated):
+    """The analyst pairs Art. 4 and Art. 4 by hand; a reader who had the page open sees
+    the pair on the permanent URL, either way round, and in the export."""
+    troops, force = unrelated["troops"], unrelated["force"]
+    reader_client = Client()
+    reader_client.force_login(reader)
+    before = reader_client.get(compare_url(a="a", b="b")).context["comparison"]
+    assert row_of(before, troops).status == "removed"  # and its body is now in the cache
+    client.force_login(analyst)
+    response = post_pairing(client, troops, force, reason="Same article, renamed")
+    assert response.status_code == 302
+    assert response["Location"] == f"/n/talks/compare/?a=a&b=b&view=inline#b-{force.pk}"
+    pairing = ProvisionPairing.objects.get()
+    assert (pairing.kind, pairing.created_by) == ("pair", analyst)
+    record = pairing.history.get()
+    assert (record.history_user, record.history_change_reason) == (analyst, "Same article, renamed")
+    followed = client.get(response["Location"])
+    assert "now paired by hand, for everyone" in followed.content.decode()
+
+    page = reader_client.get(compare_url(a="a", b="b"))
+    row = row_of(page.context["comparison"], troops)
+    assert (row.a, row.b, row.status, row.matched_by) == (troops, force, "reworded", "manual")
+    assert page.context["comparison"].counts["removed"] == 0
+    content = page.content.decode()
+    assert "Matched by hand" in content
+    assert "1 pairing decided by hand" in content
+    assert "paired by hand." in content
+    assert pairing_url() not in content  # readers get no pairing forms
+    swapped = reader_client.get(compare_url(a="b", b="a")).context["comparison"]
+    assert (row_of(swapped, force).a, row_of(swapped, force).b) == (force, troops)
+    export = reader_client.get(
+        reverse("negotiations:compare_export", kwargs={"slug": "talks", "fmt": "csv"}) + "?a=a&b=b"
+    )
+    assert "reworded,manual," in b"".join(export.streaming_content).decode()
+
+
+def test_keeping_apart_and_back_to_automatic(client, analyst, reader, unrelated):
+    first_a, first_b = unrelated["first_a"], unrelated["first_b"]
+    client.force_login(analyst)
+    assert post_pairing(client, first_a, first_b, action="unpair").status_code == 302
+    comparison = client.get(compare_url(a="a", b="b")).context["comparison"]
+    assert row_of(comparison, first_a).status == "removed"
+    assert row_of(comparison, first_b).status == "added"
+    assert row_of(comparison, first_a).hint is None  # kept apart: not even a hint
+    pairing = ProvisionPairing.objects.get()
+    assert pairing.kind == "unpair"
+    # Paired after all: the same record switches, with a history row.
+    assert post_pairing(client, first_a, first_b, action="pair").status_code == 302
+    pairing.refresh_from_db()
+    assert pairing.kind == "pair"
+    assert [r.history_type for r in pairing.history.order_by("history_id")] == ["+", "~"]
+    assert post_pairing(client, first_a, first_b, action="reset").status_code == 302
+    assert not ProvisionPairing.objects.exists()
+    record = ProvisionPairing.history.order_by("history_id").last()
+    assert record.history_type == "-" and record.history_user == analyst
+    assert "automatic" in record.history_change_reason
+    comparison = client.get(compare_url(a="a", b="b")).context["comparison"]
+    row = row_of(comparison, first_a)
+    assert (row.b, row.matched_by) == (first_b, "label")
+
+
+@pytest.mark.parametrize("role", ["reader", "stranger", "anonymous"])
+def test_only_analysts_may_pair(client, request, unrelated, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    response = post_pairing(client, unrelated["troops"], unrelated["force"])
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("login"))
+    assert not ProvisionPairing.objects.exists()
+
+
+def test_analysts_may_pair_and_see_the_forms_readers_do_not(client, analyst, reader, unrelated):
+    client.force_login(reader)
+    content = client.get(compare_url(a="a", b="b")).content.decode()
+    assert pairing_url() not in content and 'id="by-hand"' not in content
+    client.force_login(analyst)
+    content = client.get(compare_url(a="a", b="b")).content.decode()
+    # Two "Pair them" buttons (the hints of both Art. 4), and the general form.
+    assert content.count(f'action="{pairing_url()}"') == 3
+    assert 'id="pairing-form"' in content
+    assert post_pairing(client, unrelated["troops"], unrelated["force"]).status_code == 302
+    assert ProvisionPairing.objects.count() == 1
+
+
+def _form_with_button(content, label):
+    """The hidden fields of the first POST form whose button reads ``label``."""
+    for form in re.findall(r"<form method=\"post\".*?</form>", content, re.S):
+        if f">{label}</button>" in form:
+            action = re.search(r'action="([^"]+)"', form)[1]
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+            return html.unescape(action), fields
+    raise AssertionError(f"no form with a {label!r} button")
+
+
+def test_the_possible_counterpart_button_works_without_script_and_needs_csrf(analyst, unrelated):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(analyst)
+    content = browser.get(compare_url(a="a", b="b")).content.decode()
+    action, fields = _form_with_button(content, "Pair them")
+    assert fields["csrfmiddlewaretoken"]
+    forged = {k: v for k, v in fields.items() if k != "csrfmiddlewaretoken"}
+    assert browser.post(action, forged).status_code == 403
+    assert not ProvisionPairing.objects.exists()
+    response = browser.post(action, fields)
+    assert response.status_code == 302
+    pairing = ProvisionPairing.objects.get()
+    assert {pairing.provision_a, pairing.provision_b} == {unrelated["troops"], unrelated["force"]}
+
+
+@pytest.mark.parametrize(
+    "change, field, message",
+    [
+        ({"provision_a": "elsewhere"}, "provision_a", "That is not a provision of A (Draft A)"),
+        ({"provision_b": "elsewhere"}, "provision_b", "That is not a provision of B (Draft B)"),
+        ({"provision_a": "x"}, "provision_a", "That is not a provision of A"),
+        ({"provision_b": ""}, "provision_b", "Choose a provision of B (Draft B)."),
+        ({"provision_a": "b-side"}, "provision_a", "That is not a provision of A"),
+        ({"action": "merge"}, "action", "Select a valid choice."),
+        ({"action": "reset"}, None, "Nothing was decided by hand about Art. 4 of A and Art. 4"),
+        ({"reason": "x" * 301}, "reason", "at most 300 characters"),
+    ],
+)
+def test_bad_pairings_get_a_message_where_typed_and_save_nothing(
+    client, analyst, unrelated, change, field, message
+):
+    elsewhere = make_provision(make_proposal(unrelated["negotiation"], slug="c"), label="Art. 9")
+    ids = {"elsewhere": elsewhere.pk, "b-side": unrelated["force"].pk}
+    data = {
+        "a": "a",
+        "b": "b",
+        "view": "side",
+        "action": "pair",
+        "provision_a": unrelated["troops"].pk,
+        "provision_b": unrelated["force"].pk,
+    }
+    data.update({k: ids.get(v, v) for k, v in change.items()})
+    client.force_login(analyst)
+    response = client.post(pairing_url(), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    errors = form.errors.get(field or "__all__")
+    assert errors and message in " ".join(errors)
+    content = response.content.decode()
+    assert html.escape(message) in content or message in content
+    assert 'href="/n/talks/compare/?a=a&amp;b=b&amp;view=side"' in content  # back link
+    assert not ProvisionPairing.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "a, b", [("a", "a"), ("a", "nope"), ("", "b"), ("a", ""), ("a", "elsewhere")]
+)
+def test_pairing_without_two_proposals_of_the_negotiation_is_refused(
+    client, analyst, unrelated, a, b
+):
+    make_proposal(make_negotiation(), slug="elsewhere")
+    client.force_login(analyst)
+    response = post_pairing(client, unrelated["troops"], unrelated["force"], a=a, b=b)
+    assert response.status_code == 400
+    assert "Choose two different proposals of this negotiation" in response.content.decode()
+    assert not ProvisionPairing.objects.exists()
+
+
+def test_a_provision_is_in_one_pair_made_by_hand_only(client, analyst, unrelated):
+    troops, force, first_a, first_b = (
+        unrelated[k] for k in ("troops", "force", "first_a", "first_b")
+    )
+    client.force_login(analyst)
+    assert post_pairing(client, troops, force).status_code == 302
+    again = post_pairing(client, troops, force)
+    assert again.status_code == 400
+    assert "already paired by hand" in again.content.decode()
+    taken = post_pairing(client, troops, first_b)
+    assert taken.status_code == 400
+    assert taken.context["form"].errors["provision_a"] == [
+        "Art. 4 of A is already paired by hand with Art. 4 of B: send that pair back to the "
+        "automatic alignment first."
+    ]
+    assert "provision_b" in post_pairing(client, first_a, force).context["form"].errors
+    # Keeping apart is not pairing: a paired provision may be kept apart from others.
+    assert post_pairing(client, troops, first_b, action="unpair").status_code == 302
+    assert ProvisionPairing.objects.count() == 2
+
+
+def test_a_deleted_provision_takes_its_pairing_along_with_history(client, analyst, unrelated):
+    client.force_login(analyst)
+    post_pairing(client, unrelated["troops"], unrelated["force"])
+    pairing = ProvisionPairing.objects.get()
+    response = client.post(
+        reverse("negotiations:provision_delete", args=[unrelated["force"].pk]),
+        {"change_reason": "duplicate"},
+    )
+    assert response.status_code == 302
+    assert not ProvisionPairing.objects.exists()
+    record = ProvisionPairing.history.filter(id=pairing.pk).order_by("history_id").last()
+    assert record.history_type == "-" and record.history_change_reason.startswith("Deleted with")
+
+
+def test_pairing_labels_hints_and_diffs_are_escaped(client, analyst, pair):
+    hostile = '<script>alert(1)</script> "onerror=alert(2) <img src=x onerror=alert(3)>'
+    x = make_provision(pair["a"], label="<b>Art. 4</b>", heading="<i>h</i>", text=hostile)
+    y = make_provision(pair["b"], label="<b>Art. 4</b>", text=NON_USE_OF_FORCE)
+    client.force_login(analyst)
+    content = client.get(compare_url(a="a", b="b")).content.decode()
+    assert "Possible counterpart:" in content  # the hint names the hostile label
+    post_pairing(client, x, y)
+    for view in ("inline", "side"):
+        content = client.get(compare_url(a="a", b="b", view=view)).content.decode()
+        assert "Matched by hand" in content
+        body = content.split("</head>")[1]
+        assert "<script>" not in body and "<img" not in body and '"onerror=' not in content
+        assert "<b>Art. 4</b>" not in content and "<i>h</i>" not in content
+        assert "<del>&lt;script&gt;alert(1)&lt;/script&gt; " in content
+        assert "&lt;b&gt;Art. 4&lt;/b&gt;" in content
+    bad = post_pairing(client, x, None, reason="<script>x</script>")
+    assert bad.status_code == 400 and "<script>x" not in bad.content.decode()
+
+
+def test_editors_record_a_pairing_in_the_admin_in_id_order(client, editor, unrelated):
+    troops, force = unrelated["troops"], unrelated["force"]
+    client.force_login(editor)
+    add = reverse("admin:negotiations_provisionpairing_add")
+    assert client.get(add).status_code == 200
+    data = {"kind": "pair", "change_reason": "from the minutes"}
+    same = client.post(add, {**data, "provision_a": troops.pk, "provision_b": troops.pk})
+    assert same.status_code == 200 and "two different proposals" in same.content.decode()
+    # B's provision first: stored with the proposal of the smaller id first.
+    response = client.post(add, {**data, "provision_a": force.pk, "provision_b": troops.pk})
+    assert response.status_code == 302
+    pairing = ProvisionPairing.objects.get()
+    assert (pairing.proposal_a, pairing.proposal_b) == (unrelated["a"], unrelated["b"])
+    assert (pairing.provision_a, pairing.provision_b, pairing.created_by) == (troops, force, editor)
+    assert pairing.history.get().history_change_reason == "from the minutes"
+    changelist = reverse("admin:negotiations_provisionpairing_changelist")
+    assert client.get(changelist, {"q": "Art"}).status_code == 200
+
+
+def test_a_pairing_saved_at_the_same_time_elsewhere_gets_a_message_not_an_error(
+    client, analyst, unrelated, monkeypatch
+):
+    """Another analyst paired Art. 4 of A with Art. 1 of B after this form's checks ran:
+    the database's constraint refuses the second pair, and the form says so."""
+    from django import forms
+
+    from negotiations import pairings
+
+    troops, force, first_b = unrelated["troops"], unrelated["force"], unrelated["first_b"]
+    theirs = ProvisionPairing.ordered(troops, first_b, kind="pair")
+    theirs._change_reason = "the other analyst"
+    theirs.save()
+    # As if the checks had run before their pair was saved.
+    monkeypatch.setattr(pairings.PairingForm, "clean", forms.Form.clean)
+    client.force_login(analyst)
+    response = post_pairing(client, troops, force)
+    assert response.status_code == 400
+    assert "Someone changed these pairings at the same time" in response.content.decode()
+    assert list(ProvisionPairing.objects.all()) == [theirs]
+
+
+def test_the_message_after_pairing_escapes_labels(client, analyst, pair):
+    x = make_provision(pair["a"], label="<i>Art. 4</i>", text=LONG_TROOPS)
+    y = make_provision(pair["b"], label="<i>Art. 4</i>", text=NON_USE_OF_FORCE)
+    client.force_login(analyst)
+    response = post_pairing(client, x, y)
+    content = client.get(response["Location"]).content.decode()
+    assert "&lt;i&gt;Art. 4&lt;/i&gt; of A and &lt;i&gt;Art. 4&lt;/i&gt; of B are now paired" in (
+        content
+    )
+    assert "<i>Art. 4</i>" not in content

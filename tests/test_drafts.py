@@ -4,10 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiations.diffs import similarity
 from negotiations.drafts import (
+    CONTENT_FLOOR,
+    LABEL_FLOOR,
     DraftPart,
     Side,
     align,
+    label_scheme,
     normalise_label,
     roman_to_int,
     split_draft,
@@ -390,10 +394,24 @@ def test_renumbering_after_an_inserted_article_is_not_a_move():
     ]
 
 
-def test_short_boilerplate_does_not_override_labels():
+def test_short_boilerplate_is_not_paired_on_its_text_alone():
+    # Issue #16: "4" and "4" are unrelated texts, and so are "6" and "6", so neither label
+    # pairs (the old aligner paired both as "reworded"); "Reserved." says nothing about
+    # which provision it stands for, so it does not pair across labels either.
     a = sides(("4", "Reserved."), ("6", CLAIMS))
     b = sides(("4", NEW), ("6", "Reserved."))
-    assert view(align(a, b)) == [("4", "4", "reworded", "label"), ("6", "6", "reworded", "label")]
+    pairs = align(a, b)
+    assert sorted(view(pairs), key=str) == sorted(
+        [
+            ("4", None, "removed", ""),
+            ("6", None, "removed", ""),
+            (None, "4", "added", ""),
+            (None, "6", "added", ""),
+        ],
+        key=str,
+    )
+    # Each points at its same-label namesake as a possible counterpart.
+    assert {(p.a or p.b).key: p.hint.key for p in pairs} == {"4": "4", "6": "6"}
 
 
 def test_added_and_removed_in_draft_order():
@@ -476,6 +494,152 @@ def test_summarise():
     assert summarise([]) == dict.fromkeys(["unchanged", "reworded", "added", "removed", "moved"], 0)
 
 
+# --- unrelated provisions, label schemes, pairs made by hand (issue #16) -----------------------
+
+NON_USE_OF_FORCE = (
+    "The Parties shall refrain from the threat or use of force against each other and "
+    "settle all disputes by peaceful means only."
+)
+TROOP_WITHDRAWAL = (
+    "Azerbaijani troops withdraw from the areas of Armenia they took in 2021 and 2022, to "
+    "the positions of May 2021, under international monitoring."
+)
+
+
+def test_unrelated_same_label_provisions_never_pair():
+    """Issue #16: fails on the old main, which showed "Art. 4 Reworded, 13% similar"."""
+    a = sides(("Art. 3", TRANSIT), ("Art. 4", TROOP_WITHDRAWAL), issues={"Art. 4": "troops"})
+    b = sides(("Art. 3", TRANSIT), ("Art. 4", NON_USE_OF_FORCE), issues={"Art. 4": "force"})
+    pairs = align(a, b)
+    assert similarity(TROOP_WITHDRAWAL, NON_USE_OF_FORCE) < LABEL_FLOOR
+    assert view(pairs) == [
+        ("Art. 3", "Art. 3", "unchanged", "label"),
+        ("Art. 4", None, "removed", ""),
+        (None, "Art. 4", "added", ""),
+    ]
+    removed, added = pairs[1], pairs[2]
+    assert removed.hint.key == "Art. 4" and added.hint.key == "Art. 4"
+    assert removed.hint_similarity == pytest.approx(similarity(TROOP_WITHDRAWAL, NON_USE_OF_FORCE))
+    assert summarise(pairs) == {
+        "unchanged": 1,
+        "reworded": 0,
+        "added": 1,
+        "removed": 1,
+        "moved": 0,
+    }
+
+
+def test_same_label_on_the_same_issue_pairs_whatever_the_text():
+    a = sides(("Art. 4", TROOP_WITHDRAWAL), issues={"Art. 4": "troops"})
+    b = sides(("Art. 4", NON_USE_OF_FORCE), issues={"Art. 4": "troops"})
+    assert view(align(a, b)) == [("Art. 4", "Art. 4", "reworded", "label")]
+
+
+def test_same_label_with_a_similar_text_pairs_without_issues():
+    reworded = TRANSIT.replace("safe and unimpeded", "secure")
+    assert LABEL_FLOOR <= similarity(TRANSIT, reworded) < 1
+    assert view(align(sides(("Art. 4", TRANSIT)), sides(("Art. 4", reworded)))) == [
+        ("Art. 4", "Art. 4", "reworded", "label")
+    ]
+
+
+@pytest.mark.parametrize(
+    "label, scheme",
+    [
+        ("Article 4", "article"),
+        ("Art. 4", "article"),
+        ("ARTICLE IV", "article"),
+        ("Статья 4", "article"),
+        ("Հոդված 4", "article"),
+        ("Point 9", "point"),
+        ("9.", "point"),
+        ("9)", "point"),
+        ("IV.", "point"),
+        ("9", "point"),
+        ("Clause 2", "clause"),
+        ("Section 2", "section"),
+        ("§ 2", "section"),
+        ("Preamble", None),
+        ("Annex", None),
+        ("mix", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_label_scheme(label, scheme):
+    assert label_scheme(label) == scheme
+
+
+# The renumbered railway clause: point 2 of A is article 1 of B. A's point 1 is somewhat like
+# B's article 1 too (the same formula), enough for a label match between drafts that number
+# alike, but not between points and articles, whose numbers say nothing about each other.
+EMBASSIES = (
+    "The Parties shall open their embassies in Yerevan and Baku within one year of signature."
+)
+RAILWAY = (
+    "The Parties shall open the railway between Yeraskh and Julfa to freight and passenger "
+    "trains within one year."
+)
+RAILWAY_B = (
+    "The Parties shall open the railway from Yeraskh to Julfa for freight trains within two "
+    "years of signature."
+)
+COMMISSION = "Disputes about this Agreement are settled by a joint commission of both governments."
+
+
+def test_points_against_articles_align_by_content_not_by_number():
+    """Issue #16 item 3: without label schemes, point 1 pairs with article 1 by label."""
+    assert LABEL_FLOOR <= similarity(EMBASSIES, RAILWAY_B) < CONTENT_FLOOR
+    assert similarity(RAILWAY, RAILWAY_B) >= CONTENT_FLOOR
+    a = sides(("1.", EMBASSIES), ("2.", RAILWAY))
+    b = sides(("Article 1", RAILWAY_B), ("Article 2", COMMISSION))
+    assert view(align(a, b)) == [
+        ("1.", None, "removed", ""),
+        ("2.", "Article 1", "reworded", "similarity"),
+        (None, "Article 2", "added", ""),
+    ]
+    # The same texts numbered alike: the label match stands.
+    b_points = sides(("Point 1", RAILWAY_B), ("Point 2", COMMISSION))
+    assert view(align(a, b_points))[0] == ("1.", "Point 1", "reworded", "label")
+
+
+def test_points_against_articles_still_match_the_preamble_by_label():
+    a = sides(("Preamble", "We the peoples."), ("1.", SOVEREIGNTY), ("2.", RELATIONS))
+    b = sides(("Preamble", "We, the peoples."), ("Article 1", CLAIMS), ("Article 2", NEW))
+    assert view(align(a, b))[0] == ("Preamble", "Preamble", "reworded", "label")
+
+
+def test_pairs_made_by_hand_come_first_and_apart_is_never_paired():
+    a = sides(("Art. 1", SOVEREIGNTY), ("Art. 2", RELATIONS), ("Art. 3", TRANSIT))
+    b = sides(("Art. 1", SOVEREIGNTY), ("Art. 2", RELATIONS), ("Art. 3", NEW))
+    # By hand: A's Art. 3 is B's Art. 3 (unrelated texts), and A's Art. 2 is not B's Art. 2
+    # (the same text); pairs naming unknown keys are ignored.
+    pairs = align(
+        a,
+        b,
+        manual=[("Art. 3", "Art. 3"), ("nope", "Art. 1")],
+        apart=[("Art. 2", "Art. 2"), ("Art. 1", "nope")],
+    )
+    assert view(pairs) == [
+        ("Art. 1", "Art. 1", "unchanged", "label"),
+        ("Art. 2", None, "removed", ""),
+        (None, "Art. 2", "added", ""),
+        ("Art. 3", "Art. 3", "reworded", "manual"),
+    ]
+    # Kept apart, the two are not even each other's possible counterpart.
+    assert pairs[1].hint is None and pairs[2].hint is None
+
+
+def test_a_pair_made_by_hand_takes_a_provision_from_its_automatic_pair():
+    a = sides(("Art. 1", SOVEREIGNTY), ("Art. 2", CLAIMS))
+    b = sides(("Art. 1", SOVEREIGNTY))
+    pairs = align(a, b, manual=[("Art. 2", "Art. 1")])
+    assert view(pairs) == [
+        ("Art. 1", None, "removed", ""),
+        ("Art. 2", "Art. 1", "reworded", "manual"),
+    ]
+
+
 # --- properties ------------------------------------------------------------------------------
 
 WORDS = ["the", "Parties", "shall", "border", "transit", "Статья", "Հոդված", "peace", "not"]
@@ -487,9 +651,12 @@ side_lists = st.lists(st.tuples(labels, st.sampled_from([None, 1, 2]), side_text
 
 
 @settings(max_examples=200, deadline=None)
-@given(side_lists, side_lists)
-def test_property_align_uses_each_provision_once_in_b_order(a, b):
-    pairs = align(a, b)
+@given(side_lists, side_lists, st.data())
+def test_property_align_uses_each_provision_once_in_b_order(a, b, data):
+    keys = st.sampled_from([f"k{i}" for i in range(8)] + ["gone"])
+    manual = data.draw(st.lists(st.tuples(keys, keys), max_size=3))
+    apart = data.draw(st.lists(st.tuples(keys, keys), max_size=3))
+    pairs = align(a, b, manual=manual, apart=apart)
     a_order = [s.key for s in a]
     removed = [p.a.key for p in pairs if p.b is None]
     assert removed == sorted(removed, key=a_order.index)
@@ -503,8 +670,26 @@ def test_property_align_uses_each_provision_once_in_b_order(a, b):
             assert (p.status, p.matched_by) == ("removed", "")
         else:
             assert p.status in ("unchanged", "reworded", "moved")
-            assert p.matched_by in ("label", "issue", "similarity")
+            assert p.matched_by in ("manual", "label", "issue", "similarity")
+            assert (p.a.key, p.b.key) not in apart or (p.a.key, p.b.key) in manual
+            assert_related(p, manual)
     assert sum(summarise(pairs).values()) == len(pairs)
+
+
+def assert_related(pair, manual):
+    """A pair that was not made by hand is a label match of similar texts or on one issue,
+    two provisions on one issue, or two similar texts: never two unrelated provisions."""
+    a, b = pair.a, pair.b
+    same_issue = a.issue is not None and a.issue == b.issue
+    if pair.matched_by == "manual":
+        assert (a.key, b.key) in manual
+    elif pair.matched_by == "label":
+        assert normalise_label(a.label) == normalise_label(b.label)
+        assert same_issue or pair.similarity >= LABEL_FLOOR
+    elif pair.matched_by == "issue":
+        assert same_issue
+    else:
+        assert pair.similarity >= CONTENT_FLOOR
 
 
 @settings(max_examples=200, deadline=None)

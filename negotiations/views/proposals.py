@@ -3,7 +3,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch, prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +11,18 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from negotiations import compare as comparing
+from negotiations import pairings
 from negotiations.drafts import split_draft
 from negotiations.forms import citation_formset
 from negotiations.history import entries_for
-from negotiations.models import Citation, Negotiation, Party, Proposal, Provision
+from negotiations.models import (
+    Citation,
+    Negotiation,
+    Party,
+    Proposal,
+    Provision,
+    ProvisionPairing,
+)
 from negotiations.proposal_forms import (
     MAX_PARTS,
     PartFormSet,
@@ -25,7 +33,7 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
-from negotiations.views.common import conflict_if_stale, locked, read_page, render_cached
+from negotiations.views.common import conflict_if_stale, locked, read_page
 
 PASTED = "Pasted draft"
 
@@ -428,68 +436,113 @@ def provisions_reorder(request, slug, proposal):
 def compare(request, slug):
     negotiation = _negotiation(slug)
 
-    def build():
-        # Every proposal for the two choosers; the authors of the two compared only (below),
-        # not a thousand of them.
-        proposals = list(negotiation.proposals.all())
-        by_slug = {p.slug: p for p in proposals}
-        by_pk = {p.pk: p for p in proposals}
-        a_slug, b_slug = request.GET.get("a", ""), request.GET.get("b", "")
-        a, b = by_slug.get(a_slug), by_slug.get(b_slug)
-        view = request.GET.get("view") if request.GET.get("view") in comparing.VIEWS else "inline"
-        errors, defaulted = {}, False
-        if a_slug and a is None:
-            errors["a"] = "There is no such proposal in this negotiation."
-        if b_slug and b is None:
-            errors["b"] = "There is no such proposal in this negotiation."
-        if b is not None and not a_slug:
-            a = by_pk.get(b.responds_to_id) or by_pk.get(b.supersedes_id)
-            defaulted = a is not None
-            if a is None:
-                errors["a"] = (
-                    f"“{b}” responds to no other proposal: choose the one to compare with."
-                )
-        if a is not None and b is not None and a.pk == b.pk:
-            errors["b"] = "Choose two different proposals."
-        prefetch_related_objects([p for p in (a, b) if p is not None], "author")
-        comparison = None
-        if a is not None and b is not None and not errors:
-            provisions = list(
-                Provision.objects.filter(proposal__in=[a, b])
-                .select_related("issue")
-                .order_by("order", "pk")
-            )
-            provisions_a = [p for p in provisions if p.proposal_id == a.pk]
-            provisions_b = [p for p in provisions if p.proposal_id == b.pk]
-            comparison = comparing.build(
-                provisions_a, provisions_b, negotiation.issues.all(), view=view
-            )
-        links = {}
-        if a is not None and b is not None:
-            base = reverse("negotiations:compare", args=[negotiation.slug])
-            for name, (x, y, v) in {
-                "inline": (a, b, "inline"),
-                "side": (a, b, "side"),
-                "swap": (b, a, view),
-            }.items():
-                links[name] = f"{base}?{urlencode({'a': x.slug, 'b': y.slug, 'view': v})}"
-            links["permanent"] = links[view]
-        return {
-            "proposals": proposals,
-            "choosers": comparing.proposal_options(
-                proposals, a.pk if a is not None else None, b.pk if b is not None else None
-            ),
-            "links": links,
-            "a": a,
-            "b": b,
-            "view": view,
-            "errors": errors,
-            "defaulted": defaulted,
-            "comparison": comparison,
-        }
+    # Every proposal for the two choosers; the authors of the two compared only (below),
+    # not a thousand of them.
+    proposals = list(negotiation.proposals.all())
+    by_slug = {p.slug: p for p in proposals}
+    by_pk = {p.pk: p for p in proposals}
+    a_slug, b_slug = request.GET.get("a", ""), request.GET.get("b", "")
+    a, b = by_slug.get(a_slug), by_slug.get(b_slug)
+    view = request.GET.get("view") if request.GET.get("view") in comparing.VIEWS else "inline"
+    errors, defaulted = {}, False
+    if a_slug and a is None:
+        errors["a"] = "There is no such proposal in this negotiation."
+    if b_slug and b is None:
+        errors["b"] = "There is no such proposal in this negotiation."
+    if b is not None and not a_slug:
+        a = by_pk.get(b.responds_to_id) or by_pk.get(b.supersedes_id)
+        defaulted = a is not None
+        if a is None:
+            errors["a"] = f"“{b}” responds to no other proposal: choose the one to compare with."
+    if a is not None and b is not None and a.pk == b.pk:
+        errors["b"] = "Choose two different proposals."
+    prefetch_related_objects([p for p in (a, b) if p is not None], "author")
+    comparison = None
+    if a is not None and b is not None and not errors:
+        provisions = list(
+            Provision.objects.filter(proposal__in=[a, b])
+            .select_related("issue")
+            .order_by("order", "pk")
+        )
+        provisions_a = [p for p in provisions if p.proposal_id == a.pk]
+        provisions_b = [p for p in provisions if p.proposal_id == b.pk]
+        manual, apart = ProvisionPairing.objects.between(a, b)
+        comparison = comparing.build(
+            provisions_a,
+            provisions_b,
+            negotiation.issues.all(),
+            view=view,
+            manual=manual,
+            apart=apart,
+        )
+    links = {}
+    if a is not None and b is not None:
+        base = reverse("negotiations:compare", args=[negotiation.slug])
+        for name, (x, y, v) in {
+            "inline": (a, b, "inline"),
+            "side": (a, b, "side"),
+            "swap": (b, a, view),
+        }.items():
+            links[name] = f"{base}?{urlencode({'a': x.slug, 'b': y.slug, 'view': v})}"
+        links["permanent"] = links[view]
+    context = {
+        "negotiation": negotiation,
+        "titles": [a.title if a else None, b.title if b else None],
+        "proposals": proposals,
+        "choosers": comparing.proposal_options(
+            proposals, a.pk if a is not None else None, b.pk if b is not None else None
+        ),
+        "links": links,
+        "a": a,
+        "b": b,
+        "view": view,
+        "errors": errors,
+        "defaulted": defaulted,
+        "comparison": comparison,
+    }
 
-    # The page title names the two proposals asked for, without the costly part.
-    wanted = [request.GET.get("a", ""), request.GET.get("b", "")]
-    titles = dict(negotiation.proposals.filter(slug__in=wanted).values_list("slug", "title"))
-    context = {"negotiation": negotiation, "titles": [titles.get(s) for s in wanted]}
-    return render_cached(request, "negotiations/compare.html", context, build)
+    return render(request, "negotiations/compare.html", context)
+
+
+def _compare_url(negotiation, a, b, view):
+    base = reverse("negotiations:compare", args=[negotiation.slug])
+    return f"{base}?{urlencode({'a': a.slug, 'b': b.slug, 'view': view})}"
+
+
+@require_POST
+@permission_required(pairings.PERMISSIONS, raise_exception=True)
+def compare_pairing(request, slug):
+    """Pair two provisions of the compared proposals by hand, keep them apart, or send
+    them back to the automatic alignment; then back to the comparison, where everyone
+    comparing the two proposals sees it. Bad input: this form again, with the message."""
+    negotiation = _negotiation(slug)
+    wanted = [request.POST.get("a", ""), request.POST.get("b", "")]
+    # Locking the two proposals makes concurrent choices about them wait for each other.
+    found = {p.slug: p for p in locked(negotiation.proposals.filter(slug__in=wanted), request)}
+    a, b = found.get(wanted[0]), found.get(wanted[1])
+    view = request.POST.get("view") if request.POST.get("view") in comparing.VIEWS else "inline"
+    form, problem = None, None
+    if a is None or b is None or a.pk == b.pk:
+        problem = "Choose two different proposals of this negotiation to compare."
+    else:
+        form = pairings.PairingForm(request.POST, a=a, b=b)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    message = form.save(request.user)
+            except IntegrityError:
+                form.add_error(None, "Someone changed these pairings at the same time: retry.")
+            else:
+                messages.success(request, message)
+                anchor = f"#b-{form.cleaned_data['provision_b'].pk}"
+                return redirect(_compare_url(negotiation, a, b, view) + anchor)
+    context = {
+        "negotiation": negotiation,
+        "a": a,
+        "b": b,
+        "view": view,
+        "form": form,
+        "problem": problem,
+        "back": _compare_url(negotiation, a, b, view) if form is not None else None,
+    }
+    return render(request, "negotiations/compare_pairing.html", context, status=400)

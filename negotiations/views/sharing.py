@@ -30,6 +30,7 @@ from negotiations.models import (
     Position,
     Proposal,
     Provision,
+    ProvisionPairing,
 )
 from negotiations.views.common import read_page, typed_day
 
@@ -236,10 +237,13 @@ def compare_export(request, slug, fmt):
         .select_related("issue")
         .order_by("order", "pk")
     )
+    manual, apart = ProvisionPairing.objects.between(a, b)  # as the compare page has them
     comparison = comparing.build(
         [p for p in provisions if p.proposal_id == a.pk],
         [p for p in provisions if p.proposal_id == b.pk],
         negotiation.issues.all(),
+        manual=manual,
+        apart=apart,
     )
     return exports.download(
         fmt,

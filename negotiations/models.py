@@ -22,11 +22,11 @@ PROVISION_TEXT_MAX_LENGTH = 500_000
 
 
 def limited_text(max_length, **options):
-    """A TextField of at most `max_length` characters, checked by forms (which also tell
-    the browser) and by full_clean() (imports, the admin); the column stays `text`."""
-    return models.TextField(
-        max_length=max_length, validators=[MaxLengthValidator(max_length)], **options
-    )
+    """A TextField of at most `max_length` characters, checked by full_clean() — so by
+    model forms (the message is shown at the field), the admin and imports. A validator,
+    not the field's max_length: the column stays `text` and the migration touches no
+    table."""
+    return models.TextField(validators=[MaxLengthValidator(max_length)], **options)
 
 
 class PartialDateModel(models.Model):

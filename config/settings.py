@@ -4,7 +4,8 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,20 +18,30 @@ def envlist(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# A database that accepts connections but never answers must not hang every request
+# until the server kills the worker: connecting gives up after DB_CONNECT_TIMEOUT
+# seconds and PostgreSQL cancels any statement running longer than
+# DB_STATEMENT_TIMEOUT_MS (0: no limit). Both errors are answered with the 503 page.
+# Commands that legitimately run long lift the statement limit themselves
+# (negotiations/database.py); run `migrate` with DB_STATEMENT_TIMEOUT_MS=0.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
+
+
 def database_from_url(url):
-    parts = urlsplit(url)
-    if parts.scheme in ("postgres", "postgresql"):
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")),
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-        }
-    if parts.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path) or ":memory:"}
-    raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
+    """DATABASES["default"] from a DATABASE_URL, with the timeouts above on PostgreSQL.
+
+    dj-database-url keeps query parameters as connection options (`?sslmode=require`,
+    `?host=/var/run/postgresql` for a Unix socket); a `connect_timeout` given there wins.
+    """
+    database = dj_database_url.parse(url)
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        if DB_STATEMENT_TIMEOUT_MS:
+            startup = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+            options["options"] = f"{options.get('options', '')} {startup}".strip()
+    return database
 
 
 TESTING = "pytest" in sys.modules or os.environ.get("REDLINE_TESTING") == "1"
@@ -66,15 +77,17 @@ if DEVTOOLS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "negotiations.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, which serves static files compressed ahead of time. Django adds
-    # random bytes to every compressed page against BREACH (see README, "Deploying").
+    # random bytes to every compressed page against BREACH (README, "Reloads").
     "django.middleware.gzip.GZipMiddleware",
     "negotiations.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "negotiations.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "negotiations.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -112,7 +125,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # IMMEDIATE takes the write lock when a transaction starts, so two writers queue
     # instead of one failing half-way with "database is locked".
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # The busy timeout (seconds) bounds how long a writer waits for that lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Every request is one transaction, so a write and its history row land together.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Persistent connections in production; tests with a live server on PostgreSQL
@@ -253,8 +271,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redline@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Admin", a) for a in envlist("ADMINS")]
 
+# Request bodies (negotiations.middleware.RequestSizeLimitMiddleware refuses larger ones
+# with a 413 before reading them): a form takes DATA_UPLOAD_MAX_MEMORY_SIZE; the upload
+# pages take UPLOAD_MAX_REQUEST_SIZE, so that a file somewhat over the import limit
+# (FILE_UPLOAD_MAX_MEMORY_SIZE) still gets the import page's own message. The proxy's
+# limit (nginx client_max_body_size) should be UPLOAD_MAX_REQUEST_SIZE.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_MAX_REQUEST_SIZE = int(os.environ.get("UPLOAD_MAX_REQUEST_SIZE", 10 * 1024 * 1024))
+UPLOAD_URL_NAMES = ["negotiations:import"]
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

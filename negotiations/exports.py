@@ -5,9 +5,10 @@ order). Both formats are written as the rows arrive, a batch of rows per chunk, 
 export of a million positions needs no more memory than one of ten: feed them from
 `queryset.values_list(...).iterator(chunk_size=2000)`, never from a list.
 
-CSV is UTF-8 without a byte-order mark, one header line, RFC 4180 quoting. JSON is an
-array of objects keyed by the same column names (`pandas.read_json(url)`,
-`jsonlite::fromJSON(url)` read it as a table).
+CSV is UTF-8 without a byte-order mark, one header line, RFC 4180 quoting, and text
+that a spreadsheet would run as a formula neutralised (`csv_cell`). JSON is an array of
+objects keyed by the same column names, every value exactly as stored
+(`pandas.read_json(url)`, `jsonlite::fromJSON(url)` read it as a table).
 """
 
 import csv
@@ -53,11 +54,32 @@ def _json_value(value):
     return value
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (=HYPERLINK(…) can send data away, =cmd|… run a program): OWASP's "CSV injection".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A value as written to a CSV cell.
+
+    Text starting with = + - @, a tab or a carriage return gets a leading apostrophe, so
+    spreadsheets show it as text instead of running it — every such text, "-5 km" too,
+    as OWASP advises: telling a harmless one apart is what attackers exploit. Numbers,
+    dates and empty values are written as they are. Every CSV writer calls this.
+    """
+    if value is None:
+        return ""
+    value = _json_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(header, rows):
     writer = csv.writer(Echo())
     yield writer.writerow(header)
     for row in rows:
-        yield writer.writerow(["" if v is None else _json_value(v) for v in row])
+        yield writer.writerow([csv_cell(v) for v in row])
 
 
 def json_lines(header, rows):

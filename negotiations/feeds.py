@@ -215,20 +215,34 @@ def _field_changes(model, wanted):
     return result
 
 
+def _deleted(by_model):
+    """{model: ids of the rows among `by_model`'s records that no longer exist}."""
+    gone = {}
+    for model, records in by_model.items():
+        ids = {r.id for r in records}
+        gone[model] = ids - set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    return gone
+
+
 def changes(negotiation, scopes, limit=LIMIT):
     """The newest changes within `scopes` as Change objects, newest first.
 
     A fixed number of queries: one per scoped model for the records, then per model
-    a few for their field-by-field changes and for the names they refer to."""
+    a few for their field-by-field changes, the names they refer to and which rows are
+    gone. Every entry about a row deleted since links to that row's record history: its
+    own page would answer 404."""
     records = _records(scopes, limit)
     by_model = {}
     for model, r in records:
         by_model.setdefault(model, []).append(r)
     field_changes = {model: _field_changes(model, rs) for model, rs in by_model.items()}
     names = _Names(records)
+    deleted = _deleted(by_model)
     result = []
     for model, r in records:
         subject, link = _subject(negotiation, names, model, r)
+        if r.id in deleted[model]:
+            link = reverse("negotiations:record_history", args=[model._meta.model_name, r.id])
         result.append(
             Change(
                 model=model,

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from negotiations.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
-from negotiations.models import Citation, Party, Position, Source
+from negotiations.models import TEXT_MAX_LENGTH, Citation, Party, Position, Source
 
 PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
 
@@ -147,7 +147,10 @@ class CitationForm(forms.Form):
         required=False, max_length=200, help_text="Page, paragraph or timestamp."
     )
     excerpt = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Verbatim words."
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Verbatim words.",
     )
 
     # Sources offered in the picker; the field still accepts any source by id.

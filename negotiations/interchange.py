@@ -19,6 +19,9 @@ from django.db.models import Prefetch
 
 from negotiations.dates import PartialDate, PartialDateError
 from negotiations.models import (
+    PROVISION_TEXT_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
     Citation,
     Event,
     Issue,
@@ -172,19 +175,23 @@ def _list(value):
 
 
 FIELDS = {
-    "negotiation": {"slug": _slug(), "title": _text(True, 200), "description": _text()},
+    "negotiation": {
+        "slug": _slug(),
+        "title": _text(True, 200),
+        "description": _text(max_length=TEXT_MAX_LENGTH),
+    },
     "parties": {
         "slug": _slug(),
         "name": _text(True, 200),
         "short_name": _text(max_length=40),
         "kind": _choice(Party.Kind),
-        "description": _text(),
+        "description": _text(max_length=TEXT_MAX_LENGTH),
         "role": _choice(Participation.Role),
     },
     "issues": {
         "slug": _slug(),
         "title": _text(True, 200),
-        "description": _text(),
+        "description": _text(max_length=TEXT_MAX_LENGTH),
         "parent": _slug(required=False),
     },
     "sources": {
@@ -197,13 +204,13 @@ FIELDS = {
         "kind": _choice(Source.Kind),
         "language": _text(True, 12),
         "reliability": _choice(Source.Reliability),
-        "notes": _text(),
+        "notes": _text(max_length=TEXT_MAX_LENGTH),
     },
     "events": {
         "uid": _uid,
         "title": _text(True, 300),
         "kind": _choice(Event.Kind),
-        "description": _text(),
+        "description": _text(max_length=TEXT_MAX_LENGTH),
         "date": _date(),
         "issues": _slug_list,
         "citations": _list,
@@ -217,7 +224,7 @@ FIELDS = {
         "date": _date(),
         "responds_to": _slug(required=False),
         "supersedes": _slug(required=False),
-        "summary": _text(),
+        "summary": _text(max_length=TEXT_MAX_LENGTH),
         "citations": _list,
         "provisions": _list,
     },
@@ -226,7 +233,7 @@ FIELDS = {
         "label": _text(True, 60),
         "heading": _text(max_length=300),
         "issue": _slug(required=False),
-        "text": _text(True),
+        "text": _text(True, PROVISION_TEXT_MAX_LENGTH),
         "citations": _list,
     },
     "positions": {
@@ -235,8 +242,8 @@ FIELDS = {
         "issue": _slug(),
         "stance": _choice(Position.Stance),
         "movement": _choice(Position.Movement),
-        "summary": _text(True),
-        "quote": _text(),
+        "summary": _text(True, SUMMARY_MAX_LENGTH),
+        "quote": _text(max_length=TEXT_MAX_LENGTH),
         "date": _date(),
         "citations": _list,
     },
@@ -244,7 +251,7 @@ FIELDS = {
         "uid": _uid,
         "source": _uid,
         "locator": _text(max_length=200),
-        "excerpt": _text(),
+        "excerpt": _text(max_length=TEXT_MAX_LENGTH),
     },
 }
 OPTIONAL = {"description", "short_name", "author", "outlet", "url", "notes", "parent", "quote",

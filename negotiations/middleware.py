@@ -1,4 +1,82 @@
+from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import HttpResponse
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is over the limit (413), before it is read.
+
+    Django applies DATA_UPLOAD_MAX_MEMORY_SIZE to form fields only: the files of a
+    multipart body are spooled to disk whatever their size as soon as anything reads
+    request.POST — the CSRF check does, on any address, the login page included. So the
+    Content-Length is checked here first: the upload pages (UPLOAD_URL_NAMES) take up to
+    UPLOAD_MAX_REQUEST_SIZE, every other address DATA_UPLOAD_MAX_MEMORY_SIZE. The proxy
+    in front refuses the larger size itself (README, "Deploying").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then either
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and length > limit:
+            upload = _is_upload(request.path_info)
+            if not upload or length > settings.UPLOAD_MAX_REQUEST_SIZE:
+                return _too_large(upload)
+        return self.get_response(request)
+
+
+def _is_upload(path):
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return match.view_name in settings.UPLOAD_URL_NAMES
+
+
+def _too_large(upload):
+    # Rendered without the request, as the 500 and 503 pages: nothing was read.
+    context = {
+        "upload": upload,
+        "limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+        "file_limit": filesizeformat(settings.FILE_UPLOAD_MAX_MEMORY_SIZE),
+    }
+    return HttpResponse(loader.get_template("413.html").render(context), status=413)
+
+
+class NoStoreMiddleware:
+    """What a logged-in user is shown is not kept by the browser or any cache on the way.
+
+    Pages, exports, the import page and "My feeds" (which shows the secret feed
+    addresses) get ``Cache-Control: no-store`` unless the view set a Cache-Control of its
+    own (a page answering with ``private, no-cache`` and an ETag keeps it). A request is
+    a logged-in user's when it carries a session cookie — checked first, so that no
+    session is loaded for this — or its user is authenticated.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and _personal(request):
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+def _personal(request):
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated
 
 
 class RoleRequiredMiddleware:

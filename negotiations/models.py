@@ -3,12 +3,30 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from negotiations.dates import PartialDate, Precision
+
+# Free text has a ceiling, so that a pasted megabyte is refused with a message instead
+# of being stored and shown on every page. A position's summary is a sentence or two;
+# quotes, excerpts, summaries of proposals, descriptions and notes a few pages; the text
+# of a provision can be a whole treaty, as long as a pasted draft
+# (proposal_forms.MAX_DRAFT_CHARS).
+SUMMARY_MAX_LENGTH = 2_000
+TEXT_MAX_LENGTH = 20_000
+PROVISION_TEXT_MAX_LENGTH = 500_000
+
+
+def limited_text(max_length, **options):
+    """A TextField of at most `max_length` characters, checked by full_clean() — so by
+    model forms (the message is shown at the field), the admin and imports. A validator,
+    not the field's max_length: the column stays `text` and the migration touches no
+    table."""
+    return models.TextField(validators=[MaxLengthValidator(max_length)], **options)
 
 
 class PartialDateModel(models.Model):
@@ -60,7 +78,7 @@ class Versioned(models.Model):
 class Negotiation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = limited_text(TEXT_MAX_LENGTH, blank=True)
     parties = models.ManyToManyField("Party", through="Participation", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,7 +105,7 @@ class Party(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STATE)
-    description = models.TextField(blank=True)
+    description = limited_text(TEXT_MAX_LENGTH, blank=True)
 
     history = HistoricalRecords()
 
@@ -145,7 +163,7 @@ class Issue(models.Model):
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="issues")
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = limited_text(TEXT_MAX_LENGTH, blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
@@ -211,7 +229,7 @@ class Source(Versioned, PartialDateModel):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
-    notes = models.TextField(blank=True)
+    notes = limited_text(TEXT_MAX_LENGTH, blank=True)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -319,8 +337,12 @@ class Position(Versioned, PartialDateModel):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="positions")
     stance = models.CharField(max_length=12, choices=Stance.choices)
     movement = models.CharField(max_length=10, choices=Movement.choices, default=Movement.NEW)
-    summary = models.TextField(help_text="The position in one or two sentences, your words.")
-    quote = models.TextField(blank=True, help_text="Verbatim words of the party, if any.")
+    summary = limited_text(
+        SUMMARY_MAX_LENGTH, help_text="The position in one or two sentences, your words."
+    )
+    quote = limited_text(
+        TEXT_MAX_LENGTH, blank=True, help_text="Verbatim words of the party, if any."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PositionQuerySet.as_manager()
@@ -418,7 +440,7 @@ class Proposal(Versioned, PartialDateModel):
     supersedes = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded_by"
     )
-    summary = models.TextField(blank=True)
+    summary = limited_text(TEXT_MAX_LENGTH, blank=True)
 
     history = HistoricalRecords()
 
@@ -468,7 +490,7 @@ class Provision(Versioned):
     issue = models.ForeignKey(
         Issue, null=True, blank=True, on_delete=models.SET_NULL, related_name="provisions"
     )
-    text = models.TextField()
+    text = limited_text(PROVISION_TEXT_MAX_LENGTH)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -506,7 +528,7 @@ class Event(Versioned, PartialDateModel):
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="events")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
-    description = models.TextField(blank=True)
+    description = limited_text(TEXT_MAX_LENGTH, blank=True)
     issues = models.ManyToManyField(Issue, blank=True, related_name="events")
 
     history = HistoricalRecords(m2m_fields=[issues])
@@ -553,7 +575,9 @@ class Citation(models.Model):
     locator = models.CharField(
         max_length=200, blank=True, help_text="Page, paragraph or timestamp in the source."
     )
-    excerpt = models.TextField(blank=True, help_text="Verbatim excerpt from the source.")
+    excerpt = limited_text(
+        TEXT_MAX_LENGTH, blank=True, help_text="Verbatim excerpt from the source."
+    )
 
     objects = CitationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from negotiations import feeds
-from negotiations.views import insight, pages, positions, proposals, sharing
+from negotiations.views import insight, pages, positions, proposals, records, sharing
 
 app_name = "negotiations"
 
@@ -88,4 +88,6 @@ urlpatterns = [
     path("provisions/<int:pk>/edit/", proposals.provision_edit, name="provision_edit"),
     path("provisions/<int:pk>/delete/", proposals.provision_delete, name="provision_delete"),
     path("provisions/<int:pk>/history/", proposals.provision_history, name="provision_history"),
+    # Any record's history, also once it is deleted (feed entries about deleted records).
+    path("history/<slug:kind>/<int:pk>/", records.record_history, name="record_history"),
 ]

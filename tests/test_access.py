@@ -40,6 +40,7 @@ def sample_kwargs(world, pattern):
         "url": "x",
         "version": "1",
         "pk": world["first"].pk,
+        "kind": "position",
         "token": "0" * 32,
         "id": "1",
     }

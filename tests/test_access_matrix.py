@@ -141,6 +141,7 @@ TABLE = {
     "negotiations:provision_edit": "analyst-write",
     "negotiations:provision_delete": "analyst-delete",
     "negotiations:provision_history": "page",
+    "negotiations:record_history": "page",
 }
 
 
@@ -184,6 +185,7 @@ def url_of(name, pattern, cast):
         "proposal": cast["draft"].slug,
         "uid": cast["source"].uid,
         "token": cast["token"].token,
+        "kind": "position",
         "pk": cast["provision"].pk if ":provision_" in name else cast["first"].pk,
     }
     missing = set(pattern.pattern.converters) - set(values)

@@ -532,3 +532,34 @@ def test_analytics_query_count_is_the_same_with_3_and_30_positions_per_thread(
     small = page_queries(client, url)
     grow(talks, 27)
     assert page_queries(client, url) == small
+
+
+# --- the reference day ------------------------------------------------------------------
+
+
+def test_a_reference_day_before_the_data_never_gives_negative_days(client, reader, talks):
+    """Fails on the old main: statements after the reference day were counted too, so
+    days "since" a movement that came later were negative (-234 for alpha on one)."""
+    client.force_login(reader)
+    response = client.get(analytics_url(), {"ref": "2023-03", "party": "alpha"})
+    lines = response.context["results"]["since"]
+    # As of 31 Mar 2023: alpha had hardened on one (20 Feb) and first spoke on two (31 Mar).
+    assert [(x.issue.slug, x.position.movement, x.days) for x in lines] == [
+        ("one", "hardened", 39),
+        ("two", "new", 0),
+    ]
+    assert client.get(export_url("json"), {"ref": "2021"}).json()["since"] == []  # nothing yet
+    rows = client.get(export_url("json"), {"ref": "2023-01"}).json()["since"]
+    assert rows and all(row["days"] >= 0 for row in rows)
+
+
+def test_a_reference_day_in_the_future_is_refused_at_the_field(client, reader, talks):
+    """Fails on the old main: any day was taken, and days were counted to it."""
+    client.force_login(reader)
+    response = client.get(analytics_url(), {"ref": "2999"})
+    assert response.context["results"] is None
+    assert "That day has not come yet" in response.content.decode()
+    assert client.get(export_url("json"), {"ref": "2999"}).status_code == 400
+    # This year (or month) has begun: it counts up to today, not to its last day.
+    this_year = client.get(analytics_url(), {"ref": str(datetime.date.today().year)})
+    assert this_year.context["results"]["reference"] == datetime.date.today()

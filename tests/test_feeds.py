@@ -239,3 +239,67 @@ def test_tokens_are_long_random_and_untracked(reader):
     assert len(a.token) >= 43 and a.token != b.token
     assert "FeedToken" in UNTRACKED_MODELS
     assert not hasattr(FeedToken, "history")
+
+
+# --- deleted records ----------------------------------------------------------------------
+
+
+def delete(obj, user, reason):
+    obj._history_user, obj._change_reason = user, reason
+    obj.delete()
+
+
+def test_entries_about_deleted_records_link_to_their_history_never_to_a_404(
+    client, token, reader, editor, world
+):
+    """Fails on the old main: the entries of a deleted proposal linked to its page and
+    those of a deleted provision to its history page, and both answered 404."""
+    n = world["negotiation"]
+    dropped = make_proposal(n, world["alpha"], title="Dropped draft")
+    kept = make_proposal(n, world["alpha"], title="Kept draft")
+    article = make_provision(kept, label="Art. 9", text="<script>x</script> Open the corridor.")
+    make_provision(dropped, label="Art. 1")
+    summit = make_event(n, title="Summit")
+    report = make_citation(make_source(title="Report"), event=summit)
+    gala = make_event(n, title="Gala")
+    make_citation(make_source(title="Minutes"), provision=article)
+    gone = {
+        "provision": article.pk,
+        "proposal": dropped.pk,
+        "position": world["second"].pk,
+        "citation": report.pk,
+        "event": gala.pk,
+    }
+    delete(article, editor, "Withdrawn article")
+    delete(dropped, editor, "Never tabled")
+    delete(world["second"], editor, "Duplicate")
+    delete(report, editor, "Wrong source")
+    delete(gala, editor, "Did not happen")
+
+    found = entries(client.get(feed_url(token)))
+    client.force_login(reader)
+    for entry in found:
+        path = entry["link"].removeprefix("http://testserver")
+        assert client.get(path).status_code == 200, (entry["title"], path)
+    links = {e["title"]: e["link"] for e in found}
+    for kind, pk in gone.items():
+        deleted = [t for t in links if t.startswith(f"edi deleted {kind} ")]
+        assert deleted, kind
+        assert links[deleted[0]].endswith(f"/history/{kind}/{pk}/"), kind
+    # Every entry of a deleted record goes there, its creation too.
+    created = links["Someone created provision “Art. 9 of Kept draft”"]
+    assert created.endswith(f"/history/provision/{gone['provision']}/")
+
+    page = client.get(f"/history/provision/{gone['provision']}/").content.decode()
+    assert "was deleted by edi" in page and "Withdrawn article" in page
+    assert "Open the corridor." in page  # its last text
+    assert "<script>x" not in page and "&lt;script&gt;x" in page
+
+
+def test_the_history_of_a_record_that_exists_links_to_it(client, reader, world):
+    client.force_login(reader)
+    page = client.get(f"/history/position/{world['first'].pk}/").content.decode()
+    assert "was deleted" not in page
+    assert f"/n/talks/issues/corridor/alpha/#position-{world['first'].pk}" in page
+    assert client.get(f"/history/position/{world['first'].pk + 1000}/").status_code == 404
+    assert client.get(f"/history/negotiation/{world['negotiation'].pk}/").status_code == 404

@@ -854,12 +854,12 @@ def test_an_upload_just_under_the_limit_is_imported(editor, db):
     assert response.status_code == 302
 
 
-def test_a_form_post_over_the_request_limit_is_a_clear_400_not_a_500(analyst, world):
+def test_a_form_post_over_the_request_limit_is_a_clear_413_not_a_500(analyst, world):
     client = analyst_client(analyst)
     before = every_count()
     data = {**proposal_data(world, title="Huge"), "step": "split", "draft": "x" * (6 * 1024 * 1024)}
     response = client.post(reverse("negotiations:proposal_paste", args=["talks"]), data)
-    assert response.status_code == 400
+    assert response.status_code == 413  # refused before the body is read
     assert "too large: a form takes at most 5.0\xa0MB" in response.content.decode()
     assert every_count() == before
 

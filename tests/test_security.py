@@ -1,5 +1,6 @@
 """Production settings, security headers, database faults (login throttling: test_login.py)."""
 
+import io
 import json
 import os
 import subprocess
@@ -8,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.test import Client
 from django.urls import reverse
 
 ROOT = Path(settings.BASE_DIR)
@@ -163,3 +166,165 @@ def test_other_errors_stay_500_without_details(client, reader, world, monkeypatc
     response = client.get(world["negotiation"].get_absolute_url())
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
+
+
+# --- issue #12: request bodies, caching of private answers, text limits ------------------
+
+
+class UnreadBody(io.BytesIO):
+    """A request body that fails the test as soon as anything reads it."""
+
+    def read(self, *args, **kwargs):
+        raise AssertionError("the request body was read")
+
+    readline = read
+
+
+def post_declaring(client, path, length):
+    """A multipart POST whose Content-Length says `length` bytes; none are sent."""
+    return client.generic(
+        "POST",
+        path,
+        b"",
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(length),
+        **{"wsgi.input": UnreadBody()},
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "message"),
+    [
+        (None, "/login/", "a form takes at most 5.0\xa0MB"),
+        ("analyst", "/n/talks/proposals/paste/", "a form takes at most 5.0\xa0MB"),
+        ("editor", "/import/", "a file of at most 5.0\xa0MB"),
+    ],
+)
+def test_a_huge_body_is_refused_with_413_before_it_is_read(world, request, who, path, message):
+    """Fails on the old main: the CSRF check read request.POST first, so a 300 MB
+    multipart body was spooled to disk (even on the login page, by anyone) before any
+    size check."""
+    client = Client(enforce_csrf_checks=True)  # as in production: the check reads POST
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    response = post_declaring(client, path, 300 * 1024 * 1024)
+    assert response.status_code == 413
+    assert message in response.content.decode()
+
+
+def test_the_upload_page_takes_a_larger_body_than_a_form(editor, db):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    assert post_declaring(client, "/n/talks/proposals/paste/", limit + 1).status_code == 413
+    # Over the form limit, under UPLOAD_MAX_REQUEST_SIZE: the import page reads it and
+    # answers with its own message (tests/test_import.py); here CSRF refuses it first.
+    body = b"--BoUnDaRy--\r\n"
+    response = client.generic(
+        "POST",
+        "/import/",
+        body,
+        content_type="multipart/form-data; boundary=BoUnDaRy",
+        CONTENT_LENGTH=str(limit + 1),
+        **{"wsgi.input": io.BytesIO(body)},
+    )
+    assert response.status_code == 403  # reached the CSRF check: not refused for its size
+    assert settings.UPLOAD_MAX_REQUEST_SIZE > settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/n/talks/",
+        "/n/talks/positions.csv",
+        "/n/talks/document.json",
+        "/feeds/",
+        "/import/",
+        "/sources/",
+    ],
+)
+def test_what_a_logged_in_user_sees_is_not_stored_by_caches(client, editor, world, path):
+    """Fails on the old main: pages, exports and "My feeds" (which shows the secret feed
+    addresses) had no Cache-Control, so a browser or a proxy could keep them."""
+    client.force_login(editor)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_cache_control_set_by_the_view_is_left_alone(rf):
+    from django.http import HttpResponse
+
+    from negotiations.middleware import NoStoreMiddleware
+
+    def view_with(value):
+        response = HttpResponse("ok")
+        if value:
+            response["Cache-Control"] = value
+        return lambda request: response
+
+    logged_in = rf.get("/n/talks/")
+    logged_in.COOKIES[settings.SESSION_COOKIE_NAME] = "x" * 32
+    kept = NoStoreMiddleware(view_with("private, no-cache"))(logged_in)
+    assert kept["Cache-Control"] == "private, no-cache"
+    assert NoStoreMiddleware(view_with(None))(logged_in)["Cache-Control"] == "no-store"
+    anonymous = rf.get("/login/")
+    anonymous.user = AnonymousUser()
+    assert not NoStoreMiddleware(view_with(None))(anonymous).has_header("Cache-Control")
+
+
+def test_a_closed_connection_is_a_503_not_a_500(client, reader, world):
+    """Fails on the old main: InterfaceError ("connection already closed") is not a
+    DatabaseError, so it was answered as a bug (500)."""
+    client.force_login(reader)
+    client.raise_request_exception = False
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            BaseDatabaseWrapper,
+            "_cursor",
+            lambda self, *a, **k: (_ for _ in ()).throw(InterfaceError("connection closed")),
+        )
+        response = client.get(world["negotiation"].get_absolute_url())
+        health = client.get(reverse("negotiations:healthz"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert health.status_code == 503
+
+
+def test_a_megabyte_summary_is_refused_at_the_field_and_nothing_saved(analyst, world):
+    """Fails on the old main: summary, quote and excerpt had no maximum (1 MB was saved
+    and shown on every page listing the position)."""
+    from negotiations.models import Citation, Position
+    from tests.test_positions import new_position_data
+
+    client = Client()
+    client.force_login(analyst)
+    counts = (Position.history.count(), Citation.history.count())
+    megabyte = "x" * (1024 * 1024)
+    data = new_position_data(
+        world, summary=megabyte, quote=megabyte, **{"cite-0-excerpt": megabyte}
+    )
+    response = client.post(reverse("negotiations:position_add", args=["talks"]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "at most 2000 characters" in errors["summary"][0]
+    assert "at most 20000 characters" in errors["quote"][0]
+    excerpt = response.context["citations"].forms[0].errors["excerpt"][0]
+    assert "at most 20000 characters" in excerpt
+    assert (Position.history.count(), Citation.history.count()) == counts
+
+
+def test_an_import_with_overlong_texts_is_refused_with_their_paths(db):
+    from negotiations.interchange import InvalidDocument, import_document
+    from tests.test_fuzz import base_document
+
+    document = base_document()
+    document["positions"][0]["summary"] = "x" * 2001
+    document["positions"][0]["citations"][0]["excerpt"] = "x" * 20_001
+    document["proposals"][0]["provisions"][0]["text"] = "x" * 500_001
+    with pytest.raises(InvalidDocument) as refused:
+        import_document(document, reason="test")
+    assert set(refused.value.errors) == {
+        "positions[0].summary: must be at most 2000 characters",
+        "positions[0].citations[0].excerpt: must be at most 20000 characters",
+        "proposals[0].provisions[0].text: must be at most 500000 characters",
+    }

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from negotiations import shifts
+from negotiations import exports, shifts
 from negotiations import timeline as layout
 from negotiations.forms import PartialDateField
 from negotiations.models import Negotiation, Position
@@ -72,7 +72,8 @@ class AnalyticsForm(forms.Form):
     ref = PartialDateField(
         required=False,
         label="Count days up to",
-        help_text="Default today. A month or year means its last day.",
+        help_text="Default today. A month or year means its last day (today at the latest); "
+        "statements after it are left out.",
     )
     top = forms.IntegerField(required=False, min_value=1, max_value=200, label="Top pairs")
 
@@ -90,6 +91,12 @@ class AnalyticsForm(forms.Form):
             self.fields[name].widget.attrs["placeholder"] = "e.g. 2023-Q4"
         self.fields["party"].choices = [(p.slug, p.name) for p in parties]
         self.fields["issue"].choices = [(i.slug, i.title) for i in issues]
+
+    def clean_ref(self):
+        ref = self.cleaned_data["ref"]
+        if ref and ref.start > datetime.date.today():
+            raise forms.ValidationError("That day has not come yet: count up to today at most.")
+        return ref
 
     def date_fields(self):
         return [self["from"], self["to"], self["ref"]]
@@ -142,7 +149,10 @@ class AnalyticsForm(forms.Form):
                 shown = list(page.object_list)
                 shown_positions = positions.filter(party__in=[p.pk for p in shown])
         granularity = data["granularity"]
-        reference = data["ref"].end if data["ref"] else datetime.date.today()
+        # Days are counted as of the reference day — no later than today, and without the
+        # statements made after it — so that no count is negative.
+        today = datetime.date.today()
+        reference = min(data["ref"].end, today) if data["ref"] else today
         periods = shifts.counts_by_period(shown_positions, shown, granularity)
         return {
             "filters": filters,
@@ -152,7 +162,9 @@ class AnalyticsForm(forms.Form):
             "periods": periods,
             "chart": shifts.chart(periods, shown, granularity),
             "changed": shifts.most_changed(positions, parties, issues, data["top"]),
-            "since": shifts.since_last_movement(shown_positions, shown, issues, reference),
+            "since": shifts.since_last_movement(
+                shown_positions.filter(date__lte=reference), shown, issues, reference
+            ),
         }
 
 
@@ -236,7 +248,7 @@ def _csv_lines(records, columns):
     writer = csv.writer(Echo())
     yield writer.writerow(columns)
     for record in records:
-        yield writer.writerow([record[c] for c in columns])
+        yield writer.writerow([exports.csv_cell(record[c]) for c in columns])
 
 
 def analytics_export(request, slug, fmt):

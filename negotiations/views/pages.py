@@ -4,7 +4,14 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.paginator import Paginator
-from django.db import DatabaseError, DataError, IntegrityError, connection, transaction
+from django.db import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    connection,
+    transaction,
+)
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
@@ -17,20 +24,34 @@ from negotiations.models import (
 )
 from negotiations.views.common import read_page
 
-# Errors about the data itself are bugs (500), not outages (503).
+# Errors about the data itself are bugs (500), not outages (503). A connection closed
+# under us is an InterfaceError, which is not a DatabaseError.
 _DATA_ERRORS = (IntegrityError, DataError)
+_OUTAGES = (DatabaseError, InterfaceError)
+
+
+# One query that also says whether the database takes writes: a PostgreSQL standby or a
+# database set read-only (default_transaction_read_only) answers "on"; an SQLite
+# connection can be made read-only with PRAGMA query_only.
+_READ_ONLY_QUERY = {
+    "postgresql": "SELECT current_setting('transaction_read_only') = 'on'",
+    "sqlite": "PRAGMA query_only",
+}
 
 
 @login_not_required
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
+    """200 when the database answers and takes writes, else 503 saying which is wrong."""
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
+            cursor.execute(_READ_ONLY_QUERY.get(connection.vendor, "SELECT 0"))
+            read_only = bool(cursor.fetchone()[0])
+    except _OUTAGES:
         return JsonResponse({"status": "unhealthy", "database": "unreachable"}, status=503)
+    if read_only:
+        return JsonResponse({"status": "unhealthy", "database": "read-only"}, status=503)
     return JsonResponse({"status": "ok"})
 
 
@@ -41,7 +62,7 @@ def server_error(request):
     no database and can leak no settings or traceback.
     """
     error = sys.exc_info()[1]
-    if isinstance(error, DatabaseError) and not isinstance(error, _DATA_ERRORS):
+    if isinstance(error, _OUTAGES) and not isinstance(error, _DATA_ERRORS):
         page = loader.get_template("503.html").render()
         return HttpResponse(page, status=503, headers={"Retry-After": "30"})
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from negotiations.database import long_running
 from negotiations.interchange import InvalidDocument, import_document
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            created = import_document(data, reason=f"import from {path.name}")
+            with long_running():  # a large document may take longer than a web request
+                created = import_document(data, reason=f"import from {path.name}")
         except InvalidDocument as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.errors)) from exc
         except IntegrityError as exc:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from negotiations.database import long_running
 from negotiations.interchange import InvalidDocument, import_document
 
 
@@ -20,10 +21,11 @@ class Command(BaseCommand):
             raise CommandError(f"No seed files in {dir}")
         for path in files:
             try:
-                created = import_document(
-                    json.loads(path.read_text(encoding="utf-8")),
-                    reason=f"Loaded from seeds/{path.name}",
-                )
+                with long_running():  # a large data set may take longer than a web request
+                    created = import_document(
+                        json.loads(path.read_text(encoding="utf-8")),
+                        reason=f"Loaded from seeds/{path.name}",
+                    )
             except InvalidDocument as exc:
                 raise CommandError(f"{path.name} is invalid:\n" + "\n".join(exc.errors)) from exc
             except IntegrityError as exc:

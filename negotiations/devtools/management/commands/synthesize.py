@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from negotiations.database import long_running
 from negotiations.devtools.synthetic import SCALES, Synthesizer
 
 
@@ -24,7 +25,8 @@ class Command(BaseCommand):
         if scale == "S":
             return
         synthesizer = Synthesizer(scale, seed, out=self.stdout.write)
-        negotiations = synthesizer.run()
+        with long_running():  # minutes of bulk writes: above the statement timeout
+            negotiations = synthesizer.run()
         if connection.vendor == "postgresql":
             # Fresh planner statistics and visibility maps (index-only scans need them):
             # autovacuum would get there, but not before the benchmark that usually

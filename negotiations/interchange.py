@@ -11,6 +11,7 @@ and refused, or overwritten with a history entry when the caller asks for update
 uid that names a record of another negotiation is an error.
 """
 
+import functools
 import json
 import re
 import time
@@ -234,8 +235,10 @@ def _slug(required=True):
 
 
 def _choice(choices):
+    keys = set(choices.values)
+
     def check(value):
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in keys:
             return f"must be one of {', '.join(choices.values)}"
         return None
 
@@ -249,7 +252,7 @@ def _date(required=True):
         if not isinstance(value, str):
             return "must be a partial date string such as 2024-01-10, 2024-01, 2024-Q1, 2024"
         try:
-            PartialDate.parse(value)
+            _parse_date(value)
         except PartialDateError as exc:
             return str(exc)
         return None
@@ -721,7 +724,13 @@ def _text_of(item, name):
 
 
 def _date_of(value):
-    return PartialDate.parse(value) if value is not None else None
+    return _parse_date(value) if value is not None else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text):
+    """Dates repeat across a document (and are read twice): parsed once each."""
+    return PartialDate.parse(text)
 
 
 class _Plan:

@@ -7,16 +7,19 @@ nothing; export → import into an empty database → export is identical.
 import copy
 import io
 import json
+import uuid
 
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from negotiations.interchange import export_negotiation
+from negotiations.interchange import export_negotiation, import_document
 from negotiations.models import (
     Citation,
     Event,
@@ -296,3 +299,321 @@ def test_anonymous_is_sent_to_login(client, document):
     response = upload(client, dump(document))
     assert response.status_code == 302 and response["Location"].startswith("/login/")
     assert every_count() == before
+
+
+# --- documents made for a test ----------------------------------------------------------
+
+
+def fresh_document(slug="fresh", statements=1, proposals=()):
+    """A small valid document for a new negotiation `slug`, with `statements` cited
+    positions and the given proposals ({"slug", "responds_to", "supersedes"})."""
+    source = str(uuid.uuid4())
+
+    def cited():
+        return [{"uid": str(uuid.uuid4()), "source": source, "locator": "p. 1", "excerpt": ""}]
+
+    return {
+        "format": "redline/1",
+        "negotiation": {"slug": slug, "title": f"Talks {slug}", "description": ""},
+        "parties": [
+            {"slug": f"{slug}-a", "name": "Alpha", "short_name": "", "kind": "state",
+             "description": "", "role": "principal"},
+        ],
+        "issues": [{"slug": "corridor", "title": "Corridor", "description": "", "parent": None}],
+        "sources": [
+            {"uid": source, "title": "Interview", "author": "", "outlet": "", "date": "2024-01",
+             "url": "", "kind": "interview", "language": "en", "reliability": "B", "notes": ""},
+        ],
+        "events": [],
+        "proposals": [
+            {"slug": p["slug"], "title": p["slug"].title(), "kind": "draft_treaty",
+             "author": None, "text_status": "official", "date": p.get("date", "2024-01-04"),
+             "responds_to": p.get("responds_to"), "supersedes": p.get("supersedes"),
+             "summary": "", "citations": [], "provisions": []}
+            for p in proposals
+        ],
+        "positions": [
+            {"uid": str(uuid.uuid4()), "party": f"{slug}-a", "issue": "corridor",
+             "stance": "demand", "movement": "new", "summary": f"Statement {k}.", "quote": "",
+             "date": "2024-02-01", "citations": cited()}
+            for k in range(statements)
+        ],
+    }  # fmt: skip
+
+
+def command(tmp_path, document, *args, name="doc.json"):
+    path = tmp_path / name
+    path.write_text(document if isinstance(document, str) else dump(document), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_negotiation", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def links(slug):
+    return {
+        p.slug: (
+            p.responds_to.slug if p.responds_to else None,
+            p.supersedes.slug if p.supersedes else None,
+        )
+        for p in Proposal.objects.filter(negotiation__slug=slug).select_related(
+            "responds_to", "supersedes"
+        )
+    }
+
+
+# --- #12 item 2: proposal lineages ------------------------------------------------------
+
+
+def test_a_response_to_a_proposal_that_supersedes_a_later_listed_one_keeps_its_link(db, tmp_path):
+    """Regression (#12, item 2): fails on the old main. Its two passes (by responds_to,
+    then by supersedes) wrote "first" before "second", dropped first.responds_to
+    without a word, and reported success."""
+    lineage = [
+        {"slug": "first", "responds_to": "second"},
+        {"slug": "second", "supersedes": "third"},
+        {"slug": "third"},
+    ]
+    document = fresh_document("lineage", proposals=lineage)
+    command(tmp_path, document)
+    assert links("lineage") == {
+        "first": ("second", None),
+        "second": (None, "third"),
+        "third": (None, None),
+    }
+    exported = export_negotiation(Negotiation.objects.get(slug="lineage"))
+    assert {p["slug"]: (p["responds_to"], p["supersedes"]) for p in exported["proposals"]} == (
+        links("lineage")
+    )
+
+
+def test_a_cycle_through_responds_to_and_supersedes_is_refused_with_the_loop(db, tmp_path):
+    lineage = [
+        {"slug": "a", "responds_to": "b"},
+        {"slug": "b", "supersedes": "c"},
+        {"slug": "c", "responds_to": "a"},
+        {"slug": "d", "responds_to": "a"},  # leads into the loop: not part of it
+    ]
+    before = every_count()
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, fresh_document("loop", proposals=lineage))
+    message = str(error.value)
+    assert (
+        "proposals[0].responds_to: forms a cycle (3 linked in a loop): "
+        "a responds to b, which supersedes c, which responds to a"
+    ) in message
+    assert "proposals[3]" not in message
+    assert every_count() == before
+
+
+# --- #12 item 3: uids that are taken, records that differ --------------------------------
+
+
+def test_a_new_negotiation_cannot_take_over_another_negotiations_uids(world, tmp_path):
+    """Regression (#12, item 3): fails on the old main, which found the position of
+    “Peace talks” by its uid, hung the document's new citation on it and reported
+    success."""
+    document = fresh_document("newcomer")
+    taken = str(world["first"].uid)
+    document["positions"][0]["uid"] = taken
+    before = every_count()
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, document)
+    message = str(error.value)
+    assert f"positions[0].uid: {taken} is already the uid of a position of “Peace talks" in message
+    assert "(talks); this document is for “Talks newcomer” (newcomer)" in message
+    assert every_count() == before
+    assert world["first"].citations.count() == 1
+
+
+def test_the_upload_page_names_both_negotiations_for_a_taken_uid(client, editor, world):
+    document = fresh_document("newcomer")
+    taken = str(world["first"].citations.get().uid)
+    document["positions"][0]["citations"][0]["uid"] = taken
+    client.force_login(editor)
+    before = every_count()
+    response = upload(client, dump(document))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert escape(f"positions[0].citations[0].uid: {taken} is already the uid of a citation") in (
+        content
+    )
+    assert escape("“Peace talks” (talks); this document is for “Talks newcomer”") in content
+    assert every_count() == before
+
+
+def changed_export(world):
+    """The world's negotiation exported, with one position's summary changed."""
+    document = export_negotiation(world["negotiation"])
+    k = next(i for i, p in enumerate(document["positions"]) if p["uid"] == str(world["first"].uid))
+    document["positions"][k]["summary"] = "Demands the corridor, now with conditions."
+    return document, k
+
+
+def test_a_record_that_differs_is_reported_and_kept_without_update(world, tmp_path):
+    """Regression (#12, item 3): fails on the old main, which kept the stored summary
+    and said nothing."""
+    document, k = changed_export(world)
+    before = every_count()
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, document)
+    message = str(error.value)
+    assert "(document): 1 record differs from the stored version; nothing was imported" in message
+    assert f"positions[{k}]: differs from the stored version (summary)" in message
+    assert "--update" in message
+    assert every_count() == before
+    world["first"].refresh_from_db()
+    assert world["first"].summary == "Demands a corridor without controls."
+
+
+def test_with_update_the_record_is_replaced_with_a_history_entry(world, tmp_path):
+    document, _ = changed_export(world)
+    version = world["first"].version
+    out = command(tmp_path, document, "--update", name="fix.json")
+    assert "updated 1 Position" in out
+    world["first"].refresh_from_db()
+    assert world["first"].summary == "Demands the corridor, now with conditions."
+    assert world["first"].version == version + 1  # an open edit form learns it is stale
+    record = world["first"].history.latest("history_id")
+    assert (record.history_type, record.history_change_reason) == ("~", "import from fix.json")
+    assert record.summary == world["first"].summary
+    before = every_count()
+    assert "nothing new" in command(tmp_path, document, "--update")
+    assert every_count() == before
+
+
+def test_the_upload_page_refuses_a_difference_and_updates_when_asked(client, editor, world):
+    document, k = changed_export(world)
+    client.force_login(editor)
+    before = every_count()
+    response = upload(client, dump(document))
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "1 record differs from the stored version" in content
+    assert f"positions[{k}]: differs from the stored version (summary)" in content
+    assert every_count() == before
+    update = SimpleUploadedFile("fix.json", dump(document).encode(), "application/json")
+    response = client.post(URL, {"document": update, "update": "on"})
+    assert response.status_code == 302
+    record = world["first"].history.latest("history_id")
+    assert (record.history_type, record.history_user) == ("~", editor)
+    assert record.history_change_reason == "import from fix.json"
+    assert "updated 1 Position" in client.get(response["Location"]).content.decode()
+
+
+def test_an_update_changes_an_events_issues_and_moves_a_citation(world, tmp_path):
+    event = Event(negotiation=world["negotiation"], title="Summit", date=world["first"].date)
+    event._change_reason = "test"
+    event.save()
+    event.issues.add(world["corridor"])
+    document = export_negotiation(world["negotiation"])
+    document["events"][0]["issues"] = ["maps"]
+    first, second = (
+        next(p for p in document["positions"] if p["uid"] == str(world[name].uid))
+        for name in ("first", "second")
+    )
+    second["citations"].append(first["citations"].pop())
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, document)
+    assert "2 records differ" in str(error.value)
+    assert "(issues)" in str(error.value) and "(cited record)" in str(error.value)
+    command(tmp_path, document, "--update")
+    assert list(event.issues.values_list("slug", flat=True)) == ["maps"]
+    record = event.history.latest("history_id")
+    assert [i.issue.slug for i in record.issues.all()] == ["maps"]
+    assert world["second"].citations.count() == 2 and not world["first"].citations.exists()
+
+
+# --- #12 item 5: values no database can store, nesting no parser can follow -------------
+
+HUGE = "7" * 4301
+
+
+def hostile(case):
+    """(document text, the message it must get)."""
+    text = dump(fresh_document("hostile"))
+    if case == "huge integer":
+        text = text.replace('"Statement 0."', HUGE)
+        return text, "positions[0].summary: a number of 4,301 digits is too long to read"
+    if case == "lone surrogate":
+        text = text.replace('"Statement 0."', '"Statement \\ud800."')
+        return text, "positions[0].summary: contains a lone surrogate (\\ud800 at character 11)"
+    if case == "deep nesting":
+        text = '{"format": "redline/1", "negotiation": ' + "[" * 50_000 + "]" * 50_000 + "}"
+        return text, "(document): nested too deeply to be a redline/1 document (more than 100 "
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["huge integer", "lone surrogate", "deep nesting"])
+def test_the_upload_page_names_where_the_unreadable_value_is(editor, db, case):
+    """Regression (#12, item 5): fails on the old main, which answered 500 to the huge
+    integer (int() refuses 4,300 digits) and to the lone surrogate (no database stores
+    one)."""
+    text, message = hostile(case)
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    before = every_count()
+    response = client.post(
+        URL, {"document": SimpleUploadedFile("x.json", text.encode(), "application/json")}
+    )
+    assert response.status_code == 400
+    assert escape(message) in response.content.decode()
+    assert every_count() == before
+
+
+@pytest.mark.parametrize("case", ["huge integer", "lone surrogate", "deep nesting"])
+def test_the_command_names_where_the_unreadable_value_is(db, tmp_path, case):
+    """Regression (#12, item 5): fails on the old main, whose command printed a
+    traceback (ValueError, RecursionError, a database encoding error) instead."""
+    text, message = hostile(case)
+    before = every_count()
+    with pytest.raises(CommandError) as error:
+        command(tmp_path, text)
+    assert message in str(error.value)
+    assert str(error.value).encode("utf-8")  # printable: the surrogate is shown escaped
+    assert every_count() == before
+
+
+# --- #12 item 6: speed, and large imports outside the request ---------------------------
+
+
+def import_queries(statements, slug):
+    document = fresh_document(slug, statements)
+    document["events"] = [
+        {"uid": str(uuid.uuid4()), "title": "Summit", "kind": "summit", "description": "",
+         "date": "2024", "issues": ["corridor"], "citations": []}
+    ]  # fmt: skip
+    document["proposals"] = fresh_document(slug, proposals=[{"slug": "a"}])["proposals"]
+    with CaptureQueriesContext(connection) as ctx:
+        created = import_document(document, reason="count")
+    assert created["Position"] == statements
+    return len(ctx.captured_queries)
+
+
+def test_the_number_of_queries_of_an_import_does_not_grow_with_its_size(db):
+    """Regression (#12, item 6): fails on the old main, which ran several queries per
+    record (about 12 per cited statement), so 300 statements took minutes on the web."""
+    small, large = import_queries(10, "small"), import_queries(300, "large")
+    assert small <= 60 and large <= 60, (small, large)
+    assert large == small
+
+
+def test_every_created_row_has_its_history_row_with_user_and_reason(editor, document):
+    wipe()
+    client = Client()
+    client.force_login(editor)
+    assert upload(client, dump(document), name="all.json").status_code == 302
+    for model in (Negotiation, Party, Participation, Issue, Source, Event, Proposal, Provision,
+                  Position, Citation):  # fmt: skip
+        rows = model.objects.count()
+        records = model.history.filter(
+            history_type="+", history_change_reason="import from all.json", history_user=editor
+        )
+        assert records.count() == rows > 0, model
+        assert set(records.values_list("id", flat=True)) == set(
+            model.objects.values_list("pk", flat=True)
+        )
+    event = Event.objects.filter(issues__isnull=False).first()
+    record = event.history.get()
+    assert {i.issue_id for i in record.issues.all()} == set(
+        event.issues.values_list("pk", flat=True)
+    )

@@ -8,21 +8,27 @@ import copy
 import io
 import json
 import uuid
+from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
+from negotiations import importjobs
 from negotiations.interchange import export_negotiation, import_document
 from negotiations.models import (
     Citation,
     Event,
+    ImportJob,
     Issue,
     Negotiation,
     Participation,
@@ -32,6 +38,8 @@ from negotiations.models import (
     Provision,
     Source,
 )
+from negotiations.roles import EDITORS
+from tests.conftest import make_user
 
 SLUG = "armenia-azerbaijan"
 URL = reverse("negotiations:import")
@@ -617,3 +625,187 @@ def test_every_created_row_has_its_history_row_with_user_and_reason(editor, docu
     assert {i.issue_id for i in record.issues.all()} == set(
         event.issues.values_list("pk", flat=True)
     )
+
+
+# --- large imports as jobs ------------------------------------------------------------------
+
+JOBS = {"IMPORT_INLINE_MAX_STATEMENTS": 5, "IMPORT_JOBS_IN_THREAD": False}
+
+
+def job_of(response):
+    assert response.status_code == 302, response.content[:2000]
+    job = ImportJob.objects.get()
+    assert response["Location"] == reverse("negotiations:import_job", args=[job.pk])
+    return job
+
+
+@override_settings(**JOBS)
+def test_a_large_upload_becomes_a_job_that_imports_it(client, editor, db):
+    """Regression (#12, item 6): fails on the old main, which imported every document
+    inside the request (a 25,000-statement one until the worker was killed)."""
+    client.force_login(editor)
+    document = fresh_document("large", statements=6)
+    response = upload(client, dump(document), name="large.json")
+    job = job_of(response)
+    assert (job.status, job.user, job.filename) == ("queued", editor, "large.json")
+    assert not Negotiation.objects.filter(slug="large").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page and "Waiting to start" in page
+
+    assert importjobs.run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.negotiation_slug, job.document) == ("done", "large", b"")
+    assert Position.objects.filter(issue__negotiation__slug="large").count() == 6
+    records = Position.history.filter(history_change_reason="import from large.json")
+    assert {r.history_user for r in records} == {editor} and records.count() == 6
+    page = client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "Imported large.json: created" in page
+    assert reverse("negotiations:negotiation", args=["large"]) in page
+    assert not importjobs.run(job.pk)  # done: nobody runs it twice
+
+
+@override_settings(IMPORT_INLINE_MAX_BYTES=100, IMPORT_JOBS_IN_THREAD=False)
+def test_a_file_over_the_inline_size_becomes_a_job_even_with_few_statements(client, editor, db):
+    client.force_login(editor)
+    job = job_of(upload(client, dump(fresh_document("bytes")), name="b.json"))
+    assert job.size > 100 and job.status == "queued"
+
+
+@override_settings(**JOBS)
+def test_a_jobs_problems_are_listed_in_the_same_words_as_in_the_request(client, editor, db):
+    client.force_login(editor)
+    document = fresh_document("broken", statements=6)
+    document["positions"][3]["party"] = "atlantis"
+    inline = fresh_document("broken", statements=1)
+    inline["positions"][0]["party"] = "atlantis"
+    shown = upload(client, dump(inline), name="b.json").content.decode()
+    assert "positions[0].party: unknown party “atlantis”" in shown
+    job = job_of(upload(client, dump(document), name="b.json"))
+    before = every_count()
+    importjobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.errors == ["positions[3].party: unknown party “atlantis”"]
+    page = client.get(job.get_absolute_url()).content.decode()
+    heading = "Nothing was imported from b.json: 1 problem"
+    assert heading in page and heading in shown
+    assert escape("positions[3].party: unknown party “atlantis”") in page
+    assert every_count() == before
+
+
+@override_settings(**JOBS)
+def test_a_job_reports_an_unexpected_error_and_writes_nothing(client, editor, db, monkeypatch):
+    client.force_login(editor)
+    job = job_of(upload(client, dump(fresh_document("boom", statements=6))))
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(importjobs, "import_file", explode)
+    importjobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "unexpected error" in job.errors[0]
+    assert "disk on fire" not in client.get(job.get_absolute_url()).content.decode()
+
+
+@override_settings(IMPORT_INLINE_MAX_STATEMENTS=5)
+def test_the_job_is_started_in_a_daemon_thread_once_the_upload_commits(
+    client, editor, db, monkeypatch, django_capture_on_commit_callbacks
+):
+    started = []
+
+    class Thread:
+        def __init__(self, target, args, name, daemon):
+            started.append((target, args, daemon))
+
+        def start(self):
+            started.append("started")
+
+    monkeypatch.setattr(importjobs.threading, "Thread", Thread)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_of(upload(client, dump(fresh_document("threaded", statements=6))))
+    assert started == []  # not before the job is committed
+    for callback in callbacks:
+        callback()
+    assert started == [(importjobs._in_thread, (job.pk,), True), "started"]
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(IMPORT_INLINE_MAX_STATEMENTS=5)
+def test_a_real_thread_runs_the_job_with_its_own_connection(editor):
+    client = Client()
+    client.force_login(editor)
+    threads = []
+    start = importjobs.start_thread
+    with patch.object(importjobs, "start_thread", lambda pk: threads.append(start(pk))):
+        job = job_of(upload(client, dump(fresh_document("thread", statements=6))))
+    assert len(threads) == 1
+    threads[0].join(60)
+    job.refresh_from_db()
+    assert (job.status, job.negotiation_slug) == ("done", "thread"), job.errors
+    assert Position.objects.filter(issue__negotiation__slug="thread").count() == 6
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Open the negotiation" in page
+
+
+@override_settings(**JOBS)
+def test_run_import_jobs_runs_queued_and_interrupted_jobs(client, editor, db):
+    client.force_login(editor)
+    first = job_of(upload(client, dump(fresh_document("queued", statements=6)), name="q.json"))
+    out = io.StringIO()
+    call_command("run_import_jobs", stdout=out)
+    assert f"Job {first.pk} (q.json): done. Imported q.json: created" in out.getvalue()
+    second = ImportJob.objects.create(
+        user=editor, filename="r.json", document=dump(fresh_document("restarted")).encode(),
+        status="running", heartbeat_at=timezone.now() - timedelta(hours=2),
+    )  # fmt: skip
+    call_command("run_import_jobs", stdout=io.StringIO())
+    second.refresh_from_db()
+    assert second.status == "running"  # not stale unless asked
+    call_command("run_import_jobs", "--stale", "60", stdout=io.StringIO())
+    second.refresh_from_db()
+    assert second.status == "done" and Negotiation.objects.filter(slug="restarted").exists()
+    out = io.StringIO()
+    call_command("run_import_jobs", stdout=out)
+    assert "No import jobs queued." in out.getvalue()
+
+
+def test_a_running_job_shows_its_progress(client, editor, db):
+    job = ImportJob.objects.create(
+        user=editor, filename="p.json", status="running", stage="Writing positions",
+        progress_done=5000, progress_total=20000,
+    )  # fmt: skip
+    client.force_login(editor)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Writing positions: 5000 of 20000 records" in page
+    assert '<progress max="100" value="25">' in page
+    assert 'http-equiv="refresh"' in page
+
+
+@pytest.mark.parametrize("role", ["reader", "analyst", "stranger"])
+def test_a_job_page_is_not_shown_to_other_roles(client, editor, role, request):
+    job = ImportJob.objects.create(user=editor, filename="secret-name.json")
+    client.force_login(request.getfixturevalue(role))
+    for pk in (job.pk, job.pk + 1):  # the same answer whether the job exists or not
+        response = client.get(reverse("negotiations:import_job", args=[pk]))
+        assert response.status_code == 403
+        assert "secret-name" not in response.content.decode()
+
+
+def test_a_job_page_is_shown_to_its_owner_and_to_other_editors(client, editor, db):
+    other = make_user(get_user_model(), "edi2", EDITORS, staff=True)
+    job = ImportJob.objects.create(user=editor, filename="mine.json")
+    for user in (editor, other):
+        client.force_login(user)
+        response = client.get(job.get_absolute_url())
+        assert response.status_code == 200 and "mine.json" in response.content.decode()
+    assert client.get(reverse("negotiations:import_job", args=[job.pk + 1])).status_code == 404
+    assert client.post(job.get_absolute_url()).status_code == 405
+
+
+def test_anonymous_cannot_see_a_job(client, editor, db):
+    job = ImportJob.objects.create(user=editor, filename="mine.json")
+    response = client.get(job.get_absolute_url())
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

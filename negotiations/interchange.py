@@ -648,9 +648,9 @@ def _differences_message(differing):
     n = len(differing)
     records = "1 record differs" if n == 1 else f"{n:,} records differ"
     return [
-        f"(document): {records} from the stored version; nothing was imported. Import "
-        "again with “update records that differ” (--update on the command line) to "
-        "replace the stored version, each change with a history entry."
+        f"(document): {records} from the stored version; nothing was imported. To "
+        "replace the stored version, each change with a history entry, import again with "
+        "“Update records that differ” checked (--update on the command line)."
     ] + [
         f"{path}: differs from the stored version ({', '.join(names)})" for path, names in differing
     ]
@@ -1141,7 +1141,9 @@ def _copy_rows(table, fields, rows):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {quote(table)} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
+            # psycopg's own cursor, so its errors are wrapped as Django's (a parallel
+            # import of the same uids is an IntegrityError, as with execute()).
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for row in rows:
                     copy.write_row(row)
             if connection.queries_logged:  # counted like the queries Django runs

@@ -55,6 +55,7 @@ TOP_LEVEL = {
     "positions",
 }
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # matched whole (fullmatch): "a\n" is no slug
+CANONICAL_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 DEEPEST = 100  # levels of nesting named in the message for a too deeply nested file
 BATCH = 2000  # rows per INSERT or UPDATE (SQLite lowers it to fit its variable limit)
 LOOKUP = 5000  # uids per "uid IN (…)" query
@@ -261,6 +262,8 @@ def _date(required=True):
 
 
 def _uid(value):
+    if isinstance(value, str) and CANONICAL_UID.fullmatch(value):
+        return None  # the usual spelling, without parsing it
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -690,9 +693,6 @@ class _Row:
     wanted: dict  # field name → value the document gives (related records as objects)
     issues: list | None = None  # an event's issues
     changed: list = field(default_factory=list)  # names of fields that differ
-
-
-CANONICAL_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _key_or_none(text):

@@ -869,6 +869,7 @@ def test_any_lineage_survives_export_import_export_unchanged(db, proposals):
 # --- upload limits --------------------------------------------------------------------------
 
 
+@override_settings(IMPORT_MAX_UPLOAD_SIZE=5 * 1024 * 1024)
 def test_an_upload_over_the_limit_gets_a_clear_message_and_writes_nothing(editor, db):
     client = Client(raise_request_exception=False)
     client.force_login(editor)
@@ -885,7 +886,7 @@ def test_an_upload_over_the_limit_gets_a_clear_message_and_writes_nothing(editor
     assert every_count() == before
 
 
-@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=2000)
+@override_settings(IMPORT_MAX_UPLOAD_SIZE=2000)
 @pytest.mark.parametrize("size", [2001, 2000 + 64 * 1024 + 1, 300_000])
 def test_the_upload_limit_follows_the_setting(editor, db, size):
     client = Client(raise_request_exception=False)
@@ -907,7 +908,7 @@ def test_an_upload_just_under_the_limit_is_imported(editor, db):
     client = Client(raise_request_exception=False)
     client.force_login(editor)
     body = json.dumps(base_document()).encode()
-    with override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=len(body)):
+    with override_settings(IMPORT_MAX_UPLOAD_SIZE=len(body)):
         response = client.post(
             reverse("negotiations:import"),
             {"document": SimpleUploadedFile("fits.json", body, "application/json")},

@@ -256,7 +256,7 @@ def test_truncated_json_message_has_line_and_column(client, editor, db):
     assert "not valid JSON at line 4, column 1" in content
 
 
-@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=1000)
+@override_settings(IMPORT_MAX_UPLOAD_SIZE=1000)
 def test_oversized_upload_is_refused_with_a_clear_message(client, editor, document):
     client.force_login(editor)
     before = every_count()
@@ -267,12 +267,23 @@ def test_oversized_upload_is_refused_with_a_clear_message(client, editor, docume
     assert every_count() == before
 
 
-@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=100)
+@override_settings(IMPORT_MAX_UPLOAD_SIZE=100)
 def test_huge_request_is_refused_before_reading_the_file(client, editor, db):
     client.force_login(editor)
     response = upload(client, b" " * 200_000)
     assert response.status_code == 400
     assert "The file is too large" in response.content.decode()
+
+
+@override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=1000, IMPORT_JOBS_IN_THREAD=False)
+def test_an_upload_over_the_in_memory_size_is_still_imported(client, editor, document):
+    """Over FILE_UPLOAD_MAX_MEMORY_SIZE Django keeps the upload in a temporary file;
+    the import limit is IMPORT_MAX_UPLOAD_SIZE (50 MB), so that the export of a large
+    negotiation can be imported here too."""
+    wipe()
+    client.force_login(editor)
+    assert upload(client, dump(document)).status_code == 302
+    assert Negotiation.objects.filter(slug=SLUG).exists()
 
 
 def test_missing_file_is_a_message(client, editor, db):

@@ -28,7 +28,10 @@ def _editors_only(user):
 
 
 def _limit():
-    return settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    """The largest file taken. Not FILE_UPLOAD_MAX_MEMORY_SIZE (5 MB, over which Django
+    keeps an upload in a temporary file): an export of a large negotiation weighs more,
+    and must be importable here too, as a job."""
+    return getattr(settings, "IMPORT_MAX_UPLOAD_SIZE", 50 * 1024 * 1024)
 
 
 def _too_large(size):

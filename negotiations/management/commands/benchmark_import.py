@@ -8,6 +8,7 @@ database to measure (DATABASE_URL), migrated first.
 """
 
 import json
+import os
 import random
 import time
 import uuid
@@ -23,8 +24,9 @@ STANCES = Position.Stance.values
 MOVEMENTS = Position.Movement.values
 
 
-def build_document(statements, slug, seed=None):
-    """A valid redline/1 document with `statements` positions, as a dict."""
+def build_document(statements, slug, seed=None, cited=1):
+    """A valid redline/1 document with `statements` positions, each with `cited`
+    citations, as a dict."""
     rng = random.Random(seed)
 
     def uid():
@@ -82,7 +84,7 @@ def build_document(statements, slug, seed=None):
         {"uid": uid(), "party": rng.choice(parties)["slug"], "issue": rng.choice(issues)["slug"],
          "stance": rng.choice(STANCES), "movement": rng.choice(MOVEMENTS),
          "summary": f"Statement {k}: wants the corridor open on its own terms.", "quote": "",
-         "date": date(), "citations": citations()}
+         "date": date(), "citations": citations(cited)}
         for k in range(statements)
     ]  # fmt: skip
     return {
@@ -103,6 +105,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("-n", "--statements", type=int, default=25_000)
         parser.add_argument("--seed", type=int, default=None, help="For the same uids again.")
+        parser.add_argument("--citations", type=int, default=1, help="Per statement (1).")
         parser.add_argument(
             "--rollback", action="store_true", help="Discard the import after timing it."
         )
@@ -110,10 +113,10 @@ class Command(BaseCommand):
             "--write", metavar="FILE", help="Only write the document to FILE (to time the command)."
         )
 
-    def handle(self, statements, seed, rollback, write, **options):
+    def handle(self, statements, seed, citations, rollback, write, **options):
         slug = f"benchmark-{uuid.uuid4().hex[:8]}"
         raw = json.dumps(
-            build_document(statements, slug, seed), ensure_ascii=False, indent=2
+            build_document(statements, slug, seed, citations), ensure_ascii=False, indent=2
         ).encode()
         megabytes = len(raw) / 1e6
         if write:
@@ -123,14 +126,15 @@ class Command(BaseCommand):
             return
         # Timed with its commit, unless it is to be rolled back.
         with transaction.atomic() if rollback else nullcontext():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = import_file(raw, name=f"{slug}.json")
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             if rollback:
                 transaction.set_rollback(True)
         rows = sum(result.values())
         self.stdout.write(
             f"Imported {statements:,} statements ({megabytes:.1f} MB, {rows:,} rows and as many "
             f"history rows) into {slug} in {elapsed:.2f} s: "
-            f"{statements / elapsed:,.0f} statements/s" + (" (rolled back)" if rollback else "")
+            f"{statements / elapsed:,.0f} statements/s ({cpu:.1f} s of it on this process's "
+            f"CPU; load average {os.getloadavg()[0]:.1f})" + (" (rolled back)" if rollback else "")
         )

@@ -796,3 +796,64 @@ class ProvisionPairing(models.Model):
         if self.provision_a.proposal_id == self.provision_b.proposal_id:
             raise ValidationError("Choose provisions of two different proposals.")
         self.put_in_order()
+
+
+# --- import jobs (not content: no history) ----------------------------------------------
+
+
+class ImportJob(models.Model):
+    """A large redline/1 upload, imported outside the request (negotiations/importjobs.py)
+    so that no web worker is killed for taking too long. Not content: the rows it
+    imports get their own history rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    filename = models.CharField(max_length=255)
+    # The uploaded bytes as they came (a NUL or bad UTF-8 is the job's to report);
+    # emptied once the job has finished.
+    document = models.BinaryField(default=b"")
+    size = models.PositiveBigIntegerField(default=0)
+    update = models.BooleanField(default=False, help_text="Replace records that differ.")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField(max_length=200, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.TextField(blank=True)
+    negotiation_slug = models.CharField(max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Written with the progress: a running job whose heartbeat stopped long ago was
+    # interrupted (a restart), and `manage.py run_import_jobs --stale` runs it again.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="importjob_status_idx")]
+
+    def __str__(self):
+        return f"Import of {self.filename} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("negotiations:import_job", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self):
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)
+
+
+UNTRACKED_MODELS.append("ImportJob")

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from negotiations import feeds
-from negotiations.views import insight, pages, positions, proposals, records, sharing
+from negotiations.views import importing, insight, pages, positions, proposals, records, sharing
 
 app_name = "negotiations"
 
@@ -54,7 +54,8 @@ urlpatterns = [
         sharing.thread_export,
         "thread_export",
     ),
-    path("import/", sharing.import_upload, name="import"),
+    path("import/", importing.import_upload, name="import"),
+    path("import/jobs/<int:pk>/", importing.import_job, name="import_job"),
     path("feeds/", sharing.feed_tokens, name="feed_tokens"),
     path("feeds/token/", sharing.feed_token_change, name="feed_token_change"),
     path("feeds/<str:token>/n/<slug:slug>/", feeds.negotiation_feed, name="feed_negotiation"),

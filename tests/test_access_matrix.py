@@ -81,6 +81,15 @@ KINDS = {
         "analyst": (403, 403),
         "editor": (200, WRITE),
     },
+    # An import job's page (GET only): its owner's and editors'; no job here has the
+    # pk of the sample URL, so editors get 404, and the others the same 403 as for
+    # a job that exists.
+    "editor-job": {
+        **NO_ROLE,
+        "reader": (403, 405),
+        "analyst": (403, 405),
+        "editor": (404, 405),
+    },
     # Every role manages its own feed token (POST only).
     "own-token": {
         **NO_ROLE,
@@ -125,6 +134,7 @@ TABLE = {
     "negotiations:compare_export": "read",
     "negotiations:thread_export": "read",
     "negotiations:import": "editor-import",
+    "negotiations:import_job": "editor-job",
     "negotiations:feed_tokens": "read",
     "negotiations:feed_token_change": "own-token",
     "negotiations:feed_negotiation": "public-token",

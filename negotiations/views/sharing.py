@@ -1,27 +1,18 @@
-"""Seeing and sharing: search, CSV/JSON exports, the negotiation document, import, feeds."""
+"""Seeing and sharing: search, CSV/JSON exports, the negotiation document, feeds."""
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from negotiations import analysis, exports, search
 from negotiations import compare as comparing
-from negotiations.interchange import (
-    InvalidDocument,
-    export_negotiation,
-    import_document,
-    parse_document,
-)
+from negotiations.interchange import export_negotiation
 from negotiations.models import (
     FeedToken,
     Issue,
@@ -264,67 +255,6 @@ def negotiation_document(request, slug):
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
     return response
-
-
-# --- import ----------------------------------------------------------------------------
-
-
-def _editors_only(user):
-    if not (user.is_staff and user.has_perm("negotiations.add_negotiation")):
-        raise PermissionDenied("Only editors can import documents.")
-
-
-def _limit():
-    return settings.FILE_UPLOAD_MAX_MEMORY_SIZE
-
-
-def _megabytes(size):
-    return filesizeformat(size)
-
-
-def import_upload(request):
-    """Editors upload a redline/1 document: validated whole, then written all or nothing."""
-    _editors_only(request.user)
-    context = {"errors": [], "limit": _megabytes(_limit()), "created": None}
-    if request.method != "POST":
-        return render(request, "negotiations/import.html", context)
-    errors = context["errors"]
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    upload = None
-    if length > _limit() + 64 * 1024:  # the form fields around the file are small
-        errors.append(
-            f"The file is too large ({_megabytes(length)}); the limit is {_megabytes(_limit())}."
-        )
-    else:
-        upload = request.FILES.get("document")
-        if upload is None:
-            errors.append("Choose a redline/1 JSON file to import.")
-        elif upload.size > _limit():
-            errors.append(
-                f"The file is too large ({_megabytes(upload.size)}); "
-                f"the limit is {_megabytes(_limit())}."
-            )
-    if not errors:
-        context["filename"] = upload.name
-        try:
-            data = parse_document(upload.read())
-            created = import_document(data, reason=f"import from {upload.name}", user=request.user)
-        except InvalidDocument as exc:
-            errors.extend(exc.errors)
-        except IntegrityError:
-            # Raw database text names tables and constraints; say what happened instead.
-            errors.append(
-                "(document): someone imported the same records at the same moment, so "
-                "nothing of this file was written. Upload it again: what exists by then "
-                "is left alone."
-            )
-        else:
-            summary = ", ".join(f"{n} {name}" for name, n in sorted(created.items()))
-            messages.success(
-                request, f"Imported {upload.name}: " + (summary or "nothing new (already here)")
-            )
-            return redirect("negotiations:negotiation", data["negotiation"]["slug"])
-    return render(request, "negotiations/import.html", context, status=400)
 
 
 # --- feed tokens -----------------------------------------------------------------------

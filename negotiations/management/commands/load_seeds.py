@@ -10,12 +10,20 @@ from negotiations.interchange import InvalidDocument, import_document
 
 
 class Command(BaseCommand):
-    help = "Load the seed data sets in seeds/*.json. Rows that already exist are left alone."
+    help = (
+        "Load the seed data sets in seeds/*.json. Rows that exist unchanged are left "
+        "alone; rows that differ are refused unless --update is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default=str(Path(settings.BASE_DIR) / "seeds"))
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="overwrite stored seed records that differ (each with a history entry)",
+        )
 
-    def handle(self, *args, dir, **options):
+    def handle(self, *args, dir, update, **options):
         files = sorted(Path(dir).glob("*.json"))
         if not files:
             raise CommandError(f"No seed files in {dir}")
@@ -25,9 +33,14 @@ class Command(BaseCommand):
                     created = import_document(
                         json.loads(path.read_text(encoding="utf-8")),
                         reason=f"Loaded from seeds/{path.name}",
+                        update=update,
                     )
             except InvalidDocument as exc:
-                raise CommandError(f"{path.name} is invalid:\n" + "\n".join(exc.errors)) from exc
+                raise CommandError(
+                    f"{path.name} was not loaded:\n"
+                    + "\n".join(exc.errors)
+                    + "\n(If the seed file changed since it was loaded, run load_seeds --update.)"
+                ) from exc
             except IntegrityError as exc:
                 # Another import wrote the same rows meanwhile; this file was rolled back.
                 raise CommandError(

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "negotiations.accounts.tokens.BearerTokenMiddleware",  # Authorization: Bearer, reads only
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "negotiations.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -454,7 +454,7 @@ def test_pandas_reads_every_export_from_a_live_server_with_a_token(live_server, 
             frame = pandas.DataFrame(tables["periods"])
         else:
             frame = pandas.read_json(url, storage_options=headers)
-        assert "<html" not in " ".join(map(str, frame.columns)).lower(), (name, fmt)
+        assert not any("<" in str(column) for column in frame.columns), (name, fmt)  # HTML
         if name not in ("compare_export",):  # compare without ?a=&b= is an empty table
             assert len(frame) > 0, (name, fmt)
         seen.add((name, fmt))

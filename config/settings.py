@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "negotiations.accounts.tokens.BearerTokenMiddleware",  # Authorization: Bearer, reads only
     "negotiations.middleware.NoStoreMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "negotiations.middleware.RoleRequiredMiddleware",

@@ -645,7 +645,7 @@ class Citation(models.Model):
 
 # Models that are deliberately not versioned with django-simple-history: they hold no
 # negotiation content, only access credentials.
-UNTRACKED_MODELS = ["FeedToken", "Revision"]
+UNTRACKED_MODELS = ["FeedToken", "Revision", "AccessToken", "ImportJob"]
 
 
 def new_feed_token():
@@ -856,4 +856,48 @@ class ImportJob(models.Model):
         return min(100, 100 * self.progress_done // self.progress_total)
 
 
-UNTRACKED_MODELS.append("ImportJob")
+# --- personal access tokens (credentials, not content: no history) ---------------------
+
+
+class AccessTokenQuerySet(models.QuerySet):
+    def usable(self, now):
+        """Tokens that still authenticate at ``now``: not revoked, not expired."""
+        return self.filter(revoked__isnull=True).filter(
+            Q(expires__isnull=True) | Q(expires__gt=now)
+        )
+
+
+class AccessToken(models.Model):
+    """A secret a script sends as ``Authorization: Bearer …`` to read as its user.
+
+    Only the SHA-256 of the secret is stored (negotiations/accounts/tokens.py says why a
+    fast hash is enough); the secret itself is shown once, when the token is created.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “R notebook”.")
+    prefix = models.CharField(
+        max_length=16, editable=False, help_text="The secret's first characters, to recognise it."
+    )
+    hashed_secret = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    expires = models.DateTimeField(null=True, blank=True)
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…) of {self.user}"
+
+    def state(self, now):
+        if self.revoked is not None:
+            return "revoked"
+        if self.expires is not None and self.expires <= now:
+            return "expired"
+        return "active"

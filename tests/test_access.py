@@ -11,6 +11,11 @@ PUBLIC = {
     "negotiations:healthz",
     "negotiations:feed_negotiation",
     "negotiations:feed_thread",
+    # For those who cannot log in (tests/test_accounts.py).
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
 }
 
 

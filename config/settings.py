@@ -154,7 +154,7 @@ if TESTING:
 # every way in, since its backend comes first and sees every authenticate().
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "negotiations.auth.OneQueryModelBackend",
+    "negotiations.accounts.auth.OneQueryModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_COOL_OFF_SECONDS", "900")))
@@ -162,7 +162,7 @@ AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_COOL_OFF_SECONDS
 # people sharing an address (an office NAT) have a count per username.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Where failures are kept (the database: visible in the admin, shared by all servers).
-AXES_HANDLER = "negotiations.auth.AtomicDatabaseHandler"
+AXES_HANDLER = "negotiations.accounts.auth.AtomicDatabaseHandler"
 # The client address is the right-most X-Forwarded-For entry not written by one of
 # our own proxies: 0 proxies means the socket's address, and the header is ignored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -171,8 +171,8 @@ if TRUSTED_PROXY_COUNT < 0 or AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_
         "TRUSTED_PROXY_COUNT must be 0 or more; LOGIN_MAX_FAILURES and "
         "LOGIN_COOL_OFF_SECONDS must be 1 or more"
     )
-AXES_CLIENT_IP_CALLABLE = "negotiations.auth.client_address"
-AXES_LOCKOUT_CALLABLE = "negotiations.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "negotiations.accounts.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "negotiations.accounts.auth.lockout_response"
 # A success forgets the pair's failures; a guess while locked is not counted, so the
 # count never passes the limit and the cool-off runs from the last counted failure.
 AXES_RESET_ON_SUCCESS = True

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
-from negotiations import auth, roles
+from negotiations.accounts import auth, roles
 from negotiations.forms import PARTIAL_DATE_FIELDS, PartialDateFormMixin
 from negotiations.models import (
     Citation,
@@ -275,7 +275,7 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class RedlineGroupAdmin(GroupAdmin):
-    """The role groups' permissions come from negotiations/roles.py (set again at every
+    """The role groups' permissions come from negotiations/accounts/roles.py (set again at every
     migrate); editors may look at them but neither change, rename nor delete them."""
 
     def get_readonly_fields(self, request, obj=None):

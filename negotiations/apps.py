@@ -6,7 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 def sync_role_groups(sender, using="default", **kwargs):
     from django.contrib.auth.models import Group, Permission
 
-    from negotiations.roles import sync_groups
+    from negotiations.accounts.roles import sync_groups
 
     sync_groups(Group.objects.db_manager(using), Permission.objects.db_manager(using))
 
@@ -58,7 +58,7 @@ class NegotiationsConfig(AppConfig):
 
     def ready(self):
         # After every migrate (and every test-database flush) the role groups exist
-        # with exactly the permissions negotiations/roles.py lists.
+        # with exactly the permissions negotiations/accounts/roles.py lists.
         post_migrate.connect(sync_role_groups, sender=self)
         pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")
         self.connect_revisions()

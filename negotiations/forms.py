@@ -1,8 +1,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from negotiations.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
 from negotiations.models import TEXT_MAX_LENGTH, Citation, Party, Position, Source
+from negotiations.text.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
 
 PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.safestring import SafeString
 
-from negotiations.dates import PartialDate, Precision
-from negotiations.diffs import cached_diff_html, diff_html
+from negotiations.text.dates import PartialDate, Precision
+from negotiations.text.diffs import cached_diff_html, diff_html
 
 DATE_COLUMNS = ("date", "date_precision", "date_approximate")
 # Bookkeeping columns that say nothing an analyst would call a change.

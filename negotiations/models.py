@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from negotiations.dates import PartialDate, Precision
+from negotiations.text.dates import PartialDate, Precision
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -802,7 +802,7 @@ class ProvisionPairing(models.Model):
 
 
 class ImportJob(models.Model):
-    """A large redline/1 upload, imported outside the request (negotiations/importjobs.py)
+    """A large redline/1 upload, imported outside the request (negotiations/exchange/importjobs.py)
     so that no web worker is killed for taking too long. Not content: the rows it
     imports get their own history rows."""
 

@@ -254,7 +254,7 @@ def issue_keywords(issues, exclude=()):
 
 
 def _suggest(text, issues, keywords):
-    from negotiations.drafts import suggest_issues
+    from negotiations.text.drafts import suggest_issues
 
     if not text or not keywords:
         return []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from negotiations import feeds
+from negotiations.exchange import feeds
 from negotiations.views import importing, insight, pages, positions, proposals, records, sharing
 
 app_name = "negotiations"

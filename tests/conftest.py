@@ -6,7 +6,7 @@ import itertools
 import pytest
 from django.contrib.auth.models import Group
 
-from negotiations.dates import Precision
+from negotiations.accounts.roles import ANALYSTS, EDITORS, READERS
 from negotiations.models import (
     Citation,
     Event,
@@ -19,7 +19,7 @@ from negotiations.models import (
     Provision,
     Source,
 )
-from negotiations.roles import ANALYSTS, EDITORS, READERS
+from negotiations.text.dates import Precision
 
 _counter = itertools.count(1)
 

@@ -21,8 +21,8 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from negotiations.accounts import tokens
+from negotiations.accounts.roles import READERS
 from negotiations.models import FeedToken, Position, Provision
-from negotiations.roles import READERS
 from tests.conftest import make_proposal, make_provision, make_user
 from tests.test_access import walk
 from tests.test_compare import pairing_body

@@ -234,7 +234,7 @@ def test_the_account_pages_are_csp_clean(client, reader, world, mailoutbox):
 def test_the_reset_email_is_plain_text_with_the_name_unescaped(client, django_user_model, world):
     from django.core import mail
 
-    from negotiations.roles import READERS
+    from negotiations.accounts.roles import READERS
     from tests.conftest import make_user
 
     user = with_email(make_user(django_user_model, "o'neil&co", READERS))

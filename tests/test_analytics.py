@@ -7,9 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from negotiations import shifts
-from negotiations.dates import PartialDate, Precision
+from negotiations.insight import shifts
 from negotiations.models import Participation, Position
+from negotiations.text.dates import PartialDate, Precision
 from tests.conftest import (
     make_issue,
     make_negotiation,

@@ -81,8 +81,8 @@ SQL_WRITES = ("update ", "insert ", "delete ")
 # Writes that may skip history, each with why. Empty today; keep it short.
 ALLOWED = {
     # ("negotiations/file.py", "function name"): "justification",
-    ("negotiations/interchange.py", "_copy_rows"): "import: bulk INSERT; insert() writes history",
-    ("negotiations/interchange.py", "update"): "import: bulk UPDATE with its history rows",
+    ("negotiations/exchange/interchange.py", "_copy_rows"): "import: bulk INSERT; insert() writes history",
+    ("negotiations/exchange/interchange.py", "update"): "import: bulk UPDATE with its history rows",
 }
 
 
@@ -463,7 +463,7 @@ def test_commands_write_history_naming_the_command_or_file(db, tmp_path):
     before = {m: m.history.count() for m in tracked_models()}
     with Recorder() as recorder:
         call_command("load_seeds", stdout=io.StringIO())
-        from negotiations.interchange import export_negotiation
+        from negotiations.exchange.interchange import export_negotiation
         from negotiations.models import Negotiation
 
         document = export_negotiation(Negotiation.objects.get())

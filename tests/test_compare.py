@@ -12,9 +12,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from negotiations import compare as comparing
-from negotiations.drafts import CONTENT_FLOOR, LABEL_FLOOR, normalise_label
 from negotiations.models import Issue, Negotiation, Proposal, Provision, ProvisionPairing
+from negotiations.text import compare as comparing
+from negotiations.text.drafts import CONTENT_FLOOR, LABEL_FLOOR, normalise_label
 from tests.conftest import make_issue, make_negotiation, make_proposal, make_provision, page_queries
 
 LONG = "The parties shall open all transport links across their common border for goods"
@@ -326,7 +326,7 @@ class CountingCache:
 def test_alignment_and_diffs_come_from_the_cache_in_two_round_trips(pair, monkeypatch, view):
     from django.core.cache import cache
 
-    from negotiations import compare
+    from negotiations.text import compare
 
     for i in range(20):
         make_provision(pair["a"], label=f"Art. {i}", text=f"Old clause {i} of A.", order=i)
@@ -351,7 +351,7 @@ def test_alignment_and_diffs_come_from_the_cache_in_two_round_trips(pair, monkey
 
 
 def test_an_edited_provision_is_aligned_and_diffed_afresh(pair):
-    from negotiations import compare
+    from negotiations.text import compare
 
     make_provision(pair["a"], label="Art. 1", text="Open the corridor.")
     provision = make_provision(pair["b"], label="Art. 1", text="Open the corridor.")

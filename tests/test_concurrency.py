@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
-from negotiations.interchange import import_document
+from negotiations.exchange.interchange import import_document
 from negotiations.models import (
     Citation,
     Event,

@@ -10,8 +10,8 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpResponse
 from django.urls import reverse
 
+from negotiations.accounts.roles import ANALYSTS
 from negotiations.models import Revision
-from negotiations.roles import ANALYSTS
 from tests.conftest import (
     make_issue,
     make_negotiation,

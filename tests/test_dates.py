@@ -1,4 +1,4 @@
-"""Tests for negotiations.dates: parsing, display, ordering and ranges of partial dates."""
+"""Tests for negotiations.text.dates: parsing, display, ordering and ranges of partial dates."""
 
 import dataclasses
 import pickle
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from negotiations import dates
-from negotiations.dates import (
+from negotiations.text import dates
+from negotiations.text.dates import (
     ACCEPTED_FORMS,
     PartialDate,
     PartialDateError,

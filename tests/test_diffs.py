@@ -1,4 +1,4 @@
-"""Tests for negotiations.diffs, the word-diff engine (pure: no database)."""
+"""Tests for negotiations.text.diffs, the word-diff engine (pure: no database)."""
 
 import html
 import random
@@ -8,8 +8,8 @@ from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiations import diffs
-from negotiations.diffs import (
+from negotiations.text import diffs
+from negotiations.text.diffs import (
     Segment,
     cached_diff_html,
     diff_html,

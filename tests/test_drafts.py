@@ -1,11 +1,11 @@
-"""Tests for negotiations.drafts: splitting pasted drafts and aligning two drafts (pure)."""
+"""Tests for negotiations.text.drafts: splitting pasted drafts and aligning two drafts (pure)."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from negotiations.diffs import similarity
-from negotiations.drafts import (
+from negotiations.text.diffs import similarity
+from negotiations.text.drafts import (
     CONTENT_FLOOR,
     LABEL_FLOOR,
     DraftPart,

@@ -12,9 +12,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from negotiations import exports
-from negotiations.dates import Precision
+from negotiations.exchange import exports
 from negotiations.models import Position
+from negotiations.text.dates import Precision
 from tests.conftest import make_citation, make_party, make_position, make_source, with_reason
 
 

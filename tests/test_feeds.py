@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from negotiations.accounts.roles import READERS
 from negotiations.models import UNTRACKED_MODELS, FeedToken
-from negotiations.roles import READERS
 from tests.conftest import (
     make_citation,
     make_event,

@@ -29,8 +29,7 @@ from django.utils.text import slugify
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from negotiations.dates import PartialDate, PartialDateError
-from negotiations.interchange import (
+from negotiations.exchange.interchange import (
     InvalidDocument,
     export_negotiation,
     import_document,
@@ -38,6 +37,7 @@ from negotiations.interchange import (
     validate,
 )
 from negotiations.models import Negotiation, Position, Proposal, Provision
+from negotiations.text.dates import PartialDate, PartialDateError
 from tests.conftest import make_proposal, make_provision
 from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data

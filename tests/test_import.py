@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from negotiations import importjobs
-from negotiations.interchange import export_negotiation, import_document
+from negotiations.accounts.roles import EDITORS
+from negotiations.exchange import importjobs
+from negotiations.exchange.interchange import export_negotiation, import_document
 from negotiations.models import (
     Citation,
     Event,
@@ -38,7 +39,6 @@ from negotiations.models import (
     Provision,
     Source,
 )
-from negotiations.roles import EDITORS
 from tests.conftest import make_user
 
 SLUG = "armenia-azerbaijan"

@@ -204,7 +204,7 @@ def test_without_trusted_proxies_the_header_is_ignored(client, editor):
 def test_client_address_is_the_right_most_untrusted_entry(
     settings, proxies, remote, forwarded, expected
 ):
-    from negotiations.auth import client_address
+    from negotiations.accounts.auth import client_address
 
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
@@ -338,7 +338,7 @@ def test_parallel_guesses_get_at_most_the_limit_checked(editor, form, monkeypatc
     where every guess reads the count before any is recorded (30 checked)."""
     from axes.models import AccessAttempt
 
-    from negotiations.auth import OneQueryModelBackend
+    from negotiations.accounts.auth import OneQueryModelBackend
 
     checked = []
     check = OneQueryModelBackend.authenticate

@@ -12,7 +12,7 @@ from tests.conftest import make_position, make_provision, make_source, page_quer
 SLUG = "armenia-azerbaijan"
 
 # Counted on the seeds, logged in as a reader. Three of each are the request's own:
-# session, user and permissions (negotiations/auth.py); read pages add one for the
+# session, user and permissions (negotiations/accounts/auth.py); read pages add one for the
 # data revisions their ETag is made of (negotiations/revisions.py). A change here
 # must be a deliberate one.
 EXPECTED = {

@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations import search
-from negotiations.dates import Precision
 from negotiations.models import Position
+from negotiations.text.dates import Precision
 from tests.conftest import (
     make_event,
     make_position,

@@ -314,7 +314,7 @@ def test_a_megabyte_summary_is_refused_at_the_field_and_nothing_saved(analyst, w
 
 
 def test_an_import_with_overlong_texts_is_refused_with_their_paths(db):
-    from negotiations.interchange import InvalidDocument, import_document
+    from negotiations.exchange.interchange import InvalidDocument, import_document
     from tests.test_fuzz import base_document
 
     document = base_document()

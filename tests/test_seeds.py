@@ -9,7 +9,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from negotiations.dates import PartialDate, Precision
 from negotiations.models import (
     Citation,
     Event,
@@ -21,6 +20,7 @@ from negotiations.models import (
     Provision,
     Source,
 )
+from negotiations.text.dates import PartialDate, Precision
 
 ARTICLE = (
     Path(settings.BASE_DIR).parent

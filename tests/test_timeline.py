@@ -6,9 +6,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from negotiations import timeline
-from negotiations.dates import Precision
+from negotiations.insight import timeline
 from negotiations.models import Position
+from negotiations.text.dates import Precision
 from tests.conftest import (
     make_event,
     make_issue,

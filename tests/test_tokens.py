@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiations.accounts import tokens
+from negotiations.accounts.roles import READERS
 from negotiations.models import UNTRACKED_MODELS, AccessToken, FeedToken, Position
-from negotiations.roles import READERS
 from tests import test_access_matrix
 from tests.test_access_matrix import KINDS, TABLE, app_patterns, database_state, url_of
 

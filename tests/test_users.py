@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from negotiations.roles import ANALYSTS, EDITORS, READERS
+from negotiations.accounts.roles import ANALYSTS, EDITORS, READERS
 
 
 def run(*args, **env):
@@ -73,7 +73,7 @@ def test_permissions_come_in_one_query_and_match_djangos_backend(
     from django.contrib.auth.backends import ModelBackend
     from django.contrib.auth.models import Permission
 
-    from negotiations.auth import OneQueryModelBackend
+    from negotiations.accounts.auth import OneQueryModelBackend
 
     root = django_user_model.objects.create_superuser("root", password="pw-root")
     direct = django_user_model.objects.create_user("direct", password="pw-direct")

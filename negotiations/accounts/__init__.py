@@ -1,2 +1,2 @@
-"""Accounts: personal access tokens (tokens.py: made, stored hashed, checked, let in)
-and the account pages (views.py): tokens, password change, password reset by email."""
+"""Accounts: roles (roles.py), login and its throttling (auth.py), personal access tokens
+(tokens.py) and the account pages (views.py): tokens, password change and reset."""

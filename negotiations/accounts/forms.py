@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils import timezone
 
-from negotiations import auth
+from negotiations.accounts import auth
 
 MAX_DAYS = 3650
 

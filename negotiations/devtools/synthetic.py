@@ -14,7 +14,6 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from negotiations import revisions
-from negotiations.dates import PartialDate, Precision
 from negotiations.models import (
     Citation,
     Event,
@@ -27,6 +26,7 @@ from negotiations.models import (
     Provision,
     Source,
 )
+from negotiations.text.dates import PartialDate, Precision
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from negotiations import revisions
-from negotiations.dates import PartialDate, PartialDateError
 from negotiations.history import compare_instances
+from negotiations.text.dates import PartialDate, PartialDateError
 
 
 def read_page(view):

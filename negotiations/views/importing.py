@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET
 
-from negotiations import importjobs
-from negotiations.interchange import (
+from negotiations.exchange import importjobs
+from negotiations.exchange.interchange import (
     InvalidDocument,
     decode_document,
     import_file,

@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from negotiations import exports, shifts
-from negotiations import timeline as layout
+from negotiations.exchange import exports
 from negotiations.forms import PartialDateField
+from negotiations.insight import shifts
+from negotiations.insight import timeline as layout
 from negotiations.models import Negotiation, Position
 from negotiations.views.common import read_page, render_cached
 

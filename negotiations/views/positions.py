@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from negotiations import analysis, timeline
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
+from negotiations.insight import analysis, timeline
 from negotiations.models import Issue, Negotiation, Party, Position
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 

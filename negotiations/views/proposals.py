@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from negotiations import compare as comparing
 from negotiations import pairings
-from negotiations.drafts import split_draft
 from negotiations.forms import citation_formset
 from negotiations.history import entries_for
 from negotiations.models import (
@@ -33,6 +31,8 @@ from negotiations.proposal_forms import (
     ProvisionForm,
     ReorderForm,
 )
+from negotiations.text import compare as comparing
+from negotiations.text.drafts import split_draft
 from negotiations.views.common import conflict_if_stale, locked, read_page
 
 PASTED = "Pasted draft"

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from negotiations import analysis, exports, search
-from negotiations import compare as comparing
-from negotiations.interchange import export_negotiation
+from negotiations import search
+from negotiations.exchange import exports
+from negotiations.exchange.interchange import export_negotiation
+from negotiations.insight import analysis
 from negotiations.models import (
     FeedToken,
     Issue,
@@ -23,6 +24,7 @@ from negotiations.models import (
     Provision,
     ProvisionPairing,
 )
+from negotiations.text import compare as comparing
 from negotiations.views.common import read_page, typed_day
 
 # --- search ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from negotiations.roles import ANALYSTS, EDITORS, READERS
+from negotiations.accounts.roles import ANALYSTS, EDITORS, READERS
 
 ROLE_GROUPS = {"reader": READERS, "analyst": ANALYSTS, "editor": EDITORS}
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from negotiations.interchange import export_negotiation
+from negotiations.exchange.interchange import export_negotiation
 from negotiations.models import Negotiation
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from negotiations.database import long_running
-from negotiations.interchange import InvalidDocument, import_file
+from negotiations.exchange.interchange import InvalidDocument, import_file
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
 from negotiations.database import long_running
-from negotiations.interchange import InvalidDocument, import_document
+from negotiations.exchange.interchange import InvalidDocument, import_document
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
-from negotiations import importjobs
+from negotiations.exchange import importjobs
 
 
 class Command(BaseCommand):

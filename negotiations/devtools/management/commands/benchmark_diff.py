@@ -13,9 +13,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.template.loader import render_to_string
 
-from negotiations import compare as comparing
-from negotiations import diffs
 from negotiations.models import Issue, Negotiation, Proposal, Provision
+from negotiations.text import compare as comparing
+from negotiations.text import diffs
 
 SEED = 20240104
 

@@ -17,7 +17,7 @@ from contextlib import nullcontext
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from negotiations.interchange import import_file
+from negotiations.exchange.interchange import import_file
 from negotiations.models import Participation, Position, Source
 
 STANCES = Position.Stance.values

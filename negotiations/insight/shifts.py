@@ -15,8 +15,8 @@ from django.db.models import Case, Count, F, Max, Q, When, Window
 from django.db.models.functions import Rank, RowNumber, TruncMonth, TruncQuarter
 from django.utils.safestring import mark_safe
 
-from negotiations.dates import PartialDate, Precision
 from negotiations.models import Position
+from negotiations.text.dates import PartialDate, Precision
 
 QUARTER, MONTH = "quarter", "month"
 GRANULARITIES = {QUARTER: (TruncQuarter, Precision.QUARTER), MONTH: (TruncMonth, Precision.MONTH)}

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from negotiations.dates import PartialDate, Precision
 from negotiations.models import Position, Provision
+from negotiations.text.dates import PartialDate, Precision
 
 WIDTH = 900
 LEFT = 132  # the gutter holding lane names

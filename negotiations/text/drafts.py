@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from negotiations.diffs import similarity
+from negotiations.text.diffs import similarity
 
 __all__ = [
     "DraftPart",

@@ -20,8 +20,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 
-from negotiations.dates import PartialDate, Precision
 from negotiations.models import Citation, Source
+from negotiations.text.dates import PartialDate, Precision
 
 FORMATS = ("csv", "json")
 ROWS_PER_CHUNK = 100
@@ -356,7 +356,7 @@ COMPARE_COLUMNS = [
 
 
 def compare_rows(rows):
-    """Rows of COMPARE_COLUMNS from a compare's aligned rows (negotiations.compare.Row)."""
+    """Rows of COMPARE_COLUMNS from a compare's aligned rows (negotiations.text.compare.Row)."""
     for row in rows:
         sides = []
         for provision in (row.a, row.b):

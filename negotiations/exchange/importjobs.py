@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from negotiations.interchange import InvalidDocument, import_file
+from negotiations.exchange.interchange import InvalidDocument, import_file
 from negotiations.models import ImportJob
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,6 @@ from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from negotiations import revisions
-from negotiations.dates import PartialDate, PartialDateError, Precision
 from negotiations.models import (
     PROVISION_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
@@ -45,6 +44,7 @@ from negotiations.models import (
     Source,
     Versioned,
 )
+from negotiations.text.dates import PartialDate, PartialDateError, Precision
 
 FORMAT = "redline/1"
 TOP_LEVEL = {

@@ -2,7 +2,7 @@
 
 Plain module: it takes provisions already fetched (with their issues) and issues, and makes
 no queries, so a compare page costs the same number of queries whatever the drafts' size.
-The alignment is ``drafts.align``; every text diff comes from ``negotiations.diffs``.
+The alignment is ``drafts.align``; every text diff comes from ``negotiations.text.diffs``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from negotiations import diffs, drafts
-from negotiations.drafts import (
+from negotiations.text import diffs, drafts
+from negotiations.text.drafts import (
     ADDED,
     MOVED,
     REMOVED,

@@ -8,8 +8,8 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from negotiations.diffs import cached_diff_html
 from negotiations.models import Position
+from negotiations.text.diffs import cached_diff_html
 
 
 @dataclass

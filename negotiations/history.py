@@ -56,7 +56,7 @@ def _partial_date(record):
     return str(PartialDate(record.date, Precision(record.date_precision), record.date_approximate))
 
 
-class _Labeller:
+class Labeller:
     """Turns stored values into what people read; fetches related names in bulk."""
 
     def __init__(self, model, records):
@@ -83,7 +83,7 @@ class _Labeller:
 
 def compare_records(model, old, new, labeller=None):
     """Field changes from history record `old` (None for a creation) to `new`."""
-    labeller = labeller or _Labeller(model, [r for r in (old, new) if r is not None])
+    labeller = labeller or Labeller(model, [r for r in (old, new) if r is not None])
     changes = []
     if _has_partial_date(model):
         before = _partial_date(old) if old is not None else ""
@@ -114,7 +114,7 @@ def entries_for(model, pks):
         .select_related("history_user")
         .order_by("id", "history_date", "history_id")
     )
-    labeller = _Labeller(model, records)
+    labeller = Labeller(model, records)
     result = {pk: [] for pk in pks}
     previous = {}
     for record in records:
@@ -139,7 +139,7 @@ def entries_for(model, pks):
 
 def compare_instances(model, theirs, yours):
     """Field changes between two unsaved or saved instances (for the conflict page)."""
-    labeller = _Labeller(model, [theirs, yours])
+    labeller = Labeller(model, [theirs, yours])
     changes = []
     if _has_partial_date(model):
         before, after = _partial_date(theirs), _partial_date(yours)

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 
-from negotiations.history import _Labeller, compare_records
+from negotiations.history import Labeller, compare_records
 from negotiations.models import (
     Citation,
     Event,
@@ -197,7 +197,7 @@ def _field_changes(model, wanted):
     before it, in a fixed number of queries."""
     pks = {r.id for r in wanted}
     records = list(model.history.filter(id__in=pks).order_by("id", "history_date", "history_id"))
-    labeller = _Labeller(model, records)
+    labeller = Labeller(model, records)
     for f in labeller.fields:
         related = f.related_model if f.is_relation else None
         if related in _STR_NEEDS and labeller.related[f.name]:

@@ -258,7 +258,7 @@ def _fill_texts(rows: list[Row], view: str, store) -> None:
     if not rows:
         return
     if view == INLINE:
-        keys = [diffs._cache_key(_pair_key(r.a, r.b), r.a.text or "", r.b.text or "") for r in rows]
+        keys = [diffs.cache_key(_pair_key(r.a, r.b), r.a.text or "", r.b.text or "") for r in rows]
     else:
         keys = [_side_cache_key(_pair_key(r.a, r.b), r.a.text, r.b.text) for r in rows]
     found = {}

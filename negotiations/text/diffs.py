@@ -299,7 +299,7 @@ def _cache():
     return cache
 
 
-def _cache_key(key: str, a: str, b: str) -> str:
+def cache_key(key: str, a: str, b: str) -> str:
     # The caller's key (e.g. "pos:12:13") keeps cache entries readable; a digest of the two
     # texts guards against stale entries when ids are reused (e.g. after a database reset).
     if not _CACHE_KEY_SAFE_RE.fullmatch(key):
@@ -326,9 +326,9 @@ def cached_diff_html(key: str, a: str | None, b: str | None) -> SafeString:
         cache = None
     if cache is None:
         return diff_html(a, b)
-    cache_key = _cache_key(str(key), a, b)
+    entry = cache_key(str(key), a, b)
     try:
-        cached = cache.get(cache_key)
+        cached = cache.get(entry)
     except Exception:
         logger.warning("diff cache get failed", exc_info=True)
         cached = None
@@ -336,7 +336,7 @@ def cached_diff_html(key: str, a: str | None, b: str | None) -> SafeString:
         return mark_safe(cached)  # our own diff_html output, stored below
     html = diff_html(a, b)
     try:
-        cache.set(cache_key, str(html), None)  # None: no expiry, versions never change
+        cache.set(entry, str(html), None)  # None: no expiry, versions never change
     except Exception:
         logger.warning("diff cache set failed", exc_info=True)
     return html

@@ -11,10 +11,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Window
-from django.db.models.functions import RowNumber
-
-from negotiations.models import Position, Provision
+from negotiations.models import Position
 from negotiations.text.dates import PartialDate, Precision
 
 WIDTH = 900
@@ -613,37 +610,22 @@ def build(
 # --- the two pictures ---------------------------------------------------------------
 
 
-def latest(items, limit, per=None):
-    """The latest `limit` of dated items (of each `per` value, e.g. "party_id"), in the
-    queryset's order, and how many there are in all: {per value: n}, or {None: n}.
+@dataclass
+class Totals:
+    """How many items there are in all, when fewer are drawn (None: all are drawn)."""
 
-    One query for a QuerySet: window functions number the items from the latest and
-    count them, and only the first `limit` come back. A list is kept whole.
-    """
-    if not isinstance(items, QuerySet):
-        items = list(items)
-        return items, {None: len(items)}
-    partition = [F(per)] if per else None
-    rows = list(
-        items.annotate(
-            timeline_nth=Window(
-                RowNumber(),
-                partition_by=partition,
-                order_by=[F("date").desc(), F("date_precision").desc(), F("pk").desc()],
-            ),
-            timeline_total=Window(Count("*"), partition_by=partition),
-        ).filter(timeline_nth__lte=limit)
-    )
-    return rows, {getattr(r, per) if per else None: r.timeline_total for r in rows}
+    events: int | None = None
+    proposals: int | None = None
+    positions: dict = field(default_factory=dict)  # party pk: number of positions
 
 
-def _bounds(events, proposals, event_total, proposal_total):
+def _bounds(events, proposals, totals):
     bounds = []
     for noun, shown, total in (
-        ("events", len(events), event_total),
-        ("proposals", len(proposals), proposal_total),
+        ("events", len(events), totals.events),
+        ("proposals", len(proposals), totals.proposals),
     ):
-        if total > shown:
+        if total is not None and total > shown:
             bounds.append(Bound(noun, shown, total))
     return bounds
 
@@ -658,22 +640,11 @@ def group_by_party(parties, positions, keep_empty=False):
     return groups, [p for p in parties if not by_party[p.pk]]
 
 
-def proposals_for(negotiation, issue=None):
-    """The negotiation's proposals, flagged `on_issue` when a provision addresses `issue`."""
-    proposals = negotiation.proposals.select_related("negotiation", "author")
-    if issue is not None:
-        on_issue = Provision.objects.filter(proposal=OuterRef("pk"), issue=issue)
-        proposals = proposals.annotate(on_issue=Exists(on_issue))
-    return proposals
-
-
-def issue_timeline(issue, parties, positions, events, proposals):
-    """Every party's positions on one issue, with the issue's events and the proposals.
-
-    Of events and proposals given as querysets, only the latest are drawn (see
-    MOST_EVENTS); `positions` are drawn as given."""
-    events, event_total = latest(events, MOST_EVENTS)
-    proposals, proposal_total = latest(proposals, MOST_PROPOSALS)
+def issue_timeline(issue, parties, positions, events, proposals, totals=None):
+    """Every party's positions on one issue, with the issue's events and the proposals,
+    as loaded (negotiations/insight/loading.py loads the latest of each); ``totals``
+    says how many there are in all."""
+    totals = totals or Totals()
     groups, empty = group_by_party(parties, positions)
     return build(
         f"Timeline of positions on {issue.title}",
@@ -682,22 +653,18 @@ def issue_timeline(issue, parties, positions, events, proposals):
         events,
         proposals,
         empty_parties=empty,
-        bounds=_bounds(events, proposals, event_total.get(None, 0), proposal_total.get(None, 0)),
+        bounds=_bounds(events, proposals, totals),
     )
 
 
-def negotiation_timeline(negotiation, parties, positions, events, proposals):
-    """Events and proposals of a negotiation, plus positions of the chosen parties.
-
-    Of items given as querysets, only the latest are drawn: MOST_EVENTS events,
-    MOST_PROPOSALS proposals and MOST_POSITIONS positions of each party."""
-    events, event_total = latest(events, MOST_EVENTS)
-    proposals, proposal_total = latest(proposals, MOST_PROPOSALS)
-    positions, position_totals = latest(positions, MOST_POSITIONS, per="party_id")
+def negotiation_timeline(negotiation, parties, positions, events, proposals, totals=None):
+    """Events and proposals of a negotiation, plus positions of the chosen parties, as
+    loaded; ``totals`` says how many there are in all."""
+    totals = totals or Totals()
     groups, _ = group_by_party(parties, positions, keep_empty=True)
-    bounds = _bounds(events, proposals, event_total.get(None, 0), proposal_total.get(None, 0))
+    bounds = _bounds(events, proposals, totals)
     for party, shown in groups:
-        total = position_totals.get(party.pk, len(shown))
+        total = totals.positions.get(party.pk, len(shown))
         if total > len(shown):
             bounds.append(Bound(f"positions of {party.name}", len(shown), total))
     return build(

@@ -24,10 +24,6 @@ def read_page(view):
     return require_safe(transaction.non_atomic_requests(view))
 
 
-def render_cached(request, template, context, build, status=200):
-    return render(request, template, {**context, **build()}, status=status)
-
-
 def locked(queryset, request):
     """On a write, lock the row until the request's transaction ends (no lost updates)."""
     return queryset.select_for_update(of=("self",)) if request.method == "POST" else queryset

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, render
 
 from negotiations.exchange import exports
 from negotiations.forms import PartialDateField
-from negotiations.insight import shifts
+from negotiations.insight import loading, shifts
 from negotiations.insight import timeline as layout
 from negotiations.models import Negotiation, Position
-from negotiations.views.common import read_page, render_cached
+from negotiations.views.common import read_page
 
 DATE_HELP = "e.g. 2023, 2023-Q4, Jan 2024 or 2024-01-10"
 
@@ -43,11 +43,7 @@ def timeline(request, slug):
         positions = Position.objects.filter(issue__negotiation=negotiation, party__in=chosen)
         positions = positions.select_related("party", "issue", "issue__negotiation").in_order()
     picture = layout.negotiation_timeline(
-        negotiation,
-        chosen,
-        positions,
-        negotiation.events.select_related("negotiation"),
-        layout.proposals_for(negotiation),
+        negotiation, chosen, *loading.negotiation_items(negotiation, positions)
     )
     context = {
         "negotiation": negotiation,
@@ -179,17 +175,16 @@ def _analytics_form(request, negotiation):
 def analytics(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
 
-    def build():
-        form = _analytics_form(request, negotiation)
-        return {
-            "form": form,
-            "results": form.results(request.GET.get("page"), analytics_parties_per_page),
-            "kinds": [Position.Movement(k).label for k in shifts.KINDS],
-            "query": request.GET.urlencode(),
-        }
+    form = _analytics_form(request, negotiation)
+    context = {
+        "negotiation": negotiation,
+        "form": form,
+        "results": form.results(request.GET.get("page"), analytics_parties_per_page),
+        "kinds": [Position.Movement(k).label for k in shifts.KINDS],
+        "query": request.GET.urlencode(),
+    }
 
-    context = {"negotiation": negotiation}
-    return render_cached(request, "negotiations/analytics.html", context, build)
+    return render(request, "negotiations/analytics.html", context)
 
 
 # --- exports ------------------------------------------------------------------------

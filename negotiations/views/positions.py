@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
-from negotiations.insight import analysis, timeline
+from negotiations.insight import analysis, loading, timeline
 from negotiations.models import Issue, Negotiation, Party, Position
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
@@ -100,13 +100,7 @@ def issue_detail(request, slug, issue):
         "positions": positions,
         "events": issue.events.all(),
         "children": issue.children.all(),
-        "timeline": timeline.issue_timeline(
-            issue,
-            parties,
-            positions,
-            issue.events.select_related("negotiation"),
-            timeline.proposals_for(issue.negotiation, issue),
-        ),
+        "timeline": timeline.issue_timeline(issue, parties, positions, *loading.issue_items(issue)),
     }
 
     return render(request, "negotiations/issue.html", context)

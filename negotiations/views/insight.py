@@ -1,11 +1,10 @@
 """Seeing the negotiation over time: the timeline and demand-shift analytics."""
 
-import csv
 import datetime
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from negotiations.exchange import exports
@@ -190,13 +189,6 @@ def analytics(request, slug):
 # --- exports ------------------------------------------------------------------------
 
 
-class Echo:
-    """A file-like object whose write() hands the line back, for csv.writer."""
-
-    def write(self, value):
-        return value
-
-
 def period_records(results):
     for row in results["periods"]:
         yield {
@@ -240,13 +232,6 @@ TABLES = {
 }
 
 
-def _csv_lines(records, columns):
-    writer = csv.writer(Echo())
-    yield writer.writerow(columns)
-    for record in records:
-        yield writer.writerow([exports.csv_cell(record[c]) for c in columns])
-
-
 def analytics_export(request, slug, fmt):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     form = _analytics_form(request, negotiation)
@@ -272,12 +257,8 @@ def analytics_export(request, slug, fmt):
         }
         return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     records, columns = TABLES[table]
-    response = StreamingHttpResponse(
-        _csv_lines(records(results), columns), content_type="text/csv; charset=utf-8"
-    )
-    name = f"{negotiation.slug}-analytics-{table}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = ([record[c] for c in columns] for record in records(results))
+    return exports.download("csv", f"{negotiation.slug}-analytics-{table}", columns, rows)
 
 
 def _plain(value):

@@ -1,7 +1,16 @@
 from django.urls import path
 
-from negotiations.exchange import feeds
-from negotiations.views import importing, insight, pages, positions, proposals, records, sharing
+from negotiations.exchange import feeds as atom
+from negotiations.views import (
+    exports,
+    feeds,
+    importing,
+    insight,
+    pages,
+    positions,
+    proposals,
+    records,
+)
 
 app_name = "negotiations"
 
@@ -31,37 +40,37 @@ urlpatterns = [
     path("n/<slug:slug>/analytics/", insight.analytics, name="analytics"),
     *both_formats("n/<slug:slug>/analytics", insight.analytics_export, "analytics_export"),
     # Sharing
-    path("search/", sharing.search_page, name="search"),
-    *both_formats("search/export", sharing.search_export, "search_export"),
-    *both_formats("n/<slug:slug>/proposals/export", sharing.proposals_export, "proposals_export"),
+    path("search/", exports.search_page, name="search"),
+    *both_formats("search/export", exports.search_export, "search_export"),
+    *both_formats("n/<slug:slug>/proposals/export", exports.proposals_export, "proposals_export"),
     *both_formats(
         "n/<slug:slug>/proposals/<slug:proposal>/export",
-        sharing.provisions_export,
+        exports.provisions_export,
         "provisions_export",
     ),
-    *both_formats("n/<slug:slug>/compare/export", sharing.compare_export, "compare_export"),
-    *both_formats("sources/export", sharing.sources_export, "sources_export"),
-    path("n/<slug:slug>/document.json", sharing.negotiation_document, name="export_negotiation"),
-    *both_formats("n/<slug:slug>/export", sharing.matrix_export, "matrix_export"),
-    *both_formats("n/<slug:slug>/positions", sharing.positions_export, "positions_export"),
-    *both_formats("n/<slug:slug>/snapshot/export", sharing.snapshot_export, "snapshot_export"),
+    *both_formats("n/<slug:slug>/compare/export", exports.compare_export, "compare_export"),
+    *both_formats("sources/export", exports.sources_export, "sources_export"),
+    path("n/<slug:slug>/document.json", exports.negotiation_document, name="export_negotiation"),
+    *both_formats("n/<slug:slug>/export", exports.matrix_export, "matrix_export"),
+    *both_formats("n/<slug:slug>/positions", exports.positions_export, "positions_export"),
+    *both_formats("n/<slug:slug>/snapshot/export", exports.snapshot_export, "snapshot_export"),
     *both_formats(
-        "n/<slug:slug>/parties/<slug:party>/export", sharing.party_export, "party_export"
+        "n/<slug:slug>/parties/<slug:party>/export", exports.party_export, "party_export"
     ),
-    *both_formats("n/<slug:slug>/issues/<slug:issue>/export", sharing.issue_export, "issue_export"),
+    *both_formats("n/<slug:slug>/issues/<slug:issue>/export", exports.issue_export, "issue_export"),
     *both_formats(
         "n/<slug:slug>/issues/<slug:issue>/<slug:party>/export",
-        sharing.thread_export,
+        exports.thread_export,
         "thread_export",
     ),
     path("import/", importing.import_upload, name="import"),
     path("import/jobs/<int:pk>/", importing.import_job, name="import_job"),
-    path("feeds/", sharing.feed_tokens, name="feed_tokens"),
-    path("feeds/token/", sharing.feed_token_change, name="feed_token_change"),
-    path("feeds/<str:token>/n/<slug:slug>/", feeds.negotiation_feed, name="feed_negotiation"),
+    path("feeds/", feeds.feed_tokens, name="feed_tokens"),
+    path("feeds/token/", feeds.feed_token_change, name="feed_token_change"),
+    path("feeds/<str:token>/n/<slug:slug>/", atom.negotiation_feed, name="feed_negotiation"),
     path(
         "feeds/<str:token>/n/<slug:slug>/issues/<slug:issue>/<slug:party>/",
-        feeds.thread_feed,
+        atom.thread_feed,
         name="feed_thread",
     ),
     # Proposals

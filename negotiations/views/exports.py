@@ -1,21 +1,17 @@
-"""Seeing and sharing: search, CSV/JSON exports, the negotiation document, feeds."""
+"""Downloads: search results and every list as CSV/JSON, and the negotiation document."""
 
 import json
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
 from negotiations import search
 from negotiations.exchange import exports
 from negotiations.exchange.interchange import export_negotiation
 from negotiations.insight import analysis
 from negotiations.models import (
-    FeedToken,
     Issue,
     Negotiation,
     Party,
@@ -257,45 +253,3 @@ def negotiation_document(request, slug):
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
     return response
-
-
-# --- feed tokens -----------------------------------------------------------------------
-
-
-def feed_tokens(request):
-    """My secret feed URLs, to paste into a feed reader; revoke or regenerate them."""
-    token = request.user.feed_tokens.active().first()
-    negotiations, threads = [], []
-    if token is not None:
-        negotiations = list(Negotiation.objects.all())
-        threads = (
-            Position.objects.order_by(
-                "issue__negotiation__title", "issue__order", "issue__title", "party__name"
-            )
-            .values_list(
-                "issue__negotiation__slug",
-                "issue__negotiation__title",
-                "issue__slug",
-                "issue__title",
-                "party__slug",
-                "party__name",
-            )
-            .distinct()
-        )
-    context = {"token": token, "negotiations": negotiations, "threads": threads}
-    return render(request, "negotiations/feed_tokens.html", context)
-
-
-@require_POST
-def feed_token_change(request):
-    """Revoke every active token of mine; with action=regenerate, make a new one."""
-    regenerate = request.POST.get("action") == "regenerate"
-    for token in request.user.feed_tokens.active():
-        token.revoked_at = timezone.now()
-        token.save()
-    if regenerate:
-        FeedToken.objects.create(user=request.user)
-        messages.success(request, "Your new feed address is below. Old addresses no longer work.")
-    else:
-        messages.success(request, "Your feed addresses are revoked. Feed readers get nothing.")
-    return redirect("negotiations:feed_tokens")

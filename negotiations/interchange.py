@@ -29,6 +29,7 @@ from negotiations.models import (
     Proposal,
     Provision,
     Source,
+    date_columns,
 )
 
 FORMAT = "redline/1"
@@ -430,12 +431,8 @@ def _messages(path, exc):
 def _dated(value):
     if value is None:
         return {"date": None}
-    date = PartialDate.parse(value)
-    return {
-        "date": date.start,
-        "date_precision": date.precision,
-        "date_approximate": date.approximate,
-    }
+    # redline/1 carries the canonical form, not the words the source used.
+    return date_columns(PartialDate.parse(value).replace(as_written=""))
 
 
 def import_document(data, *, reason, user=None):

@@ -231,7 +231,7 @@ class PartialDate:
         if q in OPEN_START:
             if start is not None or end is None:
                 raise ValueError(f"a “{q.label}” date has only a latest day")
-            anchor = end + DAY if q == Qualifier.BEFORE else _period_start(end, p)
+            anchor = _period_start(end + DAY if q == Qualifier.BEFORE else end, p)
             return _in_range(anchor), None
         if start is None:
             raise ValueError("start is required")

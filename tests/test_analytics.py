@@ -95,7 +95,8 @@ QUARTERS = {
         "2023-Q1": counts(new=2, hardened=1),
         "2023-Q2": counts(softened=1),
         "2023-Q4": counts(hardened=1),
-        "2024-Q1": counts(dropped=1),
+        # "2024" spans four quarters: which one is not known.
+        "uncertain": counts(dropped=1),
     },
     "beta": {
         "2022-Q4": counts(new=1),
@@ -112,8 +113,8 @@ MONTHS = {
         "2023-02": counts(hardened=1),
         "2023-03": counts(new=1),
         "2023-05": counts(softened=1),
-        "2023-10": counts(hardened=1),
-        "2024-01": counts(dropped=1),
+        # "Q4 2023" and "2024" span several months: which one is not known.
+        "uncertain": counts(hardened=1, dropped=1),
     },
     "beta": {
         "2022-12": counts(new=1),
@@ -158,7 +159,7 @@ def test_counts_per_month_match_the_hand_built_fixture(talks):
 
 def test_rows_come_in_party_order_then_period_order(talks):
     rows = shifts.counts_by_period(positions_of(talks), [talks["beta"], talks["alpha"]])
-    keys = [(r.party.slug, r.period.isoformat()) for r in rows]
+    keys = [(r.party.slug, r.period.isoformat() if r.period else "uncertain") for r in rows]
     assert keys[:5] == [("beta", p) for p in sorted(QUARTERS["beta"])]
     assert keys[5:] == [("alpha", p) for p in sorted(QUARTERS["alpha"])]
     assert rows[0].period == PartialDate(D(2022, 10, 1), Precision.QUARTER)
@@ -174,7 +175,7 @@ def test_filter_by_party(talks):
 def test_filter_by_issue(talks):
     filters = shifts.Filters(issues=[talks["two"]])
     assert table(talks, filters=filters) == {
-        "alpha": {"2023-Q1": counts(new=1), "2024-Q1": counts(dropped=1)},
+        "alpha": {"2023-Q1": counts(new=1), "uncertain": counts(dropped=1)},
         "beta": {"2023-Q4": counts(new=1)},
     }
 
@@ -212,11 +213,11 @@ def test_party_issue_and_date_filters_combine(talks):
 
 def test_most_changed_issues_by_shift_count_then_latest_shift(talks):
     lines = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"])
-    assert [(x.party.slug, x.issue.slug, x.shifts, x.last_shift) for x in lines] == [
-        ("alpha", "one", 3, D(2023, 10, 1)),
-        ("beta", "three", 3, D(2023, 9, 1)),
-        ("alpha", "two", 1, D(2024, 1, 1)),
-        ("beta", "one", 1, D(2023, 6, 30)),
+    assert [(x.party.slug, x.issue.slug, x.shifts, str(x.last_shift)) for x in lines] == [
+        ("alpha", "one", 3, "Q4 2023"),
+        ("beta", "three", 3, "c. Sep 2023"),
+        ("alpha", "two", 1, "2024"),
+        ("beta", "one", 1, "30 Jun 2023"),
     ]
     top = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"], top=2)
     assert [(x.party.slug, x.issue.slug) for x in top] == [("alpha", "one"), ("beta", "three")]
@@ -438,8 +439,8 @@ def test_csv_export_of_the_other_tables(client, reader, talks):
     client.force_login(reader)
     changed = csv_rows(client.get(export_url("csv"), {"table": "changed", "top": "2"}))
     assert changed == [
-        {"party": "alpha", "issue": "one", "shifts": "3", "last_shift": "2023-10-01"},
-        {"party": "beta", "issue": "three", "shifts": "3", "last_shift": "2023-09-01"},
+        {"party": "alpha", "issue": "one", "shifts": "3", "last_shift": "2023-Q4"},
+        {"party": "beta", "issue": "three", "shifts": "3", "last_shift": "2023-09~"},
     ]
     since = csv_rows(client.get(export_url("csv"), {"table": "since", "ref": "2024-03-31"}))
     assert [(r["party"], r["issue"], r["last_movement"], r["days"]) for r in since] == [

@@ -168,7 +168,9 @@ def test_analyst_records_position_with_existing_source(client, analyst, world):
     response = client.post(add_url(world), new_position_data(world))
     assert response.status_code == 302
     position = Position.objects.get(summary="Wants the 1975 Soviet maps.")
-    assert str(position.partial_date) == "c. Dec 2023"
+    # Read as written: the last third of December, not "about December" (issue #14).
+    assert str(position.partial_date) == "late Dec 2023"
+    assert (position.date, position.date_end) == (datetime.date(2023, 12, 21), datetime.date(2023, 12, 31))
     assert position.movement == "new"  # suggested: nothing before
     citation = position.citations.get()
     assert (citation.source, citation.locator) == (world["source"], "para. 4")

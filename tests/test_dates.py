@@ -858,8 +858,9 @@ def test_thread_order_gives_a_previous_statement_only_when_certain(texts, expect
     assert thread_order(thread(*texts)) == expected
 
 
-@given(st.lists(st.builds(lambda v: v, st.deferred(lambda: partial_dates())), max_size=12))
+@given(st.lists(st.deferred(lambda: partial_dates(NARROW)), max_size=12))
 def test_thread_order_never_names_an_uncertainly_earlier_previous(values):
+    """Dates within three years, so that many overlap."""
     values = sorted(values)
     for i, (previous, certain) in enumerate(thread_order(values)):
         if not certain:
@@ -915,17 +916,18 @@ PERIOD_STARTS = {
     YEAR: lambda d: date(d.year, 1, 1),
 }
 DAYS = st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 31))
+NARROW = st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31))
 
 
 @st.composite
-def partial_dates(draw):
+def partial_dates(draw, days=DAYS):
     """Every form: any qualifier, precision, flags, anchor (and second anchor)."""
     qualifier = draw(st.sampled_from(list(Qualifier)))
     precisions = [p for p in Precision if not (qualifier in PARTS and p == DAY)]
     precision = draw(st.sampled_from(precisions))
-    anchor, until = PERIOD_STARTS[precision](draw(DAYS)), None
+    anchor, until = PERIOD_STARTS[precision](draw(days)), None
     if qualifier == Qualifier.BETWEEN:
-        until = PERIOD_STARTS[precision](draw(DAYS))
+        until = PERIOD_STARTS[precision](draw(days))
         assume(until != anchor)
         anchor, until = min(anchor, until), max(anchor, until)
     return PartialDate.of(

@@ -21,7 +21,8 @@ def time_html(value: PartialDate | None, empty=""):
         return format_html("{}", empty)
     text = str(value.replace(inferred=False))
     written = value.as_written.strip()
-    title = format_html(' title="As written: {}"', written) if written and written != text else ""
+    shown = written in (text, str(value))
+    title = format_html(' title="As written: {}"', written) if written and not shown else ""
     if value.html_datetime:
         html = format_html('<time datetime="{}"{}>{}</time>', value.html_datetime, title, text)
     else:

@@ -153,7 +153,10 @@ def test_parse_collapses_internal_whitespace(text, expected):
         ("2024\u2013Q1", pd(2024, 1, 1, QUARTER)),
         ("mid\u2013December 2023", PartialDate(date(2023, 12, 11), MONTH, qualifier=Q.MID)),
         ("mid\u20142023", PartialDate(date(2023, 5, 1), YEAR, qualifier=Q.MID)),
-        ("8\u201311 August 2025", PartialDate(date(2025, 8, 8), end=date(2025, 8, 11), qualifier=Q.BETWEEN)),
+        (
+            "8\u201311 August 2025",
+            PartialDate(date(2025, 8, 8), end=date(2025, 8, 11), qualifier=Q.BETWEEN),
+        ),
     ],
 )
 def test_parse_tolerates_en_and_em_dashes(text, expected):
@@ -591,7 +594,6 @@ def test_is_frozen_and_hashable():
     with pytest.raises(dataclasses.FrozenInstanceError):
         value.start = date(2025, 1, 1)
     assert len({value, pd(2024, 1, 1, MONTH), PartialDate.parse("Jan 2024")}) == 1
-
 
 
 # --- dates as written: early / mid / late, ranges, before / after / by, as of -------------

@@ -45,9 +45,7 @@ def thread_summaries(client, world):
     return [step.position.summary for step in steps]
 
 
-def test_late_december_follows_a_7_december_statement_and_moves_against_it(
-    client, analyst, world
-):
+def test_late_december_follows_a_7_december_statement_and_moves_against_it(client, analyst, world):
     """Fails on the old main: "late December 2023" was sorted on 1 December, before the
     7 December statement, so the suggestion compared it with nothing ("new")."""
     client.force_login(analyst)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from negotiations import shifts
 from negotiations.dates import PartialDate, Precision
-from negotiations.models import Participation, Position
+from negotiations.models import Participation, Position, date_columns
 from tests.conftest import (
     make_issue,
     make_negotiation,
@@ -22,6 +22,10 @@ from tests.conftest import (
 D = datetime.date
 M = Position.Movement
 ZERO = dict.fromkeys(["new", "hardened", "softened", "dropped", "conceded"], 0)
+
+
+def dated(text):
+    return date_columns(PartialDate.parse(text))
 
 
 def counts(**given):
@@ -533,3 +537,77 @@ def test_analytics_query_count_is_the_same_with_3_and_30_positions_per_thread(
     small = page_queries(client, url)
     grow(talks, 27)
     assert page_queries(client, url) == small
+
+
+# --- dates as known (issue #14) ---------------------------------------------------------
+
+
+def test_last_shift_of_a_quarter_statement_is_the_quarter_not_its_first_day(client, reader, talks):
+    """Fails on the old main: the analytics showed "last shift 1 Jan 2024" for a Q1 2024
+    statement (the first day of the quarter, invented)."""
+    make_position(talks["two"], talks["beta"], movement=M.HARDENED, **dated("2024-Q1"))
+    (line,) = [
+        x
+        for x in shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"])
+        if (x.party.slug, x.issue.slug) == ("beta", "two")
+    ]
+    assert str(line.last_shift) == "Q1 2024"
+    client.force_login(reader)
+    content = client.get(analytics_url()).content.decode()
+    assert '<time datetime="2024">Q1 2024</time>' in content
+    assert "1 Jan 2024" not in content and 'datetime="2024-01-01"' not in content
+    changed = csv_rows(client.get(export_url("csv"), {"table": "changed"}))
+    assert {(r["party"], r["issue"]): r["last_shift"] for r in changed}[("beta", "two")] == (
+        "2024-Q1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "quarter", "month"),
+    [
+        ("late December 2023", "2023-Q4", "2023-12"),  # 21–31 Dec: inside both
+        ("between 8 and 11 Aug 2025", "2025-Q3", "2025-08"),
+        ("Aug–Sep 2025", "2025-Q3", "uncertain"),  # two months, one quarter
+        ("between 30 Sep and 2 Oct 2025", "uncertain", "uncertain"),
+        ("2024", "uncertain", "uncertain"),
+        ("before 1 Feb 2024", "uncertain", "uncertain"),  # open-ended
+        ("after 8 Aug 2025", "uncertain", "uncertain"),
+        ("as of 12 Feb 2024", "uncertain", "uncertain"),
+    ],
+)
+def test_a_statement_counts_in_a_period_only_when_its_whole_date_lies_inside(
+    talks, when, quarter, month
+):
+    gamma = talks["gamma"]
+    make_position(talks["one"], gamma, movement=M.SOFTENED, **dated(when))
+    assert table(talks)["gamma"] == {quarter: counts(softened=1)}
+    assert table(talks, shifts.MONTH)["gamma"] == {month: counts(softened=1)}
+
+
+def test_the_uncertain_period_is_shown_and_explained_but_not_drawn(client, reader, talks):
+    make_position(talks["one"], talks["gamma"], movement=M.SOFTENED, **dated("before 2024"))
+    client.force_login(reader)
+    response = client.get(analytics_url())
+    content = response.content.decode()
+    assert "<em>period uncertain</em>" in content
+    assert "“Period uncertain” counts the statements whose dates span more than one" in content
+    chart = response.context["results"]["chart"]
+    assert "gamma" not in [p.party.slug for p in chart.panels]
+    assert "2 statements whose dates span more than one quarter" in chart.desc
+    rows = csv_rows(client.get(export_url("csv")))
+    assert [r["period"] for r in rows if r["party"] == "gamma"] == ["uncertain"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "before 2023"}, "“before 2023” has no first day"),
+        ({"to": "after 2023"}, "“after 2023” has no last day"),
+        ({"ref": "after 2023"}, "“after 2023” has no last day"),
+    ],
+)
+def test_open_ended_filters_are_refused_with_a_message(client, reader, talks, query, message):
+    client.force_login(reader)
+    response = client.get(analytics_url(), query)
+    assert response.context["results"] is None
+    assert message in response.content.decode()

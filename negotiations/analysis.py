@@ -73,9 +73,7 @@ def matrix(positions, issues, parties):
     shifts = scope.shift_counts()
     last_shifts = {
         (p.issue_id, p.party_id): p
-        for p in scope.shifts()
-        .current()
-        .only("issue_id", "party_id", "movement", *DATE_COLUMNS)
+        for p in scope.shifts().current().only("issue_id", "party_id", "movement", *DATE_COLUMNS)
     }
     rows = []
     for issue in issues:

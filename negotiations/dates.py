@@ -539,9 +539,7 @@ def _parse(s: str) -> PartialDate:
     qualifier = Qualifier.NONE
     if m := _AS_OF.fullmatch(s):
         qualifier, s = Qualifier.AS_OF, m[1] or m[2]
-    elif m := _OPEN.match(s):
-        qualifier, s = Qualifier(m[1]), s[m.end() :]
-    elif m := _PART.match(s):
+    elif (m := _OPEN.match(s)) or (m := _PART.match(s)):
         qualifier, s = Qualifier(m[1]), s[m.end() :]
     s, approx = _strip_approx(s)
     approximate |= approx

@@ -28,9 +28,7 @@ class PartialDateField(forms.Field):
         try:
             return PartialDate.parse(value)
         except PartialDateError as exc:
-            raise ValidationError(
-                f"{self.label or 'Date'}: {exc}", code="invalid_date"
-            ) from exc
+            raise ValidationError(f"{self.label or 'Date'}: {exc}", code="invalid_date") from exc
 
 
 def read_as(value):

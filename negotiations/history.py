@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from negotiations.diffs import cached_diff_html, diff_html
 from negotiations.models import DATE_COLUMNS, partial_date_of
+
 # Bookkeeping columns that say nothing an analyst would call a change.
 HIDDEN = {"id", "uid", "version", "created_at"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}

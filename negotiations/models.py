@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 
 from negotiations.dates import PartialDate, Precision, Qualifier
 
-
 # The columns of a partial date, and the order of dated rows: by the sort day (the
 # earliest day, or the latest when only that is known), then the latest day, then pk.
 DATE_COLUMNS = (
@@ -28,7 +27,9 @@ DATE_ORDER = ("date", "date_end", "pk")
 def date_columns(value):
     """{column: value} for a PartialDate, or for None (an undated source)."""
     if value is None:
-        return dict(zip(DATE_COLUMNS, (None, None, Precision.DAY, False, "", False, "")))
+        return dict(
+            zip(DATE_COLUMNS, (None, None, Precision.DAY, False, "", False, ""), strict=True)
+        )
     return {
         "date": value.sort_day,
         "date_end": value.sort_end,
@@ -80,15 +81,6 @@ class PartialDateModel(models.Model):
     class Meta:
         abstract = True
 
-    @property
-    def partial_date(self):
-        return partial_date_of(self)
-
-    @partial_date.setter
-    def partial_date(self, value):
-        for name, column in date_columns(value).items():
-            setattr(self, name, column)
-
     def save(self, *args, **kwargs):
         # Rows made from columns (tests, scripts: date=…, date_precision=…) get their
         # latest day from the rest; a range keeps the one it was given. Strings such as
@@ -100,6 +92,15 @@ class PartialDateModel(models.Model):
         ):
             self.date_end = self.partial_date.sort_end
         super().save(*args, **kwargs)
+
+    @property
+    def partial_date(self):
+        return partial_date_of(self)
+
+    @partial_date.setter
+    def partial_date(self, value):
+        for name, column in date_columns(value).items():
+            setattr(self, name, column)
 
 
 class Versioned(models.Model):

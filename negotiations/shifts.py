@@ -206,7 +206,9 @@ def most_changed(positions, parties, issues, top=10):
     found = found[:top]
     last_dates = _last_shift_dates(positions, [(party, issue) for _, _, party, issue in found])
     return [
-        ChangedIssue(party_by_id[party_id], issue_by_id[issue_id], n, last_dates[party_id, issue_id])
+        ChangedIssue(
+            party_by_id[party_id], issue_by_id[issue_id], n, last_dates[party_id, issue_id]
+        )
         for n, _last, party_id, issue_id in found
     ]
 

@@ -1,6 +1,7 @@
 """Every change records who, when and why; the admin requires a reason."""
 
 import datetime
+
 from django.urls import reverse
 
 from negotiations.models import Position, Source

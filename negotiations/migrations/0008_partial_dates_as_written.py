@@ -46,279 +46,498 @@ def fill_date_end(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('negotiations', '0007_revision_per_negotiation'),
+        ("negotiations", "0007_revision_per_negotiation"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='event',
-            options={'ordering': ['date', 'date_end', 'pk']},
+            name="event",
+            options={"ordering": ["date", "date_end", "pk"]},
         ),
         migrations.AlterModelOptions(
-            name='position',
-            options={'ordering': ['date', 'date_end', 'pk']},
+            name="position",
+            options={"ordering": ["date", "date_end", "pk"]},
         ),
         migrations.AlterModelOptions(
-            name='proposal',
-            options={'ordering': ['date', 'date_end', 'pk']},
+            name="proposal",
+            options={"ordering": ["date", "date_end", "pk"]},
         ),
         migrations.AddField(
-            model_name='event',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="event",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='event',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="event",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="event",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='event',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="event",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="historicalevent",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="historicalevent",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="historicalevent",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalevent',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="historicalevent",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalposition',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="historicalposition",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='historicalposition',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="historicalposition",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalposition',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="historicalposition",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalposition',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="historicalposition",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproposal',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="historicalproposal",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='historicalproposal',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="historicalproposal",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproposal',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="historicalproposal",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalproposal',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="historicalproposal",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="historicalsource",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='date_end',
+            model_name="historicalsource",
+            name="date_end",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="historicalsource",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsource',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="historicalsource",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="position",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='position',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="position",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="position",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='position',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="position",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="proposal",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).', null=True),
+            model_name="proposal",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended).",
+                null=True,
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="proposal",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='proposal',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="proposal",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='date_as_written',
-            field=models.CharField(blank=True, default='', max_length=100),
+            model_name="source",
+            name="date_as_written",
+            field=models.CharField(blank=True, default="", max_length=100),
         ),
         migrations.AddField(
-            model_name='source',
-            name='date_end',
+            model_name="source",
+            name="date_end",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='source',
-            name='date_inferred',
-            field=models.BooleanField(default=False, help_text="The analyst's reading, not the source's words."),
+            model_name="source",
+            name="date_inferred",
+            field=models.BooleanField(
+                default=False, help_text="The analyst's reading, not the source's words."
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='date_qualifier',
-            field=models.CharField(blank=True, choices=[('', 'none'), ('early', 'early'), ('mid', 'mid'), ('late', 'late'), ('before', 'before'), ('after', 'after'), ('by', 'by'), ('between', 'between'), ('as_of', 'as of')], default='', max_length=7),
+            model_name="source",
+            name="date_qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "none"),
+                    ("early", "early"),
+                    ("mid", "mid"),
+                    ("late", "late"),
+                    ("before", "before"),
+                    ("after", "after"),
+                    ("by", "by"),
+                    ("between", "between"),
+                    ("as_of", "as of"),
+                ],
+                default="",
+                max_length=7,
+            ),
         ),
         migrations.AlterField(
-            model_name='event',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="event",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalevent',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="historicalevent",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalposition',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="historicalposition",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalposition',
-            name='movement',
-            field=models.CharField(choices=[('new', 'New'), ('hardened', 'Hardened'), ('softened', 'Softened'), ('restated', 'Restated'), ('dropped', 'Dropped'), ('conceded', 'Conceded'), ('uncertain', 'Order uncertain')], default='new', max_length=10),
+            model_name="historicalposition",
+            name="movement",
+            field=models.CharField(
+                choices=[
+                    ("new", "New"),
+                    ("hardened", "Hardened"),
+                    ("softened", "Softened"),
+                    ("restated", "Restated"),
+                    ("dropped", "Dropped"),
+                    ("conceded", "Conceded"),
+                    ("uncertain", "Order uncertain"),
+                ],
+                default="new",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalproposal',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="historicalproposal",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalsource',
-            name='date',
-            field=models.DateField(blank=True, help_text='The day the date sorts by; empty when undated.', null=True),
+            model_name="historicalsource",
+            name="date",
+            field=models.DateField(
+                blank=True, help_text="The day the date sorts by; empty when undated.", null=True
+            ),
         ),
         migrations.AlterField(
-            model_name='position',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="position",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='position',
-            name='movement',
-            field=models.CharField(choices=[('new', 'New'), ('hardened', 'Hardened'), ('softened', 'Softened'), ('restated', 'Restated'), ('dropped', 'Dropped'), ('conceded', 'Conceded'), ('uncertain', 'Order uncertain')], default='new', max_length=10),
+            model_name="position",
+            name="movement",
+            field=models.CharField(
+                choices=[
+                    ("new", "New"),
+                    ("hardened", "Hardened"),
+                    ("softened", "Softened"),
+                    ("restated", "Restated"),
+                    ("dropped", "Dropped"),
+                    ("conceded", "Conceded"),
+                    ("uncertain", "Order uncertain"),
+                ],
+                default="new",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='proposal',
-            name='date',
-            field=models.DateField(help_text='The day the date sorts by: its earliest day, or its latest when only that is known.'),
+            model_name="proposal",
+            name="date",
+            field=models.DateField(
+                help_text="The day the date sorts by: its earliest day, or its latest when only that is known."
+            ),
         ),
         migrations.AlterField(
-            model_name='source',
-            name='date',
-            field=models.DateField(blank=True, help_text='The day the date sorts by; empty when undated.', null=True),
+            model_name="source",
+            name="date",
+            field=models.DateField(
+                blank=True, help_text="The day the date sorts by; empty when undated.", null=True
+            ),
         ),
         migrations.RunPython(fill_date_end, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='event',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="event",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalevent',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="historicalevent",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalposition',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="historicalposition",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalproposal',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="historicalproposal",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AlterField(
-            model_name='position',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="position",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AlterField(
-            model_name='proposal',
-            name='date_end',
-            field=models.DateField(help_text='The latest day the date can mean (the known day when it is open-ended).'),
+            model_name="proposal",
+            name="date_end",
+            field=models.DateField(
+                help_text="The latest day the date can mean (the known day when it is open-ended)."
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('date_end__gte', models.F('date'))), name='event_date_end_not_before_date'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_end__gte", models.F("date"))),
+                name="event_date_end_not_before_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='position',
-            constraint=models.CheckConstraint(condition=models.Q(('date_end__gte', models.F('date'))), name='position_date_end_not_before_date'),
+            model_name="position",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_end__gte", models.F("date"))),
+                name="position_date_end_not_before_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposal',
-            constraint=models.CheckConstraint(condition=models.Q(('date_end__gte', models.F('date'))), name='proposal_date_end_not_before_date'),
+            model_name="proposal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_end__gte", models.F("date"))),
+                name="proposal_date_end_not_before_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='source',
-            constraint=models.CheckConstraint(condition=models.Q(('date__isnull', True), ('date_end__gte', models.F('date')), _connector='OR'), name='source_date_end_not_before_date'),
+            model_name="source",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date__isnull", True), ("date_end__gte", models.F("date")), _connector="OR"
+                ),
+                name="source_date_end_not_before_date",
+            ),
         ),
     ]

@@ -46,8 +46,8 @@ def thread_summaries(client, world):
 
 
 def test_late_december_follows_a_7_december_statement_and_moves_against_it(client, analyst, world):
-    """Fails on the old main: "late December 2023" was sorted on 1 December, before the
-    7 December statement, so the suggestion compared it with nothing ("new")."""
+    """Fails on the old main: "late December 2023" was "c. Dec 2023", sorted on 1 December
+    before the 7 December statement."""
     client.force_login(analyst)
     say(world, "7 December 2023", "demand", summary="Demands the maps.")
     late = record(client, world, "late December 2023", "offer", "Offers to discuss maps.")

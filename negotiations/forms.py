@@ -1,14 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from negotiations.models import TEXT_MAX_LENGTH, Citation, Party, Position, Source
-from negotiations.text.dates import ACCEPTED_FORMS, PartialDate, PartialDateError
+from negotiations.models import DATE_COLUMNS, TEXT_MAX_LENGTH, Citation, Party, Position, Source
+from negotiations.text.dates import ACCEPTED_FORMS, PartialDate, PartialDateError, thread_order
 
-PARTIAL_DATE_FIELDS = ["date", "date_precision", "date_approximate"]
+PARTIAL_DATE_FIELDS = list(DATE_COLUMNS)
 
 
 class PartialDateField(forms.Field):
-    """One text box for a date as precise as it is known ("late December 2023")."""
+    """One text box for a date as the source gave it ("late December 2023")."""
 
     widget = forms.TextInput(attrs={"placeholder": "e.g. 10 Jan 2024, Jan 2024, late 2023"})
 
@@ -17,7 +17,9 @@ class PartialDateField(forms.Field):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return str(value) if isinstance(value, PartialDate) else value
+        if isinstance(value, PartialDate):
+            return value.as_written or str(value)
+        return value
 
     def to_python(self, value):
         value = (value or "").strip()
@@ -26,16 +28,28 @@ class PartialDateField(forms.Field):
         try:
             return PartialDate.parse(value)
         except PartialDateError as exc:
-            raise ValidationError(str(exc), code="invalid_date") from exc
+            raise ValidationError(f"{self.label or 'Date'}: {exc}", code="invalid_date") from exc
+
+
+def read_as(value):
+    """The help text that previews how a date was read: "Read as late Dec 2023 (…)"."""
+    return f"Read as “{value}”: {value.interval_text()}. {ACCEPTED_FORMS}"
 
 
 class PartialDateFormMixin(forms.Form):
-    """Shows a model's three partial-date columns as one "Date" field named `when`.
+    """Shows a model's partial-date columns as one "Date" field named `when`, typed as
+    the source wrote it, and an "inferred" box for a date that is the analyst's reading.
 
     Combine with a ModelForm that leaves the model columns out of its fields.
     """
 
     when = PartialDateField(label="Date")
+    when_inferred = forms.BooleanField(
+        required=False,
+        label="Date inferred",
+        help_text="Tick when the date is your reading, not the source's words "
+        "(or end the date with ?).",
+    )
     date_required = True
 
     def __init__(self, *args, **kwargs):
@@ -43,6 +57,18 @@ class PartialDateFormMixin(forms.Form):
         self.fields["when"].required = self.date_required
         if self.instance.pk and "when" not in self.initial:
             self.initial["when"] = self.instance.partial_date
+            self.initial["when_inferred"] = self.instance.date_inferred
+        if isinstance(self.initial.get("when"), PartialDate):
+            self.fields["when"].help_text = read_as(self.initial["when"])
+
+    def clean(self):
+        data = super().clean()
+        value = data.get("when")
+        if value is not None and data.get("when_inferred"):
+            data["when"] = value = value.replace(inferred=True)
+        if value is not None:
+            self.fields["when"].help_text = read_as(value)
+        return data
 
     def _post_clean(self):
         if "when" in self.cleaned_data:
@@ -97,7 +123,9 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
         self.fields["issue"].queryset = negotiation.issues.all()
         self.fields["when"].label = "Stated on"
         self.fields["when"].widget.attrs["placeholder"] = "e.g. 10 Jan 2024, late December 2023"
-        self.order_fields(["party", "issue", "stance", "movement", "summary", "quote", "when"])
+        self.order_fields(
+            ["party", "issue", "stance", "movement", "summary", "quote", "when", "when_inferred"]
+        )
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -106,17 +134,40 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
         return summary
 
     def previous_position(self):
-        """The party's latest statement on the issue before this one, if any."""
+        """(the party's previous statement on the issue, whether that is certain).
+
+        Previous by the dates as written: when this statement's date overlaps another in
+        the thread (or the one before it overlaps an earlier one), which statement it
+        follows is not known, and it gets no previous one to compare with."""
         party, issue = self.cleaned_data.get("party"), self.cleaned_data.get("issue")
-        if not (party and issue):
-            return None
-        earlier = Position.objects.filter(party=party, issue=issue).exclude(pk=self.instance.pk)
-        return earlier.order_by("date", "date_precision", "pk").last()
+        when = self.cleaned_data.get("when")
+        if not (party and issue and when):
+            return None, True
+        others = list(
+            Position.objects.filter(party=party, issue=issue)
+            .exclude(pk=self.instance.pk)
+            .order_by("date", "date_end", "pk")
+        )
+        # This statement sorts after the others with the same date (it is the newest).
+        thread = sorted(
+            [(p.partial_date, n, p) for n, p in enumerate(others)] + [(when, len(others), None)],
+            key=lambda item: (item[0].sort_day, item[0].sort_end, item[1]),
+        )
+        here = next(i for i, item in enumerate(thread) if item[2] is None)
+        previous, certain = thread_order([item[0] for item in thread])[here]
+        if not certain:
+            return None, False
+        return (thread[previous][2] if previous is not None else None), True
 
     def _post_clean(self):
         super()._post_clean()
         if not self.cleaned_data.get("movement") and "stance" in self.cleaned_data:
-            self.instance.movement = self.instance.suggest_movement(self.previous_position())
+            previous, certain = self.previous_position()
+            self.instance.movement = (
+                self.instance.suggest_movement(previous)
+                if certain
+                else Position.Movement.ORDER_UNCERTAIN
+            )
 
 
 class PositionEditForm(ReasonFormMixin, PositionForm):

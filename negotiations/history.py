@@ -1,7 +1,7 @@
 """Record history (django-simple-history) as readable, field-by-field changes.
 
 Values are shown the way the app shows them: names for foreign keys, labels for
-choices, one "Date" for the three partial-date columns, word diffs for long text.
+choices, one "Date" for the partial-date columns, word diffs for long text.
 """
 
 from dataclasses import dataclass, field
@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.safestring import SafeString
 
-from negotiations.text.dates import PartialDate, Precision
+from negotiations.models import DATE_COLUMNS, partial_date_of
 from negotiations.text.diffs import cached_diff_html, diff_html
 
-DATE_COLUMNS = ("date", "date_precision", "date_approximate")
 # Bookkeeping columns that say nothing an analyst would call a change.
 HIDDEN = {"id", "uid", "version", "created_at"}
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -51,9 +50,8 @@ def _has_partial_date(model):
 
 
 def _partial_date(record):
-    if record.date is None:
-        return ""
-    return str(PartialDate(record.date, Precision(record.date_precision), record.date_approximate))
+    value = partial_date_of(record)
+    return "" if value is None else str(value)
 
 
 class Labeller:

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from negotiations.text.dates import PartialDate, Precision
+from negotiations.text.dates import PartialDate, Precision, Qualifier
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -29,36 +29,97 @@ def limited_text(max_length, **options):
     return models.TextField(validators=[MaxLengthValidator(max_length)], **options)
 
 
-class PartialDateModel(models.Model):
-    """A date as precise as it is known: the earliest day meant, a precision, a flag.
+# The columns of a partial date, and the order of dated rows: by the sort day (the
+# earliest day, or the latest when only that is known), then the latest day, then pk.
+DATE_COLUMNS = (
+    "date",
+    "date_end",
+    "date_precision",
+    "date_approximate",
+    "date_qualifier",
+    "date_inferred",
+    "date_as_written",
+)
+DATE_ORDER = ("date", "date_end", "pk")
 
-    Sorting by (date, date_precision) sorts by the earliest day meant with ties broken
-    finer first, because the precision keys happen to sort alphabetically that way.
+
+def date_columns(value):
+    """{column: value} for a PartialDate, or for None (an undated source)."""
+    if value is None:
+        return dict(
+            zip(DATE_COLUMNS, (None, None, Precision.DAY, False, "", False, ""), strict=True)
+        )
+    return {
+        "date": value.sort_day,
+        "date_end": value.sort_end,
+        "date_precision": value.precision,
+        "date_approximate": value.approximate,
+        "date_qualifier": value.qualifier,
+        "date_inferred": value.inferred,
+        "date_as_written": value.as_written[: PartialDateModel.AS_WRITTEN_LENGTH],
+    }
+
+
+def partial_date_of(row):
+    """The PartialDate of anything with the date columns: a model, a history record."""
+    if row.date is None:
+        return None
+    return PartialDate.from_columns(*(getattr(row, name) for name in DATE_COLUMNS))
+
+
+class PartialDateModel(models.Model):
+    """A date as the source gave it: an interval of days plus what the source said.
+
+    `date` is the day it sorts by (the earliest day, or the latest when the earliest is
+    open: "before 1 Feb 2024"), `date_end` the latest day (the known day when the latest
+    is open: "after 8 Aug 2025"); the qualifier says which side is open. Rows sort by
+    DATE_ORDER. negotiations/text/dates.py has the value object, docs/dates.md the grammar.
     """
 
-    date = models.DateField(help_text="The earliest day the date can mean.")
+    AS_WRITTEN_LENGTH = 100
+
+    date = models.DateField(
+        help_text="The day the date sorts by: its earliest day, or its latest when only "
+        "that is known."
+    )
+    date_end = models.DateField(
+        help_text="The latest day the date can mean (the known day when it is open-ended)."
+    )
     date_precision = models.CharField(
         max_length=7, choices=Precision.choices, default=Precision.DAY
     )
     date_approximate = models.BooleanField(default=False)
+    date_qualifier = models.CharField(
+        max_length=7, choices=Qualifier.choices, default=Qualifier.NONE, blank=True
+    )
+    date_inferred = models.BooleanField(
+        default=False, help_text="The analyst's reading, not the source's words."
+    )
+    date_as_written = models.CharField(max_length=AS_WRITTEN_LENGTH, blank=True, default="")
 
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        # Rows made from columns (tests, scripts: date=…, date_precision=…) get their
+        # latest day from the rest; a range keeps the one it was given. Strings such as
+        # "2024-01-10" are read as Django would read them when saving.
+        for name in ("date", "date_end"):
+            setattr(self, name, self._meta.get_field(name).to_python(getattr(self, name)))
+        if self.date is not None and (
+            self.date_end is None or self.date_qualifier != Qualifier.BETWEEN
+        ):
+            self.date_end = self.partial_date.sort_end
+        super().save(*args, **kwargs)
+
     @property
     def partial_date(self):
-        if self.date is None:
-            return None
-        return PartialDate(self.date, Precision(self.date_precision), self.date_approximate)
+        return partial_date_of(self)
 
     @partial_date.setter
     def partial_date(self, value):
-        if value is None:
-            self.date, self.date_precision, self.date_approximate = None, Precision.DAY, False
-        else:
-            self.date = value.start
-            self.date_precision = value.precision
-            self.date_approximate = value.approximate
+        for name, column in date_columns(value).items():
+            setattr(self, name, column)
 
 
 class Versioned(models.Model):
@@ -224,7 +285,10 @@ class Source(Versioned, PartialDateModel):
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
     outlet = models.CharField(max_length=200, blank=True)
-    date = models.DateField(null=True, blank=True, help_text="The earliest day the date can mean.")
+    date = models.DateField(
+        null=True, blank=True, help_text="The day the date sorts by; empty when undated."
+    )
+    date_end = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
@@ -236,6 +300,12 @@ class Source(Versioned, PartialDateModel):
 
     class Meta:
         ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date__isnull=True) | Q(date_end__gte=F("date")),
+                name="source_date_end_not_before_date",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -256,7 +326,7 @@ class PositionQuerySet(models.QuerySet):
         )
 
     def in_order(self):
-        return self.order_by("date", "date_precision", "pk")
+        return self.order_by(*DATE_ORDER)
 
     def with_first_source(self):
         """Each position's first citation's source and how many citations it has,
@@ -275,17 +345,14 @@ class PositionQuerySet(models.QuerySet):
         """The latest statement of each party on each issue within this queryset."""
         later = self.filter(party=OuterRef("party"), issue=OuterRef("issue")).filter(
             Q(date__gt=OuterRef("date"))
-            | Q(date=OuterRef("date"), date_precision__gt=OuterRef("date_precision"))
-            | Q(
-                date=OuterRef("date"),
-                date_precision=OuterRef("date_precision"),
-                pk__gt=OuterRef("pk"),
-            )
+            | Q(date=OuterRef("date"), date_end__gt=OuterRef("date_end"))
+            | Q(date=OuterRef("date"), date_end=OuterRef("date_end"), pk__gt=OuterRef("pk"))
         )
         return self.filter(~Exists(later.values("pk")))
 
     def stated_by(self, day):
-        """Statements whose earliest possible day is on or before `day`."""
+        """Statements whose sort day (earliest possible day, or the latest when only that
+        is known) is on or before `day`."""
         return self.filter(date__lte=day)
 
     def shifts(self):
@@ -316,6 +383,9 @@ class Position(Versioned, PartialDateModel):
         RESTATED = "restated", "Restated"
         DROPPED = "dropped", "Dropped"
         CONCEDED = "conceded", "Conceded"
+        # The statement's date overlaps another's in the thread, so which one it moved
+        # from is not known (negotiations.text.dates.thread_order); not a shift.
+        ORDER_UNCERTAIN = "uncertain", "Order uncertain"
 
     # A statement that moved the party's position; "new" and "restated" did not.
     SHIFTS = (Movement.HARDENED, Movement.SOFTENED, Movement.DROPPED, Movement.CONCEDED)
@@ -349,7 +419,7 @@ class Position(Versioned, PartialDateModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "date_precision", "pk"]
+        ordering = list(DATE_ORDER)
         indexes = [
             models.Index(fields=["issue", "party", "date"], name="position_thread_idx"),
             models.Index(fields=["party", "date"], name="position_party_date_idx"),
@@ -363,6 +433,9 @@ class Position(Versioned, PartialDateModel):
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(summary=""), name="position_summary_not_blank"),
+            models.CheckConstraint(
+                condition=Q(date_end__gte=F("date")), name="position_date_end_not_before_date"
+            ),
         ]
 
     def __str__(self):
@@ -445,7 +518,7 @@ class Proposal(Versioned, PartialDateModel):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["date", "date_precision", "pk"]
+        ordering = list(DATE_ORDER)
         constraints = [
             models.UniqueConstraint(
                 fields=["negotiation", "slug"], name="proposal_unique_slug_per_negotiation"
@@ -455,6 +528,9 @@ class Proposal(Versioned, PartialDateModel):
             ),
             models.CheckConstraint(
                 condition=~Q(supersedes=F("pk")), name="proposal_not_superseding_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_end__gte=F("date")), name="proposal_date_end_not_before_date"
             ),
         ]
 
@@ -534,7 +610,12 @@ class Event(Versioned, PartialDateModel):
     history = HistoricalRecords(m2m_fields=[issues])
 
     class Meta:
-        ordering = ["date", "date_precision", "pk"]
+        ordering = list(DATE_ORDER)
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_end__gte=F("date")), name="event_date_end_not_before_date"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} ({self.partial_date})"

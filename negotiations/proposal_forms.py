@@ -69,7 +69,9 @@ class ProposalForm(PartialDateFormMixin, forms.ModelForm):
         self.fields["when"].widget.attrs["placeholder"] = "e.g. 4 Jan 2024, late December 2023"
         if self.instance.pk:
             self.fields["slug"].required = True
-        self.order_fields(["title", "slug", "kind", "author", "when", "text_status"])
+        self.order_fields(
+            ["title", "slug", "kind", "author", "when", "when_inferred", "text_status"]
+        )
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()

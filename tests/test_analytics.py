@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from negotiations.insight import shifts
-from negotiations.models import Participation, Position
+from negotiations.models import Participation, Position, date_columns
 from negotiations.text.dates import PartialDate, Precision
 from tests.conftest import (
     make_issue,
@@ -22,6 +22,10 @@ from tests.conftest import (
 D = datetime.date
 M = Position.Movement
 ZERO = dict.fromkeys(["new", "hardened", "softened", "dropped", "conceded"], 0)
+
+
+def dated(text):
+    return date_columns(PartialDate.parse(text))
 
 
 def counts(**given):
@@ -95,7 +99,8 @@ QUARTERS = {
         "2023-Q1": counts(new=2, hardened=1),
         "2023-Q2": counts(softened=1),
         "2023-Q4": counts(hardened=1),
-        "2024-Q1": counts(dropped=1),
+        # "2024" spans four quarters: which one is not known.
+        "uncertain": counts(dropped=1),
     },
     "beta": {
         "2022-Q4": counts(new=1),
@@ -112,8 +117,8 @@ MONTHS = {
         "2023-02": counts(hardened=1),
         "2023-03": counts(new=1),
         "2023-05": counts(softened=1),
-        "2023-10": counts(hardened=1),
-        "2024-01": counts(dropped=1),
+        # "Q4 2023" and "2024" span several months: which one is not known.
+        "uncertain": counts(hardened=1, dropped=1),
     },
     "beta": {
         "2022-12": counts(new=1),
@@ -158,7 +163,7 @@ def test_counts_per_month_match_the_hand_built_fixture(talks):
 
 def test_rows_come_in_party_order_then_period_order(talks):
     rows = shifts.counts_by_period(positions_of(talks), [talks["beta"], talks["alpha"]])
-    keys = [(r.party.slug, r.period.isoformat()) for r in rows]
+    keys = [(r.party.slug, r.period.isoformat() if r.period else "uncertain") for r in rows]
     assert keys[:5] == [("beta", p) for p in sorted(QUARTERS["beta"])]
     assert keys[5:] == [("alpha", p) for p in sorted(QUARTERS["alpha"])]
     assert rows[0].period == PartialDate(D(2022, 10, 1), Precision.QUARTER)
@@ -174,7 +179,7 @@ def test_filter_by_party(talks):
 def test_filter_by_issue(talks):
     filters = shifts.Filters(issues=[talks["two"]])
     assert table(talks, filters=filters) == {
-        "alpha": {"2023-Q1": counts(new=1), "2024-Q1": counts(dropped=1)},
+        "alpha": {"2023-Q1": counts(new=1), "uncertain": counts(dropped=1)},
         "beta": {"2023-Q4": counts(new=1)},
     }
 
@@ -212,11 +217,11 @@ def test_party_issue_and_date_filters_combine(talks):
 
 def test_most_changed_issues_by_shift_count_then_latest_shift(talks):
     lines = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"])
-    assert [(x.party.slug, x.issue.slug, x.shifts, x.last_shift) for x in lines] == [
-        ("alpha", "one", 3, D(2023, 10, 1)),
-        ("beta", "three", 3, D(2023, 9, 1)),
-        ("alpha", "two", 1, D(2024, 1, 1)),
-        ("beta", "one", 1, D(2023, 6, 30)),
+    assert [(x.party.slug, x.issue.slug, x.shifts, str(x.last_shift)) for x in lines] == [
+        ("alpha", "one", 3, "Q4 2023"),
+        ("beta", "three", 3, "c. Sep 2023"),
+        ("alpha", "two", 1, "2024"),
+        ("beta", "one", 1, "30 Jun 2023"),
     ]
     top = shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"], top=2)
     assert [(x.party.slug, x.issue.slug) for x in top] == [("alpha", "one"), ("beta", "three")]
@@ -438,8 +443,8 @@ def test_csv_export_of_the_other_tables(client, reader, talks):
     client.force_login(reader)
     changed = csv_rows(client.get(export_url("csv"), {"table": "changed", "top": "2"}))
     assert changed == [
-        {"party": "alpha", "issue": "one", "shifts": "3", "last_shift": "2023-10-01"},
-        {"party": "beta", "issue": "three", "shifts": "3", "last_shift": "2023-09-01"},
+        {"party": "alpha", "issue": "one", "shifts": "3", "last_shift": "2023-Q4"},
+        {"party": "beta", "issue": "three", "shifts": "3", "last_shift": "2023-09~"},
     ]
     since = csv_rows(client.get(export_url("csv"), {"table": "since", "ref": "2024-03-31"}))
     assert [(r["party"], r["issue"], r["last_movement"], r["days"]) for r in since] == [
@@ -563,3 +568,77 @@ def test_a_reference_day_in_the_future_is_refused_at_the_field(client, reader, t
     # This year (or month) has begun: it counts up to today, not to its last day.
     this_year = client.get(analytics_url(), {"ref": str(datetime.date.today().year)})
     assert this_year.context["results"]["reference"] == datetime.date.today()
+
+
+# --- dates as known (issue #14) ---------------------------------------------------------
+
+
+def test_last_shift_of_a_quarter_statement_is_the_quarter_not_its_first_day(client, reader, talks):
+    """Fails on the old main: the analytics showed "last shift 1 Jan 2024" for a Q1 2024
+    statement (the first day of the quarter, invented)."""
+    make_position(talks["two"], talks["beta"], movement=M.HARDENED, **dated("2024-Q1"))
+    (line,) = [
+        x
+        for x in shifts.most_changed(positions_of(talks), talks["parties"], talks["issues"])
+        if (x.party.slug, x.issue.slug) == ("beta", "two")
+    ]
+    assert str(line.last_shift) == "Q1 2024"
+    client.force_login(reader)
+    content = client.get(analytics_url()).content.decode()
+    assert '<time datetime="2024">Q1 2024</time>' in content
+    assert "1 Jan 2024" not in content and 'datetime="2024-01-01"' not in content
+    changed = csv_rows(client.get(export_url("csv"), {"table": "changed"}))
+    assert {(r["party"], r["issue"]): r["last_shift"] for r in changed}[("beta", "two")] == (
+        "2024-Q1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("when", "quarter", "month"),
+    [
+        ("late December 2023", "2023-Q4", "2023-12"),  # 21–31 Dec: inside both
+        ("between 8 and 11 Aug 2025", "2025-Q3", "2025-08"),
+        ("Aug–Sep 2025", "2025-Q3", "uncertain"),  # two months, one quarter
+        ("between 30 Sep and 2 Oct 2025", "uncertain", "uncertain"),
+        ("2024", "uncertain", "uncertain"),
+        ("before 1 Feb 2024", "uncertain", "uncertain"),  # open-ended
+        ("after 8 Aug 2025", "uncertain", "uncertain"),
+        ("as of 12 Feb 2024", "uncertain", "uncertain"),
+    ],
+)
+def test_a_statement_counts_in_a_period_only_when_its_whole_date_lies_inside(
+    talks, when, quarter, month
+):
+    gamma = talks["gamma"]
+    make_position(talks["one"], gamma, movement=M.SOFTENED, **dated(when))
+    assert table(talks)["gamma"] == {quarter: counts(softened=1)}
+    assert table(talks, shifts.MONTH)["gamma"] == {month: counts(softened=1)}
+
+
+def test_the_uncertain_period_is_shown_and_explained_but_not_drawn(client, reader, talks):
+    make_position(talks["one"], talks["gamma"], movement=M.SOFTENED, **dated("before 2024"))
+    client.force_login(reader)
+    response = client.get(analytics_url())
+    content = response.content.decode()
+    assert "<em>period uncertain</em>" in content
+    assert "“Period uncertain” counts the statements whose dates span more than one" in content
+    chart = response.context["results"]["chart"]
+    assert "gamma" not in [p.party.slug for p in chart.panels]
+    assert "2 statements whose dates span more than one quarter" in chart.desc
+    rows = csv_rows(client.get(export_url("csv")))
+    assert [r["period"] for r in rows if r["party"] == "gamma"] == ["uncertain"]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"from": "before 2023"}, "“before 2023” has no first day"),
+        ({"to": "after 2023"}, "“after 2023” has no last day"),
+        ({"ref": "after 2023"}, "“after 2023” has no last day"),
+    ],
+)
+def test_open_ended_filters_are_refused_with_a_message(client, reader, talks, query, message):
+    client.force_login(reader)
+    response = client.get(analytics_url(), query)
+    assert response.context["results"] is None
+    assert message in response.content.decode()

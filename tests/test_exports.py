@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -13,9 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations.exchange import exports
-from negotiations.models import Position
-from negotiations.text.dates import Precision
+from negotiations.models import Position, date_columns
+from negotiations.text.dates import PartialDate, Precision
 from tests.conftest import make_citation, make_party, make_position, make_source, with_reason
+
+
+def dated(text):
+    return date_columns(PartialDate.parse(text))
 
 
 def body(response):
@@ -392,3 +397,120 @@ def test_analytics_csv_neutralises_formulas_too(client, reader, world):
     export = reverse("negotiations:analytics_export", kwargs={"slug": "talks", "fmt": "csv"})
     rows = list(csv.DictReader(io.StringIO(body(client.get(export, {"table": "since"})))))
     assert "'-dash" in {r["party"] for r in rows}
+
+
+# --- dates a data user can compute with (issue #19 item 3) ---------------------------------
+
+DATE_HEADER = [
+    "date",
+    "date_display",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_qualifier",
+    "date_approximate",
+    "date_inferred",
+    "date_as_written",
+]
+ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+WRITTEN = [
+    "late December 2023",
+    "2024-Q1",
+    "before 1 Feb 2024",
+    "between 8 and 11 Aug 2025",
+    "c. 2021",
+    "after 8 Aug 2025",
+    "as of 12 Feb 2024",
+    "Jan 2024?",
+]
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        return None
+    return pandas
+
+
+def test_positions_export_has_date_columns_a_data_user_can_compute_with(client, reader, world):
+    """Fails on the old main: only `date` ("2023-12~", "2024-Q1") and `date_display`,
+    which pandas.to_datetime turns into NaT."""
+    for text in WRITTEN:
+        make_position(world["maps"], world["beta"], summary=text, **dated(text))
+    client.force_login(reader)
+    text = body(client.get(url("positions_export", "talks")))
+    header = next(csv.reader(io.StringIO(text)))
+    start = header.index("date")
+    assert header[start : start + len(DATE_HEADER)] == DATE_HEADER
+    rows = {r["summary"]: r for r in csv.DictReader(io.StringIO(text))}
+    late = rows["late December 2023"]
+    assert [late[c] for c in DATE_HEADER] == [
+        "late 2023-12", "late Dec 2023", "2023-12-21", "2023-12-31", "month", "late",
+        "False", "False", "late December 2023",
+    ]  # fmt: skip
+    assert (rows["2024-Q1"]["date_start"], rows["2024-Q1"]["date_end"]) == (
+        "2024-01-01", "2024-03-31"
+    )  # fmt: skip
+    before, after = rows["before 1 Feb 2024"], rows["after 8 Aug 2025"]
+    assert (before["date_start"], before["date_end"], before["date_qualifier"]) == (
+        "", "2024-01-31", "before"
+    )  # fmt: skip
+    assert (after["date_start"], after["date_end"]) == ("2025-08-09", "")
+    assert rows["Jan 2024?"]["date_inferred"] == "True"
+    for row in rows.values():
+        # Every day is an ISO day (or empty on an open side), and both forms read back.
+        for column in ("date_start", "date_end"):
+            assert row[column] == "" or ISO_DAY.fullmatch(row[column]), row
+        assert PartialDate.parse(row["date"]) == PartialDate.parse(row["date_display"])
+    pandas = _pandas()
+    if pandas is not None:
+        frame = pandas.read_csv(io.StringIO(text), keep_default_na=False)
+        starts = pandas.to_datetime(frame.date_start.replace("", None), format="ISO8601")
+        assert starts.notna().sum() == sum(1 for r in rows.values() if r["date_start"])
+    data = json.loads(body(client.get(url("positions_export", "talks", fmt="json"))))
+    by_summary = {d["summary"]: d for d in data}
+    assert by_summary["before 1 Feb 2024"]["date_start"] is None
+    assert by_summary["late December 2023"]["date_approximate"] is False
+
+
+def test_every_seed_statement_exports_iso_first_and_last_days(client, reader, db):
+    """Fails on the old main, where 19 of the 26 exported dates were not ISO days."""
+    call_command("load_seeds", stdout=io.StringIO())
+    client.force_login(reader)
+    rows = csv_rows(client.get(url("positions_export", "armenia-azerbaijan")))
+    assert rows
+    for row in rows:
+        assert ISO_DAY.fullmatch(row["date_start"]) and ISO_DAY.fullmatch(row["date_end"]), row
+        assert row["date_start"] <= row["date_end"]
+    pandas = _pandas()
+    if pandas is not None:
+        frame = pandas.read_csv(
+            io.StringIO(body(client.get(url("positions_export", "armenia-azerbaijan"))))
+        )
+        assert pandas.to_datetime(frame.date_start, format="ISO8601").notna().all()
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "prefixes"),
+    [
+        ("matrix_export", ["talks"], ["date"]),
+        ("snapshot_export", ["talks"], ["a_date", "b_date"]),
+        ("sources_export", [], ["date"]),
+        ("search_export", [], ["date"]),
+    ],
+)
+def test_every_dated_export_has_the_date_columns(client, reader, world, name, args, prefixes):
+    make_position(world["maps"], world["beta"], summary="Maps, late.", **dated("late Dec 2023"))
+    client.force_login(reader)
+    query = {"a": "2023", "b": "2025", "q": "maps"}
+    text = body(client.get(url(name, *args), query))
+    header = next(csv.reader(io.StringIO(text)))
+    for prefix in prefixes:
+        columns = [c.replace("date", prefix, 1) for c in DATE_HEADER]
+        start = header.index(prefix)
+        assert header[start : start + len(columns)] == columns
+    for row in csv.DictReader(io.StringIO(text)):
+        for prefix in prefixes:
+            for column in (f"{prefix}_start", f"{prefix}_end"):
+                assert row[column] == "" or ISO_DAY.fullmatch(row[column]), (column, row)

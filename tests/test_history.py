@@ -1,5 +1,7 @@
 """Every change records who, when and why; the admin requires a reason."""
 
+import datetime
+
 from django.urls import reverse
 
 from negotiations.models import Position, Source
@@ -43,7 +45,9 @@ def test_admin_edit_records_user_reason_and_field_diff(client, editor, world):
         "Demands a corridor with no controls at all.",
     )
     assert changed["date_precision"] == ("day", "month")
-    assert changed["date_approximate"] == (False, True)
+    assert changed["date_qualifier"] == ("", "late")
+    assert changed["date_as_written"] == ("", "late December 2023")
+    assert changed["date_end"] == (datetime.date(2024, 1, 10), datetime.date(2023, 12, 31))
 
 
 def test_admin_edit_without_reason_is_refused_and_changes_nothing(client, editor, world):

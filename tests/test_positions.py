@@ -168,7 +168,12 @@ def test_analyst_records_position_with_existing_source(client, analyst, world):
     response = client.post(add_url(world), new_position_data(world))
     assert response.status_code == 302
     position = Position.objects.get(summary="Wants the 1975 Soviet maps.")
-    assert str(position.partial_date) == "c. Dec 2023"
+    # Read as written: the last third of December, not "about December" (issue #14).
+    assert str(position.partial_date) == "late Dec 2023"
+    assert (position.date, position.date_end) == (
+        datetime.date(2023, 12, 21),
+        datetime.date(2023, 12, 31),
+    )
     assert position.movement == "new"  # suggested: nothing before
     citation = position.citations.get()
     assert (citation.source, citation.locator) == (world["source"], "para. 4")
@@ -221,6 +226,19 @@ def test_form_shows_previous_position_beside_it(client, analyst, world):
         ({"cite-0-source": ""}, "Cite at least one source"),
         ({"cite-0-source": "999999"}, "That source does not exist"),
         ({"when": "sometime soon"}, "Cannot read “sometime soon” as a date"),
+        (
+            {"when": "late Smarch 2023"},
+            "Stated on: Cannot read “late Smarch 2023” as a date. “smarch” is not a month.",
+        ),
+        (
+            {"when": "31 Feb 2024"},
+            "Stated on: Cannot read “31 Feb 2024” as a date. February 2024 has 29 days.",
+        ),
+        (
+            {"when": "between 11 and 8 Aug 2025"},
+            "Stated on: Cannot read “between 11 and 8 Aug "
+            "2025” as a date. The range ends before it starts.",
+        ),
         ({"when": ""}, "This field is required"),
         ({"summary": "   "}, "This field is required"),
         ({"party": "999999"}, "That party does not take part in this negotiation."),
@@ -236,6 +254,29 @@ def test_invalid_position_shows_message_and_saves_nothing(
     assert response.status_code == 200
     assert field_message in response.content.decode()
     assert snapshot(world) == before
+
+
+def test_a_date_is_kept_as_written_and_the_form_shows_how_it_was_read(client, analyst, world):
+    client.force_login(analyst)
+    data = new_position_data(world, when="8–11 August 2025", when_inferred="on")
+    assert client.post(add_url(world), data).status_code == 302
+    position = Position.objects.get(summary="Wants the 1975 Soviet maps.")
+    assert str(position.partial_date) == "between 8 and 11 Aug 2025 (inferred)"
+    assert (position.date_qualifier, position.date_inferred) == ("between", True)
+    assert position.date_as_written == "8–11 August 2025"
+    content = client.get(edit_url(position)).content.decode()
+    assert 'value="8–11 August 2025"' in content  # the words typed, not a normal form
+    assert "Read as “between 8 and 11 Aug 2025 (inferred)”: 8 Aug 2025 to 11 Aug 2025." in content
+    assert 'name="when_inferred"' in content and "checked" in content
+
+
+def test_a_question_mark_marks_the_date_inferred(client, analyst, world):
+    client.force_login(analyst)
+    assert (
+        client.post(add_url(world), new_position_data(world, when="Jan 2024?")).status_code == 302
+    )
+    position = Position.objects.get(summary="Wants the 1975 Soviet maps.")
+    assert position.date_inferred and str(position.partial_date) == "Jan 2024 (inferred)"
 
 
 def test_party_not_in_negotiation_is_refused(client, analyst, world):

@@ -361,7 +361,7 @@ def test_analyst_records_a_proposal_with_citation_and_reason(client, analyst, wo
     response = client.post(url("proposal_add", "talks"), proposal_data(world))
     proposal = Proposal.objects.get(slug="framework-proposal")
     assert response.status_code == 302 and response["Location"] == proposal.get_absolute_url()
-    assert str(proposal.partial_date) == "c. Dec 2023"
+    assert str(proposal.partial_date) == "late Dec 2023"
     assert proposal.citations.get().locator == "para. 10"
     record = proposal.history.get()
     assert record.history_user == analyst

@@ -20,8 +20,8 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 
-from negotiations.models import Citation, Source
-from negotiations.text.dates import PartialDate, Precision
+from negotiations.models import DATE_COLUMNS, Citation, Source
+from negotiations.text.dates import PartialDate
 
 FORMATS = ("csv", "json")
 ROWS_PER_CHUNK = 100
@@ -107,12 +107,49 @@ def download(fmt, filename, header, rows):
 # --- shared row shapes -----------------------------------------------------------------
 
 
-def date_columns(date, precision, approximate):
-    """(canonical partial date, as displayed) for the three stored date columns."""
-    if date is None:
-        return None, ""
-    value = PartialDate(date, Precision(precision), approximate)
-    return value.isoformat(), str(value)
+# A partial date comes as its canonical form (docs/dates.md), as displayed, and as the
+# columns a data user can compute with: the first and last day it can mean (ISO days,
+# empty on an open side: "before 1 Feb 2024" has no first day), its precision, qualifier,
+# flags and the words as written. `pandas.to_datetime(df.date_start)` reads every row.
+DATE_PARTS = [
+    "",
+    "_display",
+    "_start",
+    "_end",
+    "_precision",
+    "_qualifier",
+    "_approximate",
+    "_inferred",
+    "_as_written",
+]
+
+
+def date_header(prefix="date"):
+    return [prefix + part for part in DATE_PARTS]
+
+
+def date_values(value: PartialDate | None):
+    """The DATE_PARTS values of a partial date (all empty for None: an undated source)."""
+    if value is None:
+        return (None, "", None, None, "", "", None, None, "")
+    return (
+        value.isoformat(),
+        str(value),
+        value.start,
+        value.end,
+        value.precision.value,
+        value.qualifier.value,
+        value.approximate,
+        value.inferred,
+        value.as_written,
+    )
+
+
+def date_columns(*columns):
+    """date_values() from the stored columns (models.DATE_COLUMNS, in that order)."""
+    if columns[0] is None:
+        return date_values(None)
+    return date_values(PartialDate.from_columns(*columns))
 
 
 POSITION_COLUMNS = [
@@ -125,8 +162,7 @@ POSITION_COLUMNS = [
     "movement",
     "summary",
     "quote",
-    "date",
-    "date_display",
+    *date_header(),
     "first_source",
     "citations",
 ]
@@ -150,7 +186,7 @@ def position_rows(positions):
                 Value(0),
             ),
         )
-        .order_by("issue__order", "issue__pk", "party__slug", "date", "date_precision", "pk")
+        .order_by("issue__order", "issue__pk", "party__slug", "date", "date_end", "pk")
         .values_list(
             "uid",
             "issue__slug",
@@ -161,16 +197,15 @@ def position_rows(positions):
             "movement",
             "summary",
             "quote",
-            "date",
-            "date_precision",
-            "date_approximate",
+            *DATE_COLUMNS,
             "first_source",
             "n_citations",
         )
     )
+    dated = len(DATE_COLUMNS)
     for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
-        *head, date, precision, approximate, first_source, n = row
-        yield (*head, *date_columns(date, precision, approximate), first_source or "", n)
+        head, date, (first_source, n) = row[:9], row[9 : 9 + dated], row[9 + dated :]
+        yield (*head, *date_columns(*date), first_source or "", n)
 
 
 def positions_download(fmt, filename, positions):
@@ -185,8 +220,7 @@ MATRIX_COLUMNS = [
     "stance",
     "movement",
     "summary",
-    "date",
-    "date_display",
+    *date_header(),
     "shifts",
     "last_shift",
     "last_shift_date",
@@ -199,7 +233,7 @@ def matrix_rows(rows):
     for row in rows:
         for cell in row.cells:
             p, last = cell.position, cell.last_shift
-            date = date_columns(p.date, p.date_precision, p.date_approximate) if p else (None, "")
+            date = date_values(p.partial_date if p else None)
             yield (
                 cell.issue.slug,
                 cell.issue.title,
@@ -224,10 +258,10 @@ SNAPSHOT_COLUMNS = [
     "status",
     "a_stance",
     "a_summary",
-    "a_date",
+    *date_header("a_date"),
     "b_stance",
     "b_summary",
-    "b_date",
+    *date_header("b_date"),
 ]
 
 
@@ -242,10 +276,10 @@ def snapshot_rows(lines):
             line.status,
             a.stance if a else "",
             a.summary if a else "",
-            a.partial_date.isoformat() if a else None,
+            *date_values(a.partial_date if a else None),
             b.stance if b else "",
             b.summary if b else "",
-            b.partial_date.isoformat() if b else None,
+            *date_values(b.partial_date if b else None),
         )
 
 
@@ -254,8 +288,7 @@ SOURCE_COLUMNS = [
     "title",
     "author",
     "outlet",
-    "date",
-    "date_display",
+    *date_header(),
     "url",
     "kind",
     "language",
@@ -284,9 +317,7 @@ def source_rows(sources=None):
             "title",
             "author",
             "outlet",
-            "date",
-            "date_precision",
-            "date_approximate",
+            *DATE_COLUMNS,
             "url",
             "kind",
             "language",
@@ -296,8 +327,8 @@ def source_rows(sources=None):
         )
     )
     for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
-        uid, title, author, outlet, date, precision, approximate, *rest = row
-        yield (uid, title, author, outlet, *date_columns(date, precision, approximate), *rest)
+        head, date, rest = row[:4], row[4 : 4 + len(DATE_COLUMNS)], row[4 + len(DATE_COLUMNS) :]
+        yield (*head, *date_columns(*date), *rest)
 
 
 PROPOSAL_COLUMNS = [
@@ -306,8 +337,7 @@ PROPOSAL_COLUMNS = [
     "kind",
     "author",
     "text_status",
-    "date",
-    "date_display",
+    *date_header(),
     "responds_to",
     "supersedes",
     "provisions",
@@ -324,7 +354,7 @@ def proposal_rows(proposals):
             p.kind,
             p.author.slug if p.author else "",
             p.text_status,
-            *date_columns(p.date, p.date_precision, p.date_approximate),
+            *date_values(p.partial_date),
             p.responds_to.slug if p.responds_to else "",
             p.supersedes.slug if p.supersedes else "",
             p.provision_count,

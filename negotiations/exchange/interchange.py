@@ -29,6 +29,7 @@ from simple_history.signals import post_create_historical_record
 
 from negotiations import revisions
 from negotiations.models import (
+    DATE_COLUMNS,
     PROVISION_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -43,8 +44,9 @@ from negotiations.models import (
     Provision,
     Source,
     Versioned,
+    date_columns,
 )
-from negotiations.text.dates import PartialDate, PartialDateError, Precision
+from negotiations.text.dates import PartialDate, PartialDateError
 
 FORMAT = "redline/1"
 TOP_LEVEL = {
@@ -736,8 +738,9 @@ def _date_of(value):
 
 @functools.lru_cache(maxsize=4096)
 def _parse_date(text):
-    """Dates repeat across a document (and are read twice): parsed once each."""
-    return PartialDate.parse(text)
+    """Dates repeat across a document (and are read twice): parsed once each.
+    redline/1 carries the canonical form, not the words the source used."""
+    return PartialDate.parse(text).replace(as_written="")
 
 
 class _Plan:
@@ -1241,7 +1244,7 @@ class _Writer:
         """UPDATE stored rows the document changes, each with a "~" history row."""
         fields = sorted({name for row in rows for name in row.changed} - {"issues", "partial_date"})
         if any("partial_date" in row.changed for row in rows):
-            fields += ["date", "date_precision", "date_approximate"]
+            fields += list(DATE_COLUMNS)
         for row in rows:
             _apply(row)
         if issubclass(model, Versioned):  # as save() does: open forms learn they are stale
@@ -1306,8 +1309,6 @@ class _Writer:
 
 def _readers(model, now):
     """[(attname, function of a _New giving the column's value)] for model's columns."""
-    dates = {"date": "start", "date_precision": "precision", "date_approximate": "approximate"}
-    empty = {"start": None, "precision": Precision.DAY, "approximate": False}
 
     def reader(f):
         if f.primary_key:
@@ -1315,13 +1316,9 @@ def _readers(model, now):
         if f.is_relation:
             name = f.name
             return lambda obj: getattr(obj.values.get(name), "pk", None)
-        if f.name in dates and "date_precision" in {g.name for g in model._meta.fields}:
-            part = dates[f.name]
-            return lambda obj: (
-                getattr(obj.values["partial_date"], part)
-                if obj.values["partial_date"] is not None
-                else empty[part]
-            )
+        if f.name in DATE_COLUMNS and "date_precision" in {g.name for g in model._meta.fields}:
+            name = f.name
+            return lambda obj: date_columns(obj.values["partial_date"])[name]
         if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
             return lambda obj: now
         name, default = f.name, f.get_default()
@@ -1405,9 +1402,7 @@ def export_negotiation(negotiation):
     cited = Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk"))
     participations = negotiation.participations.select_related("party").order_by("order", "pk")
     issues = negotiation.issues.select_related("parent").order_by("order", "pk")
-    events = negotiation.events.prefetch_related("issues", cited).order_by(
-        "date", "date_precision", "pk"
-    )
+    events = negotiation.events.prefetch_related("issues", cited).order_by("date", "date_end", "pk")
     proposals = (
         negotiation.proposals.select_related("author", "responds_to", "supersedes")
         .prefetch_related(
@@ -1419,13 +1414,13 @@ def export_negotiation(negotiation):
                 .order_by("order", "pk"),
             ),
         )
-        .order_by("date", "date_precision", "pk")
+        .order_by("date", "date_end", "pk")
     )
     positions = (
         Position.objects.filter(issue__negotiation=negotiation)
         .select_related("party", "issue")
         .prefetch_related(cited)
-        .order_by("issue__order", "issue__pk", "party__slug", "date", "date_precision", "pk")
+        .order_by("issue__order", "issue__pk", "party__slug", "date", "date_end", "pk")
     )
     sources = (
         Source.objects.filter(citations__in=Citation.objects.for_negotiation(negotiation))

@@ -8,7 +8,11 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from negotiations.models import Position
+from django.utils.html import format_html
+
+from negotiations.models import DATE_COLUMNS, Position
+from negotiations.templatetags.partial_dates import time_html
+from negotiations.text.dates import certainly_before, thread_order
 from negotiations.text.diffs import cached_diff_html
 
 
@@ -25,8 +29,8 @@ class Cell:
     summary: str = ""
     stance: str = ""
     movement: str = ""
-    date: str = ""
-    last_shift_text: str = ""
+    date: str = ""  # HTML: the date at the precision known
+    last_shift_text: str = ""  # HTML
     source_title: str = ""
 
     def __post_init__(self):
@@ -36,12 +40,12 @@ class Cell:
         self.summary = p.summary if len(p.summary) <= 110 else p.summary[:109].rstrip() + "…"
         self.stance = STANCES.get(p.stance, p.stance)
         self.movement = MOVEMENTS.get(p.movement, p.movement).lower()
-        self.date = str(p.partial_date)
+        self.date = time_html(p.partial_date)
         title = getattr(p, "source_title", None) or ""
         self.source_title = title if len(title) <= 40 else title[:39].rstrip() + "…"
         if last is not None and last.pk != p.pk:
             label = MOVEMENTS.get(last.movement, last.movement).lower()
-            self.last_shift_text = f"last {label} {last.partial_date}"
+            self.last_shift_text = format_html("last {} {}", label, time_html(last.partial_date))
 
 
 STANCES = dict(Position.Stance.choices)
@@ -69,9 +73,7 @@ def matrix(positions, issues, parties):
     shifts = scope.shift_counts()
     last_shifts = {
         (p.issue_id, p.party_id): p
-        for p in scope.shifts()
-        .current()
-        .only("issue_id", "party_id", "movement", "date", "date_precision", "date_approximate")
+        for p in scope.shifts().current().only("issue_id", "party_id", "movement", *DATE_COLUMNS)
     }
     rows = []
     for issue in issues:
@@ -95,20 +97,36 @@ def matrix(positions, issues, parties):
 
 @dataclass
 class Step:
-    """One statement in a thread, with what changed since the one before."""
+    """One statement in a thread, with what changed since the one before.
+
+    `order_uncertain`: the dates of this statement and the one above overlap, so which
+    came first is not known and nothing is computed between them. `previous_uncertain`:
+    the one above is certainly earlier, but this statement's date (or the one above's)
+    overlaps another, so the statement it followed may be a different one."""
 
     position: Position
     previous: Position | None
     summary_diff: str = ""
     quote_diff: str = ""
     history: list = field(default_factory=list)
+    order_uncertain: bool = False
+    previous_uncertain: bool = False
 
 
 def thread_steps(positions, history=None):
+    """Steps for a thread's positions, in their stated order (date, date_end, pk).
+
+    A word diff is computed only against a statement that is certainly earlier."""
+    positions = list(positions)
+    dates = [p.partial_date for p in positions]
+    order = thread_order(dates)
     steps, previous = [], None
-    for position in positions:
+    for n, position in enumerate(positions):
         step = Step(position, previous, history=(history or {}).get(position.pk, []))
         if previous is not None:
+            step.order_uncertain = not certainly_before(dates[n - 1], dates[n])
+            step.previous_uncertain = not step.order_uncertain and not order[n][1]
+        if previous is not None and not step.order_uncertain:
             key = f"{previous.pk}.{previous.version}:{position.pk}.{position.version}"
             step.summary_diff = cached_diff_html(
                 f"position-summary:{key}", previous.summary, position.summary
@@ -155,7 +173,7 @@ def by_thread(positions):
 
 
 def _sort_key(p):
-    return (p.date, p.date_precision, p.pk)
+    return (p.date, p.date_end, p.pk)
 
 
 def recorded_as_of(negotiation, party_ids, day):

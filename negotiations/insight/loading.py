@@ -24,7 +24,7 @@ def latest(items, limit, per=None):
             timeline_nth=Window(
                 RowNumber(),
                 partition_by=partition,
-                order_by=[F("date").desc(), F("date_precision").desc(), F("pk").desc()],
+                order_by=[F("date").desc(), F("date_end").desc(), F("pk").desc()],
             ),
             timeline_total=Window(Count("*"), partition_by=partition),
         ).filter(timeline_nth__lte=limit)

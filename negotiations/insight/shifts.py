@@ -5,18 +5,22 @@ exports. Counting happens in the database (portable SQL: TruncQuarter/TruncMonth
 Count work on SQLite and PostgreSQL); each function runs a fixed number of queries,
 and its output grows with parties × issues × periods, never with the number of rows.
 
-Dates are the dates positions were *stated*, by the earliest day they can mean.
+Dates are the dates positions were *stated*, as intervals (negotiations/text/dates.py). A
+statement counts in a period only when its whole interval lies inside it; one whose date
+spans two periods or is open-ended ("before 1 Feb 2024") counts in a "period uncertain"
+row of its party, never in a period it may not belong to. Dates are shown as known: the
+last shift of a pair is its partial date ("Q1 2024"), never an invented first day.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, Max, Q, When, Window
+from django.db.models import Case, Count, F, IntegerField, Max, Q, When, Window
 from django.db.models.functions import Rank, RowNumber, TruncMonth, TruncQuarter
 from django.utils.safestring import mark_safe
 
-from negotiations.models import Position
-from negotiations.text.dates import PartialDate, Precision
+from negotiations.models import DATE_COLUMNS, Position
+from negotiations.text.dates import OPEN_END, OPEN_START, PartialDate, Precision
 
 QUARTER, MONTH = "quarter", "month"
 GRANULARITIES = {QUARTER: (TruncQuarter, Precision.QUARTER), MONTH: (TruncMonth, Precision.MONTH)}
@@ -43,7 +47,8 @@ class Filters:
 
     @classmethod
     def from_partial(cls, parties=(), issues=(), date_from=None, date_to=None):
-        """A range from typed partial dates: the start of "from" to the end of "to"."""
+        """A range from typed partial dates: the start of "from" to the end of "to"
+        (an open side, "before 2024" as "from", sets no bound)."""
         return cls(
             list(parties),
             list(issues),
@@ -66,11 +71,18 @@ class Filters:
 # --- counts per period --------------------------------------------------------------
 
 
+UNCERTAIN_PERIOD = "uncertain"  # the `period` of the uncertain row in exports
+
+
 @dataclass
 class PeriodRow:
     party: object
-    period: PartialDate
+    period: PartialDate | None  # None: dates that span periods or are open-ended
     counts: dict  # {movement: n} for every kind in KINDS
+
+    @property
+    def uncertain(self):
+        return self.period is None
 
     @property
     def total(self):
@@ -97,31 +109,46 @@ def _as_date(value):
 def counts_by_period(positions, parties, granularity=QUARTER):
     """Rows (party, period, {movement: n}) for every party × period with a movement.
 
-    `positions` is already filtered; `parties` gives the row order (participation order).
+    A statement is counted in a period when its whole interval lies inside it; the others
+    (spanning two periods, or open-ended) go to the party's "period uncertain" row
+    (period None), after its periods. `positions` is already filtered; `parties` gives
+    the row order (participation order).
     """
     trunc = GRANULARITIES[granularity][0]
+    open_ended = Case(
+        When(date_qualifier__in=[*OPEN_START, *OPEN_END], then=1),
+        default=0,
+        output_field=IntegerField(),
+    )
     rows = (
         positions.filter(movement__in=KINDS)
         .order_by()
-        .annotate(period=trunc("date"))
-        .values_list("party_id", "period", "movement")
+        .annotate(period=trunc("date"), period_end=trunc("date_end"), open_ended=open_ended)
+        .values_list("party_id", "period", "period_end", "open_ended", "movement")
         .annotate(n=Count("*"))  # not COUNT(id): see most_changed
     )
     found = {}
-    for party_id, period, movement, n in rows:
-        key = (party_id, period_of(_as_date(period), granularity))
-        found.setdefault(key, dict.fromkeys(KINDS, 0))[movement] += n
+    for party_id, period, period_end, open_ended, movement, n in rows:
+        start, end = _as_date(period), _as_date(period_end)
+        known = None if open_ended or start != end else period_of(start, granularity)
+        found.setdefault((party_id, known), dict.fromkeys(KINDS, 0))[movement] += n
     order = {p.pk: i for i, p in enumerate(parties)}
     by_id = {p.pk: p for p in parties}
-    keys = sorted((k for k in found if k[0] in by_id), key=lambda k: (order[k[0]], k[1]))
+    keys = sorted(
+        (k for k in found if k[0] in by_id),
+        key=lambda k: (order[k[0]], k[1] is None, k[1].sort_key() if k[1] else ()),
+    )
     return [PeriodRow(by_id[party], period, found[(party, period)]) for party, period in keys]
 
 
 def period_table(rows):
-    """{party slug: {period iso: {movement: n}}}: the rows as plain data, for tests and JSON."""
+    """{party slug: {period iso: {movement: n}}}: the rows as plain data, for tests and JSON.
+
+    The "period uncertain" row is keyed UNCERTAIN_PERIOD."""
     table = {}
     for row in rows:
-        table.setdefault(row.party.slug, {})[row.period.isoformat()] = dict(row.counts)
+        key = row.period.isoformat() if row.period else UNCERTAIN_PERIOD
+        table.setdefault(row.party.slug, {})[key] = dict(row.counts)
     return table
 
 
@@ -146,7 +173,7 @@ class ChangedIssue:
     party: object
     issue: object
     shifts: int
-    last_shift: datetime.date
+    last_shift: PartialDate  # the date of the latest shift, as known
 
 
 def most_changed(positions, parties, issues, top=10):
@@ -176,10 +203,28 @@ def most_changed(positions, parties, issues, top=10):
     issue_order = {i.pk: n for n, i in enumerate(issues)}
     found = [(n, _as_date(last), party_id, issue_id) for party_id, issue_id, n, last in rows]
     found.sort(key=lambda r: (-r[0], -r[1].toordinal(), issue_order[r[3]], party_order[r[2]]))
+    found = found[:top]
+    last_dates = _last_shift_dates(positions, [(party, issue) for _, _, party, issue in found])
     return [
-        ChangedIssue(party_by_id[party_id], issue_by_id[issue_id], n, last)
-        for n, last, party_id, issue_id in found[:top]
+        ChangedIssue(
+            party_by_id[party_id], issue_by_id[issue_id], n, last_dates[party_id, issue_id]
+        )
+        for n, _last, party_id, issue_id in found
     ]
+
+
+def _last_shift_dates(positions, pairs):
+    """{(party_id, issue_id): partial date of the pair's latest shift}, in one query.
+
+    The ranking above sorts by the latest sort day; what a page shows is the whole date
+    of that statement ("Q1 2024"), not its first day."""
+    if not pairs:
+        return {}
+    wanted = Q()
+    for party_id, issue_id in pairs:
+        wanted |= Q(party_id=party_id, issue_id=issue_id)
+    latest = positions.shifts().filter(wanted).current().order_by().only(*SINCE_FIELDS)
+    return {(p.party_id, p.issue_id): p.partial_date for p in latest}
 
 
 # --- time since the last movement ---------------------------------------------------
@@ -199,14 +244,15 @@ class SinceLast:
 
 
 # What the "time since" table needs of a position: its link, movement and date.
-SINCE_FIELDS = ("issue_id", "party_id", "movement", "date", "date_precision", "date_approximate")
+SINCE_FIELDS = ("issue_id", "party_id", "movement", *DATE_COLUMNS)
 
 
 def since_last_movement(positions, parties, issues, reference=None):
     """For each party × issue with a statement: days from its last shift to `reference`.
 
     When the party never shifted on the issue, its last statement counts instead. Days are
-    counted from the earliest day the date can mean; `reference` defaults to today.
+    counted from the day the date sorts by (its earliest day, or its latest when only that
+    is known: "before 1 Feb 2024"); `reference` defaults to today.
 
     One query: window functions number each pair's statements from the latest (and,
     separately, its shifts and its other statements), and only the latest statement and
@@ -216,7 +262,7 @@ def since_last_movement(positions, parties, issues, reference=None):
     reference = reference or datetime.date.today()
     party_by_id = {p.pk: p for p in parties}
     issue_by_id = {i.pk: i for i in issues}
-    latest_first = [F("date").desc(), F("date_precision").desc(), F("pk").desc()]
+    latest_first = [F("date").desc(), F("date_end").desc(), F("pk").desc()]
     is_shift = Case(When(movement__in=Position.SHIFTS, then=1), default=0)
     rows = (
         positions.filter(party__in=list(party_by_id), issue__in=list(issue_by_id))
@@ -344,7 +390,11 @@ class Chart:
 
 
 def chart(rows, parties, granularity=QUARTER):
-    """Small multiples: a row of stacked bars per party, one bar per period."""
+    """Small multiples: a row of stacked bars per party, one bar per period.
+
+    The "period uncertain" rows have no bar (the table gives them)."""
+    uncertain = sum(r.total for r in rows if r.period is None)
+    rows = [r for r in rows if r.period is not None]
     if not rows:
         return None
     periods = periods_between(
@@ -412,7 +462,13 @@ def chart(rows, parties, granularity=QUARTER):
         desc=(
             f"Stacked bars per {unit} from {periods[0]} to {periods[-1]}: new, hardened, "
             f"softened, dropped and conceded positions; the tallest bar counts {max_total}. "
-            "The table below gives the same numbers."
+            + (
+                f"{uncertain} statement{'s' if uncertain != 1 else ''} whose dates span more "
+                f"than one {unit} or are open-ended are not drawn. "
+                if uncertain
+                else ""
+            )
+            + "The table below gives the same numbers."
         ),
         axis_y=round(axis_y, 1),
         legend_y=round(axis_y + 22, 1),

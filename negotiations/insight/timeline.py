@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from negotiations.models import Position
-from negotiations.text.dates import PartialDate, Precision
+from negotiations.text.dates import PartialDate
 
 WIDTH = 900
 LEFT = 132  # the gutter holding lane names
@@ -120,7 +120,7 @@ class Tick:
 
 @dataclass
 class Marker:
-    x: float
+    x: float  # the day the date sorts by
     y: float
     bar_x: float
     bar_width: float  # 0 for a date known to the day
@@ -164,6 +164,7 @@ class Rule:
     x: float
     band_width: float  # the event's date range, shaded behind the lanes
     approximate: bool
+    band_x: float
     label: str
     label_x: float
     label_y: float
@@ -180,6 +181,7 @@ class ProposalTick:
     x: float
     bar_width: float
     approximate: bool
+    bar_x: float
     label: str
     label_x: float
     label_y: float
@@ -219,6 +221,7 @@ class TableRow:
     href: str
     issue: str = ""
     sort_rank: int = 0
+    date: PartialDate | None = None
 
 
 @dataclass
@@ -284,12 +287,14 @@ class Scale:
 
 
 def _extent(items):
-    """The days the items can mean: earliest start, latest end (+1 day), padded a little."""
+    """The days the items can mean: earliest start, latest end (+1 day), padded a little.
+
+    An open-ended date ("before 1 Feb 2024") counts by the day it is known to."""
     starts, ends = [], []
     for item in items:
         date = item.partial_date
-        starts.append(date.start)
-        ends.append(date.end + DAY)
+        starts.append(date.sort_day)
+        ends.append(date.sort_end + DAY)
     if not starts:
         return None
     start, end = min(starts), max(ends)
@@ -341,10 +346,16 @@ def _stack(extents):
 
 
 def _range(scale, date: PartialDate):
-    x = scale.x(date.start)
-    if date.precision != Precision.DAY:
-        return x, max(scale.x(date.end + DAY) - x, 4.0)
-    return x, (14.0 if date.approximate else 0.0)
+    """(x of the marker, x where its bar starts, bar width).
+
+    The marker stands on the day the date sorts by; the bar covers every day the date can
+    mean, to the picture's edge on an open side ("before 1 Feb 2024")."""
+    mark = scale.x(date.sort_day)
+    if date.start == date.end:
+        return mark, mark, (14.0 if date.approximate else 0.0)
+    left = scale.x(date.start) if date.start is not None else float(LEFT)
+    right = scale.x(date.end + DAY) if date.end is not None else float(WIDTH - RIGHT)
+    return mark, left, max(round(right - left, 1), 4.0)
 
 
 def _label_place(x, text):
@@ -362,11 +373,11 @@ def _marker(scale, position, y, show_issue):
     date = position.partial_date
     style = stance_style(position.stance)
     path, code_dy = SHAPES[style.shape]
-    bar_x, bar_width = _range(scale, date)
+    x, bar_x, bar_width = _range(scale, date)
     what = f"{position.get_stance_display()} ({position.get_movement_display().lower()})"
     where = f" on {position.issue.title}" if show_issue else ""
     return Marker(
-        x=bar_x,
+        x=x,
         y=y,
         bar_x=bar_x,
         bar_width=bar_width,
@@ -392,8 +403,8 @@ def _lanes(scale, groups, top, show_issue):
         positions = sorted(positions, key=lambda p: p.partial_date.sort_key() + (p.pk,))
         extents = []
         for p in positions:
-            x, width = _range(scale, p.partial_date)
-            extents.append((x - R - 3, max(x + R, x + width) + 3))
+            x, bar_x, width = _range(scale, p.partial_date)
+            extents.append((min(x, bar_x) - R - 3, max(x + R, bar_x + width) + 3))
         rows = _stack(extents)
         height = (max(rows, default=0) + 1) * ROW + 2 * LANE_PAD
         name = party.name if len(party.name) <= 20 or not party.short_name else party.short_name
@@ -406,14 +417,14 @@ def _lanes(scale, groups, top, show_issue):
 
 
 def _labelled(scale, items, describe):
-    """(item, date, x, width, label, label_x, anchor, row) with labels stacked in rows."""
+    """(item, date, x, (bar x, width), label, label_x, anchor, row), labels stacked in rows."""
     placed = []
     for item in sorted(items, key=lambda i: (i.partial_date.sort_key(), i.pk)):
         date = item.partial_date
-        x, width = _range(scale, date)
+        x, bar_x, width = _range(scale, date)
         label = _clip(f"{date}: {describe(item)}")
         label_x, anchor, extent = _label_place(x, label)
-        placed.append([item, date, x, width, label, label_x, anchor, extent])
+        placed.append([item, date, x, (bar_x, width), label, label_x, anchor, extent])
     rows = _stack([(left - 4, right + 4) for *_, (left, right) in placed])
     return [(*p[:7], row) for p, row in zip(placed, rows, strict=True)]
 
@@ -438,7 +449,7 @@ def _legend(stances, top, has_events, has_proposals):
         item.fill, item.stroke = style.fill, style.stroke
         add(item, 2 * R + 26 + _text_width(stance.label))
     extra = [
-        ("range", "Bar: date known only to the month, quarter or year"),
+        ("range", "Bar: the days a date can mean (to the edge when open-ended)"),
         ("approximate", "Hatched, dashed: approximate date"),
     ]
     if has_events:
@@ -460,7 +471,7 @@ def _table(groups, events, proposals, show_issue):
             date = p.partial_date
             rows.append(
                 TableRow(
-                    date.start,
+                    date.sort_day,
                     str(date),
                     "Position",
                     party.name,
@@ -471,14 +482,15 @@ def _table(groups, events, proposals, show_issue):
                     _href(p),
                     p.issue.title if show_issue else "",
                     (date.sort_key(), 1, p.pk),
+                    date,
                 )
             )
     for e in events:
         date = e.partial_date
         rows.append(
             TableRow(
-                date.start, str(date), "Event", "", e.get_kind_display(), "", "", e.title,
-                _href(e), "", (date.sort_key(), 0, e.pk),
+                date.sort_day, str(date), "Event", "", e.get_kind_display(), "", "", e.title,
+                _href(e), "", (date.sort_key(), 0, e.pk), date,
             )
         )  # fmt: skip
     for p in proposals:
@@ -487,8 +499,8 @@ def _table(groups, events, proposals, show_issue):
         note = "addresses this issue" if getattr(p, "on_issue", False) else ""
         rows.append(
             TableRow(
-                date.start, str(date), "Proposal", who, p.get_kind_display(), "", note, p.title,
-                _href(p), "", (date.sort_key(), 2, p.pk),
+                date.sort_day, str(date), "Proposal", who, p.get_kind_display(), "", note,
+                p.title, _href(p), "", (date.sort_key(), 2, p.pk), date,
             )
         )  # fmt: skip
     rows.sort(key=lambda r: r.sort_rank)
@@ -525,12 +537,13 @@ def build(
             scale, proposals, lambda p: f"{p.author.short_name or p.author.name}: {p.title}"
             if p.author_id else p.title
         )  # fmt: skip
-        for item, date, x, width, label, label_x, anchor, row in labelled:
+        for item, date, x, (bar_x, width), label, label_x, anchor, row in labelled:
             ticks_list.append(
                 ProposalTick(
                     x=x,
                     bar_width=width,
                     approximate=date.approximate,
+                    bar_x=bar_x,
                     label=label,
                     label_x=label_x,
                     label_y=proposals_y + 24 + row * LABEL_ROW,
@@ -547,13 +560,14 @@ def build(
     axis_y = y + 4
 
     rules = []
-    for item, date, x, width, label, label_x, anchor, row in labelled_events:
+    for item, date, x, (bar_x, width), label, label_x, anchor, row in labelled_events:
         label_y = TOP + row * LABEL_ROW + 12
         rules.append(
             Rule(
                 x=x,
                 band_width=width,
                 approximate=date.approximate,
+                band_x=bar_x,
                 label=label,
                 label_x=label_x,
                 label_y=label_y,
@@ -578,8 +592,8 @@ def build(
     ]
     desc = (
         f"{intro} {', '.join(counts)}, from {PartialDate(extent[0])} to {PartialDate(extent[1])}. "
-        "Each marker's shape and letter give the stance; a bar shows a date known only "
-        "to the month, quarter or year, hatched when approximate. The table below "
+        "Each marker's shape and letter give the stance; a bar shows the days a date can "
+        "mean (a month, a range), hatched when approximate. The table below "
         "lists the same data."
     )
     return Timeline(

@@ -70,4 +70,8 @@ def typed_day(text, errors, name, end=True):
     except PartialDateError as exc:
         errors[name] = str(exc)
         return None
-    return date.end if end else date.start
+    day = date.end if end else date.start
+    if day is None:  # "before 2024" has no first day to start from
+        side = "last" if end else "first"
+        errors[name] = f"“{text}” has no {side} day: give a day, month, quarter or year."
+    return day

@@ -78,7 +78,7 @@ def search_page(request):
     return render(request, "negotiations/search.html", context, status=status)
 
 
-SEARCH_COLUMNS = ["kind", "title", "context", "date", "date_display", "url", "fields", "excerpt"]
+SEARCH_COLUMNS = ["kind", "title", "context", *exports.date_header(), "url", "fields", "excerpt"]
 
 
 def search_export(request, fmt):
@@ -96,8 +96,7 @@ def search_export(request, fmt):
                 hit.kind_label.lower(),
                 hit.title,
                 hit.context,
-                hit.date.isoformat() if hit.date else None,
-                str(hit.date) if hit.date else "",
+                *exports.date_values(hit.date),
                 request.build_absolute_uri(hit.url),
                 ", ".join(s.label for s in hit.snippets),
                 " | ".join(s.text for s in hit.snippets),
@@ -193,7 +192,7 @@ def proposals_export(request, slug, fmt):
     proposals = (
         negotiation.proposals.select_related("author", "responds_to", "supersedes")
         .annotate(provision_count=Count("provisions"))
-        .order_by("date", "date_precision", "pk")
+        .order_by("date", "date_end", "pk")
     )
     return exports.download(
         fmt, f"{slug}-proposals", exports.PROPOSAL_COLUMNS, exports.proposal_rows(proposals)

@@ -94,6 +94,17 @@ class AnalyticsForm(forms.Form):
             raise forms.ValidationError("That day has not come yet: count up to today at most.")
         return ref
 
+    def clean(self):
+        data = super().clean()
+        # Counting needs a first day to count from and a last day to count to.
+        for name, side, word in (("from", "start", "first"), ("to", "end", "last")):
+            value = data.get(name)
+            if value is not None and getattr(value, side) is None:
+                self.add_error(name, f"“{value}” has no {word} day: give a day, month or year.")
+        if data.get("ref") is not None and data["ref"].end is None:
+            self.add_error("ref", f"“{data['ref']}” has no last day: give a day, month or year.")
+        return data
+
     def date_fields(self):
         return [self["from"], self["to"], self["ref"]]
 
@@ -193,7 +204,7 @@ def period_records(results):
     for row in results["periods"]:
         yield {
             "party": row.party.slug,
-            "period": row.period.isoformat(),
+            "period": row.period.isoformat() if row.period else shifts.UNCERTAIN_PERIOD,
             **row.counts,
             "total": row.total,
         }

@@ -143,19 +143,27 @@ def position_add(request, slug):
             citations.save_for("position", position, reason)
             messages.success(request, "Position recorded.")
             return redirect(position)
-    previous = None
+    previous, certain = None, True
     party = form.cleaned_data.get("party") if form.is_bound else initial["party"]
     issue = form.cleaned_data.get("issue") if form.is_bound else initial["issue"]
-    if party and issue:
+    if party and issue and form.is_bound and form.cleaned_data.get("when"):
+        # The statement it would follow by the date typed (none when the order is uncertain).
+        previous, certain = form.previous_position()
+    elif party and issue:
         previous = Position.objects.filter(party=party, issue=issue).with_related().last()
+    if not certain:
+        suggested = Position.Movement.ORDER_UNCERTAIN
+    elif previous:
+        suggested = Position(stance=previous.stance).suggest_movement(previous)
+    else:
+        suggested = Position.Movement.NEW
     context = {
         "negotiation": negotiation,
         "form": form,
         "citations": citations,
         "previous": previous,
-        "suggested": Position(stance=previous.stance).suggest_movement(previous)
-        if previous
-        else Position.Movement.NEW,
+        "order_uncertain": not certain,
+        "suggested": suggested,
     }
     return render(request, "negotiations/position_form.html", context)
 

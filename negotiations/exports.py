@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 
 from negotiations.dates import PartialDate, Precision
-from negotiations.models import Citation, Source
+from negotiations.models import Citation, Proposal, Source
 
 FORMATS = ("csv", "json")
 ROWS_PER_CHUNK = 100
@@ -305,7 +305,8 @@ PROPOSAL_COLUMNS = [
     "title",
     "kind",
     "author",
-    "text_status",
+    "availability",
+    "text_note",
     "date",
     "date_display",
     "responds_to",
@@ -323,7 +324,9 @@ def proposal_rows(proposals):
             p.title,
             p.kind,
             p.author.slug if p.author else "",
-            p.text_status,
+            p.availability,
+            # Said on every row: a reader of the CSV alone must know there is no text.
+            Proposal.NOT_PUBLIC if p.is_described_only else "",
             *date_columns(p.date, p.date_precision, p.date_approximate),
             p.responds_to.slug if p.responds_to else "",
             p.supersedes.slug if p.supersedes else "",

@@ -22,6 +22,9 @@ from negotiations.models import (
     Proposal,
     Provision,
     ProvisionPairing,
+    ReportedContent,
+    TextParty,
+    TextStep,
 )
 from negotiations.proposal_forms import (
     MAX_PARTS,
@@ -128,9 +131,24 @@ def proposal_detail(request, slug, proposal):
     proposal = _proposal(slug, proposal)
     # The other proposals give the lineage links and the compare chooser: no authors.
     others = list(proposal.negotiation.proposals.all())
+    cited = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    prefetch_related_objects(
+        [proposal],
+        Prefetch("steps", queryset=TextStep.objects.prefetch_related(cited)),
+        Prefetch("text_parties", queryset=TextParty.objects.select_related("party")),
+        Prefetch(
+            "reported_contents",
+            queryset=ReportedContent.objects.select_related("issue__negotiation").prefetch_related(
+                cited
+            ),
+        ),
+    )
     context = {
         "negotiation": proposal.negotiation,
         "proposal": proposal,
+        "steps": proposal.steps.all(),
+        "text_parties": proposal.text_parties.all(),
+        "reported_contents": proposal.reported_contents.all(),
         "provisions": proposal.provisions.select_related("issue__negotiation").prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source"))
         ),
@@ -223,6 +241,12 @@ def proposal_paste(request, slug):
         "paste": paste,
         "max_parts": MAX_PARTS,
     }
+    if step in ("split", "save") and form.is_valid() and form.instance.is_described_only:
+        form.add_error(
+            "availability",
+            "A text described only has no article texts (its text is not public): record "
+            "it without its text and add what sources report it contains.",
+        )
     if step == "split" and all([form.is_valid(), citations.is_valid(), paste.is_valid()]):
         parts = split_draft(paste.cleaned_data["draft"])
         if len(parts) > MAX_PARTS:
@@ -274,14 +298,17 @@ def proposal_paste(request, slug):
 def provision_add(request, slug, proposal):
     proposal = _proposal(slug, proposal)
     negotiation = proposal.negotiation
-    form = ProvisionForm(request.POST or None, negotiation=negotiation)
+    # The proposal is set before validation: Provision.clean() refuses article texts
+    # for a text described only, at the text field.
+    form = ProvisionForm(
+        request.POST or None, negotiation=negotiation, instance=Provision(proposal=proposal)
+    )
     citations = citation_formset(request.POST or None, optional=True)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
         if form_ok and citations_ok:
             reason = "Added a provision"
             last = proposal.provisions.aggregate(last=Max("order"))["last"] or 0
-            form.instance.proposal = proposal
             form.instance.order = last + 1
             form.instance._change_reason = reason
             provision = form.save()

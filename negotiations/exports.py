@@ -369,3 +369,24 @@ def compare_rows(rows):
                 issue = provision.issue.slug if provision.issue else ""
                 sides += [provision.label, provision.heading, issue, provision.text]
         yield (row.status, row.matched_by, round(row.similarity, 3), *sides)
+
+
+# A comparison with a text described only is by issue: what each side is reported to
+# contain, or which provisions address the issue, never article texts.
+ISSUE_COMPARE_COLUMNS = ["issue", "a_contains", "b_contains", "text_note"]
+
+
+def _contains(reported, provisions):
+    if reported is not None:
+        return f"Reported: {reported.summary}"
+    return ", ".join(p.label for p in provisions)
+
+
+def issue_compare_rows(lines, note):
+    for line in lines:
+        yield (
+            line.issue.slug,
+            _contains(line.reported_a, line.in_a),
+            _contains(line.reported_b, line.in_b),
+            note,
+        )

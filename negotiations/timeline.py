@@ -62,7 +62,7 @@ STANCE_STYLES = {
     Position.Stance.SUPPORTS: StanceStyle("S", "hexagon", "#dff3e4", "#0f5223"),
     Position.Stance.OPEN: StanceStyle("?", "ring", "#ffffff", "#3c4043"),
     Position.Stance.REJECTS: StanceStyle("R", "triangle_down", "#f3d1d1", "#5b0f0f"),
-    Position.Stance.COMMITTED: StanceStyle("CT", "square", "#0f5223", "#0f5223"),
+    Position.Stance.COMMITTED: StanceStyle("CT", "square", "#c8ecd3", "#0f5223"),
 }
 UNKNOWN_STYLE = StanceStyle("·", "circle", "#eceff1", "#3c4043")
 

@@ -484,8 +484,11 @@ def compare(request, slug):
     if a is not None and b is not None and a.pk == b.pk:
         errors["b"] = "Choose two different proposals."
     prefetch_related_objects([p for p in (a, b) if p is not None], "author")
-    comparison = None
-    if a is not None and b is not None and not errors:
+    comparison = issue_lines = None
+    if a is not None and b is not None and not errors and (a.is_described_only or b.is_described_only):
+        # No words to diff: a text described only is compared by issue (#16).
+        issue_lines = _issue_lines(negotiation, a, b)
+    elif a is not None and b is not None and not errors:
         provisions = list(
             Provision.objects.filter(proposal__in=[a, b])
             .select_related("issue")
@@ -526,9 +529,29 @@ def compare(request, slug):
         "errors": errors,
         "defaulted": defaulted,
         "comparison": comparison,
+        "issue_lines": issue_lines,
+        "not_public": Proposal.NOT_PUBLIC,
     }
 
     return render(request, "negotiations/compare.html", context)
+
+
+def _issue_lines(negotiation, a, b):
+    """compare.by_issue for two proposals, one of them at least described only. Two
+    queries whatever their size; only provision labels and issues are read, no text."""
+    provisions = list(
+        Provision.objects.filter(proposal__in=[a, b])
+        .only("pk", "label", "heading", "issue_id", "proposal_id", "order")
+        .order_by("order", "pk")
+    )
+    reported = list(ReportedContent.objects.filter(proposal__in=[a, b]).order_by("pk"))
+    return comparing.by_issue(
+        negotiation.issues.all(),
+        [p for p in provisions if p.proposal_id == a.pk],
+        [p for p in provisions if p.proposal_id == b.pk],
+        [r for r in reported if r.proposal_id == a.pk],
+        [r for r in reported if r.proposal_id == b.pk],
+    )
 
 
 def _compare_url(negotiation, a, b, view):

@@ -24,6 +24,7 @@ from negotiations.models import (
     ProvisionPairing,
 )
 from negotiations.views.common import read_page, typed_day
+from negotiations.views.proposals import _issue_lines
 
 # --- search ----------------------------------------------------------------------------
 
@@ -223,6 +224,13 @@ def compare_export(request, slug, fmt):
     a, b = found.get(a_slug), found.get(b_slug)
     if a is None or b is None or a == b:
         return _bad_request("Give two different proposals of this negotiation as a and b.")
+    if a.is_described_only or b.is_described_only:
+        return exports.download(
+            fmt,
+            f"{slug}-compare-{a.slug}-{b.slug}",
+            exports.ISSUE_COMPARE_COLUMNS,
+            exports.issue_compare_rows(_issue_lines(negotiation, a, b), Proposal.NOT_PUBLIC),
+        )
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])
         .select_related("issue")

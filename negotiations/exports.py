@@ -374,6 +374,7 @@ def compare_rows(rows):
 # A comparison with a text described only is by issue: what each side is reported to
 # contain, or which provisions address the issue, never article texts.
 ISSUE_COMPARE_COLUMNS = ["issue", "a_contains", "b_contains", "text_note"]
+REPORTED_COLUMNS = ["issue", "reported_contents", "text_note"]
 
 
 def _contains(reported, provisions):

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DataError, IntegrityError, connection, transaction
-from django.db import models
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone

@@ -565,10 +565,9 @@ class Provision(Versioned):
             # forms, the paste, the import and this clean() all refuse.
             raise ValidationError(
                 {
-                    "text": "“{}” is described only: its text is not public, so it has no "
-                    "article texts. Record what sources report it contains instead.".format(
-                        self.proposal
-                    )
+                    "text": f"“{self.proposal}” is described only: its text is not public, "
+                    "so it has no article texts. Record what sources report it contains "
+                    "instead."
                 }
             )
 
@@ -656,8 +655,10 @@ class TextParty(models.Model):
             and not Participation.objects.takes_part(self.proposal.negotiation_id, self.party_id)
         ):
             raise ValidationError(
-                {"party": f"{self.party} does not take part in this negotiation: it cannot "
-                 "sign one of its texts."}
+                {
+                    "party": f"{self.party} does not take part in this negotiation: it cannot "
+                    "sign one of its texts."
+                }
             )
 
 

@@ -57,7 +57,9 @@ class ReportedContentForm(forms.ModelForm):
         fields = ["issue", "summary"]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
         labels = {"summary": "What sources report it contains"}
-        error_messages = {"issue": {"invalid_choice": "That issue is not part of this negotiation."}}
+        error_messages = {
+            "issue": {"invalid_choice": "That issue is not part of this negotiation."}
+        }
 
     def __init__(self, *args, proposal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,7 +74,10 @@ class ReportedContentForm(forms.ModelForm):
 
     def validate_unique(self):
         issue = self.cleaned_data.get("issue")
-        if issue and ReportedContent.objects.filter(
-            proposal=self.instance.proposal, issue=issue
-        ).exists():
+        if (
+            issue
+            and ReportedContent.objects.filter(
+                proposal=self.instance.proposal, issue=issue
+            ).exists()
+        ):
             self.add_error("issue", "This text already has reported contents on that issue.")

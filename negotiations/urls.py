@@ -93,9 +93,7 @@ urlpatterns = [
         proposals.provisions_reorder,
         name="provisions_reorder",
     ),
-    path(
-        "n/<slug:slug>/proposals/<slug:proposal>/steps/new/", texts.step_add, name="step_add"
-    ),
+    path("n/<slug:slug>/proposals/<slug:proposal>/steps/new/", texts.step_add, name="step_add"),
     path(
         "n/<slug:slug>/proposals/<slug:proposal>/parties/new/",
         texts.party_add,

@@ -485,7 +485,12 @@ def compare(request, slug):
         errors["b"] = "Choose two different proposals."
     prefetch_related_objects([p for p in (a, b) if p is not None], "author")
     comparison = issue_lines = None
-    if a is not None and b is not None and not errors and (a.is_described_only or b.is_described_only):
+    if (
+        a is not None
+        and b is not None
+        and not errors
+        and (a.is_described_only or b.is_described_only)
+    ):
         # No words to diff: a text described only is compared by issue (#16).
         issue_lines = _issue_lines(negotiation, a, b)
     elif a is not None and b is not None and not errors:

@@ -205,6 +205,15 @@ def proposals_export(request, slug, fmt):
 
 def provisions_export(request, slug, proposal, fmt):
     proposal = get_object_or_404(Proposal, negotiation__slug=slug, slug=proposal)
+    if proposal.is_described_only:
+        # No article texts: what sources report it contains, and the notice.
+        contents = proposal.reported_contents.select_related("issue")
+        return exports.download(
+            fmt,
+            f"{slug}-{proposal.slug}",
+            exports.REPORTED_COLUMNS,
+            ((c.issue.slug, c.summary, Proposal.NOT_PUBLIC) for c in contents),
+        )
     provisions = proposal.provisions.select_related("issue").order_by("order", "pk")
     return exports.download(
         fmt,

@@ -56,7 +56,9 @@ def party_add(request, slug, proposal):
     if request.method == "POST" and form.is_valid():
         form.instance._change_reason = "Added a party to the text"
         text_party = form.save()
-        messages.success(request, f"{text_party.party} recorded as {text_party.get_role_display().lower()}.")
+        messages.success(
+            request, f"{text_party.party} recorded as {text_party.get_role_display().lower()}."
+        )
         return redirect(text_party)
     lede = "A party that signs, witnesses or guarantees this text. Only signatories commit."
     return _form_page(request, proposal, form, "Add a signatory, witness or guarantor", lede)

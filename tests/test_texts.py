@@ -407,3 +407,43 @@ def test_citation_targets_include_steps_and_reported_contents(world, described):
     citation.proposal = described
     with pytest.raises(ValidationError):
         citation.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_availability_migration_maps_text_status_and_keeps_history():
+    """0012 renames text_status to availability on every row and history row: official
+    stays official, leaked and reported (their words are stored) become reported."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    old, new = (
+        ("negotiations", "0011_access_token"),
+        ("negotiations", "0012_texts_lifecycle_availability"),
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate([old])
+    apps = executor.loader.project_state([old]).apps
+    Negotiation = apps.get_model("negotiations", "Negotiation")
+    Proposal_ = apps.get_model("negotiations", "Proposal")
+    History = apps.get_model("negotiations", "HistoricalProposal")
+    n = Negotiation.objects.create(slug="m", title="M")
+    for status in ("official", "leaked", "reported"):
+        p = Proposal_.objects.create(
+            negotiation=n, slug=status, title=status, kind="other", text_status=status,
+            date=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+        History.objects.create(
+            id=p.pk, negotiation_id=n.pk, slug=status, title=status, kind="other",
+            text_status=status, date=p.date, history_type="+",
+            history_date=datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+        )  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([new])
+    migrated = dict(Proposal.objects.values_list("slug", "availability"))
+    assert migrated == {"official": "official", "leaked": "reported", "reported": "reported"}
+    history = dict(Proposal.history.values_list("slug", "availability"))
+    assert history == migrated and Proposal.history.count() == 3
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

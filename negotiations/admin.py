@@ -19,7 +19,10 @@ from negotiations.models import (
     Proposal,
     Provision,
     ProvisionPairing,
+    ReportedContent,
     Source,
+    TextParty,
+    TextStep,
 )
 
 admin.site.site_header = "Redline editors' workbench"
@@ -121,13 +124,13 @@ class IssueAdmin(HistoryAdmin):
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 0
-    autocomplete_fields = ["source", "position", "provision", "proposal", "event"]
-    fields = ["source", "position", "provision", "proposal", "event", "locator", "excerpt"]
+    autocomplete_fields = ["source", *Citation.TARGETS]
+    fields = ["source", *Citation.TARGETS, "locator", "excerpt"]
 
 
 class SourceCitationInline(CitationInline):
-    fields = ["position", "provision", "proposal", "event", "locator", "excerpt"]
-    autocomplete_fields = ["position", "provision", "proposal", "event"]
+    fields = [*Citation.TARGETS, "locator", "excerpt"]
+    autocomplete_fields = list(Citation.TARGETS)
 
 
 @admin.register(Source)
@@ -161,17 +164,45 @@ class ProvisionInline(admin.StackedInline):
     show_change_link = True
 
 
+class TextPartyInline(admin.TabularInline):
+    model = TextParty
+    extra = 0
+    autocomplete_fields = ["party"]
+
+
 @admin.register(Proposal)
 class ProposalAdmin(HistoryAdmin):
-    list_display = ["title", "negotiation", "author", "kind", "text_status", "partial_date"]
-    list_filter = ["kind", "text_status", "negotiation"]
+    list_display = ["title", "negotiation", "author", "kind", "availability", "partial_date"]
+    list_filter = ["kind", "availability", "negotiation"]
     search_fields = ["title", "slug", "summary"]
     autocomplete_fields = ["negotiation", "author", "responds_to", "supersedes"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["version"]
     form = DatedReasonForm
     exclude = PARTIAL_DATE_FIELDS
-    inlines = [ProvisionInline, CitationInline]
+    inlines = [ProvisionInline, TextPartyInline, CitationInline]
+
+
+@admin.register(TextStep)
+class TextStepAdmin(HistoryAdmin):
+    list_display = ["__str__", "proposal", "kind", "partial_date"]
+    list_filter = ["kind", "proposal__negotiation"]
+    search_fields = ["note", "proposal__title"]
+    autocomplete_fields = ["proposal"]
+    readonly_fields = ["uid", "version"]
+    form = DatedReasonForm
+    exclude = PARTIAL_DATE_FIELDS
+    inlines = [CitationInline]
+
+
+@admin.register(ReportedContent)
+class ReportedContentAdmin(HistoryAdmin):
+    list_display = ["__str__", "proposal", "issue"]
+    list_filter = ["proposal__negotiation"]
+    search_fields = ["summary", "proposal__title", "issue__title"]
+    autocomplete_fields = ["proposal", "issue"]
+    readonly_fields = ["uid", "version"]
+    inlines = [CitationInline]
 
 
 @admin.register(Provision)
@@ -200,9 +231,9 @@ class EventAdmin(HistoryAdmin):
 class CitationAdmin(HistoryAdmin):
     list_display = ["__str__", "source", "target", "locator"]
     search_fields = ["locator", "excerpt", "source__title"]
-    autocomplete_fields = ["source", "position", "provision", "proposal", "event"]
+    autocomplete_fields = ["source", *Citation.TARGETS]
     readonly_fields = ["uid"]
-    list_select_related = ["source", "position", "provision", "proposal", "event"]
+    list_select_related = ["source", *Citation.TARGETS]
 
 
 # --- users and groups ---------------------------------------------------------------------

@@ -375,6 +375,8 @@ class Position(Versioned, PartialDateModel):
         SUPPORTS = "supports", "Supports"
         OPEN = "open", "Open / undecided"
         REJECTS = "rejects", "Rejects"
+        # Recorded by initialling, signing or ratifying a text (TextStep), never typed.
+        COMMITTED = "committed", "Committed (by a text)"
 
     class Movement(models.TextChoices):
         NEW = "new", "New"
@@ -400,6 +402,7 @@ class Position(Versioned, PartialDateModel):
         Stance.OPEN: 1,
         Stance.SUPPORTS: 1,
         Stance.ACCEPTS: 0,
+        Stance.COMMITTED: 0,
     }
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -412,6 +415,16 @@ class Position(Versioned, PartialDateModel):
     )
     quote = limited_text(
         TEXT_MAX_LENGTH, blank=True, help_text="Verbatim words of the party, if any."
+    )
+    # Set on the statements a text's initialling, signing or ratification records: the
+    # party accepted what the text says on the issue. Deleting the step deletes them.
+    commitment_of = models.ForeignKey(
+        "TextStep",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -489,10 +502,16 @@ class Proposal(Versioned, PartialDateModel):
         INITIALLED = "initialled", "Initialled text"
         OTHER = "other", "Other"
 
-    class TextStatus(models.TextChoices):
-        OFFICIAL = "official", "Official text"
-        LEAKED = "leaked", "Leaked text"
-        REPORTED = "reported", "Reported / paraphrased"
+    class Availability(models.TextChoices):
+        # Was text_status (official / leaked / reported-paraphrased); migration 0012 maps
+        # "leaked" and "reported" to REPORTED: both had their (reported) words stored.
+        OFFICIAL = "official", "Official full text"
+        REPORTED = "reported", "Leaked or reported text"
+        DESCRIBED = "described", "Described only (no text)"
+
+    NOT_PUBLIC = (
+        "The text of this proposal is not public; below is what sources report it contains."
+    )
 
     negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="proposals")
     slug = models.SlugField(max_length=80)
@@ -506,7 +525,12 @@ class Proposal(Versioned, PartialDateModel):
         related_name="proposals",
         help_text="Leave empty for a joint or unattributed text.",
     )
-    text_status = models.CharField(max_length=10, choices=TextStatus.choices)
+    availability = models.CharField(
+        max_length=10,
+        choices=Availability.choices,
+        help_text="Described only: sources describe the text but its words are not public; "
+        "record what they report it contains, never invented articles.",
+    )
     responds_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="responses"
     )
@@ -554,8 +578,33 @@ class Proposal(Versioned, PartialDateModel):
             self.negotiation_id, self.author_id
         ):
             errors["author"] = f"{self.author} does not take part in this negotiation."
+        if self.is_described_only and self.pk and self.provisions.exists():
+            errors["availability"] = (
+                "This text has provisions with article texts; a text described only has "
+                "none. Delete its provisions first, or choose another availability."
+            )
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_described_only(self):
+        return self.availability == self.Availability.DESCRIBED
+
+    def shown_date(self):
+        """The date of the text's latest lifecycle step, or its own date. Uses the
+        prefetched ``steps`` when there are."""
+        steps = list(self.steps.all())
+        return max(steps, key=TextStep.sort_key).partial_date if steps else self.partial_date
+
+    def signatories(self):
+        return [tp.party for tp in self.text_parties.all() if tp.role == TextParty.Role.SIGNATORY]
+
+    def addressed_issues(self):
+        """The issues its provisions (or, described only, its reported contents) address,
+        in the negotiation's issue order."""
+        issues = {p.issue for p in self.provisions.select_related("issue") if p.issue_id}
+        issues |= {r.issue for r in self.reported_contents.select_related("issue")}
+        return sorted(issues, key=lambda i: (i.order, i.title, i.pk))
 
 
 class Provision(Versioned):
@@ -585,6 +634,149 @@ class Provision(Versioned):
             self.issue_id
             and self.proposal_id
             and (self.issue.negotiation_id != self.proposal.negotiation_id)
+        ):
+            raise ValidationError({"issue": "That issue belongs to another negotiation."})
+        if self.proposal_id and self.proposal.is_described_only:
+            # No database check can see the proposal's availability from here; the
+            # forms, the paste, the import and this clean() all refuse.
+            raise ValidationError(
+                {
+                    "text": f"“{self.proposal}” is described only: its text is not public, "
+                    "so it has no article texts. Record what sources report it contains "
+                    "instead."
+                }
+            )
+
+
+class TextStep(Versioned, PartialDateModel):
+    """One dated step in a text's life: drafted, sent, leaked, initialled, signed…"""
+
+    class Kind(models.TextChoices):
+        DESCRIBED = "described", "Described"
+        DRAFTED = "drafted", "Drafted"
+        SENT = "sent", "Sent or tabled"
+        LEAKED = "leaked", "Leaked"
+        INITIALLED = "initialled", "Initialled"
+        SIGNED = "signed", "Signed"
+        RATIFIED = "ratified", "Ratified"
+        IN_FORCE = "in_force", "Entered into force"
+        SUPERSEDED = "superseded", "Superseded"
+        ABANDONED = "abandoned", "Abandoned"
+
+    # The steps by which each signatory accepts the text: each records commitments.
+    COMMITTING = (Kind.INITIALLED, Kind.SIGNED, Kind.RATIFIED)
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = limited_text(SUMMARY_MAX_LENGTH, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "date_end", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.proposal} ({self.partial_date})"
+
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url() + f"#step-{self.pk}"
+
+    @staticmethod
+    def sort_key(step):
+        return (step.date, step.date_end, step.pk or 0)
+
+    @property
+    def commits(self):
+        return self.kind in self.COMMITTING
+
+
+class TextParty(models.Model):
+    """A party with a role on a text: it signs it, witnesses it or guarantees it."""
+
+    class Role(models.TextChoices):
+        SIGNATORY = "signatory", "Signatory"
+        WITNESS = "witness", "Witness"
+        GUARANTOR = "guarantor", "Guarantor"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="text_parties")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="text_roles")
+    role = models.CharField(max_length=10, choices=Role.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "role", "party__name"]
+        verbose_name = "party to a text"
+        verbose_name_plural = "parties to texts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "party", "role"], name="textparty_unique_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.party} ({self.get_role_display().lower()}) of {self.proposal}"
+
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url() + "#text-parties"
+
+    def clean(self):
+        # A signatory's acceptance becomes its statements in the negotiation: it must
+        # take part in it. Witnesses and guarantors may be outsiders.
+        if (
+            self.role == self.Role.SIGNATORY
+            and self.proposal_id
+            and self.party_id
+            and not Participation.objects.takes_part(self.proposal.negotiation_id, self.party_id)
+        ):
+            raise ValidationError(
+                {
+                    "party": f"{self.party} does not take part in this negotiation: it cannot "
+                    "sign one of its texts."
+                }
+            )
+
+
+class ReportedContent(Versioned):
+    """What sources say a text contains on one issue, in the analyst's words: the
+    contents of a text whose words are not public."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="reported_contents"
+    )
+    issue = models.ForeignKey(Issue, on_delete=models.PROTECT, related_name="reported_contents")
+    summary = limited_text(
+        TEXT_MAX_LENGTH, help_text="What the sources say the text contains on this issue."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["proposal", "issue__order", "issue__title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "issue"], name="reportedcontent_one_per_issue"
+            ),
+            models.CheckConstraint(
+                condition=~Q(summary=""), name="reportedcontent_summary_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.proposal} on {self.issue} (reported)"
+
+    def get_absolute_url(self):
+        return self.proposal.get_absolute_url() + f"#reported-{self.pk}"
+
+    def clean(self):
+        if not (self.summary or "").strip():
+            raise ValidationError({"summary": "Say what the sources report the text contains."})
+        if (
+            self.issue_id
+            and self.proposal_id
+            and self.issue.negotiation_id != self.proposal.negotiation_id
         ):
             raise ValidationError({"issue": "That issue belongs to another negotiation."})
 
@@ -633,11 +825,24 @@ class CitationQuerySet(models.QuerySet):
             | Q(provision__proposal__negotiation=negotiation)
             | Q(proposal__negotiation=negotiation)
             | Q(event__negotiation=negotiation)
+            | Q(step__proposal__negotiation=negotiation)
+            | Q(reported_content__proposal__negotiation=negotiation)
         )
 
 
+CITATION_TARGETS = ("position", "provision", "proposal", "event", "step", "reported_content")
+
+
+def _exactly_one_of(names):
+    """Q: exactly one of the foreign keys ``names`` is set."""
+    condition = Q()
+    for chosen in names:
+        condition |= Q(**{f"{name}__isnull": name != chosen for name in names})
+    return condition
+
+
 class Citation(models.Model):
-    TARGETS = ("position", "provision", "proposal", "event")
+    TARGETS = CITATION_TARGETS
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
@@ -652,6 +857,16 @@ class Citation(models.Model):
     )
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    step = models.ForeignKey(
+        TextStep, null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
+    )
+    reported_content = models.ForeignKey(
+        ReportedContent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="citations",
     )
     locator = models.CharField(
         max_length=200, blank=True, help_text="Page, paragraph or timestamp in the source."
@@ -673,32 +888,7 @@ class Citation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        position__isnull=False,
-                        provision__isnull=True,
-                        proposal__isnull=True,
-                        event__isnull=True,
-                    )
-                    | Q(
-                        position__isnull=True,
-                        provision__isnull=False,
-                        proposal__isnull=True,
-                        event__isnull=True,
-                    )
-                    | Q(
-                        position__isnull=True,
-                        provision__isnull=True,
-                        proposal__isnull=False,
-                        event__isnull=True,
-                    )
-                    | Q(
-                        position__isnull=True,
-                        provision__isnull=True,
-                        proposal__isnull=True,
-                        event__isnull=False,
-                    )
-                ),
+                condition=_exactly_one_of(CITATION_TARGETS),
                 name="citation_exactly_one_target",
             ),
         ]
@@ -718,7 +908,7 @@ class Citation(models.Model):
         if len(chosen) != 1:
             raise ValidationError(
                 "A citation backs exactly one thing: choose one position, provision, "
-                "proposal or event."
+                "proposal, event, step of a text or reported content."
             )
 
 

@@ -37,13 +37,13 @@ class ProposalForm(PartialDateFormMixin, forms.ModelForm):
             "slug",
             "kind",
             "author",
-            "text_status",
+            "availability",
             "responds_to",
             "supersedes",
             "summary",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
-        labels = {"text_status": "Status of the text", "author": "Author party"}
+        labels = {"availability": "Availability of the text", "author": "Author party"}
         error_messages = {
             "author": {"invalid_choice": "That party does not take part in this negotiation."},
             "responds_to": {"invalid_choice": "Choose a proposal of this negotiation."},
@@ -70,7 +70,7 @@ class ProposalForm(PartialDateFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["slug"].required = True
         self.order_fields(
-            ["title", "slug", "kind", "author", "when", "when_inferred", "text_status"]
+            ["title", "slug", "kind", "author", "when", "when_inferred", "availability"]
         )
 
     def clean_title(self):

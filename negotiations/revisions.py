@@ -24,14 +24,22 @@ def negotiation_of(instance):
     """The id of the negotiation whose pages show ``instance``; SHARED for records that
     every negotiation may show, or when the owner cannot be found (a cascade deletes
     it at the same time): bumping the shared row makes every page fresh."""
-    from negotiations.models import Citation, Negotiation, Position, Provision
+    from negotiations.models import (
+        Citation,
+        Negotiation,
+        Position,
+        Provision,
+        ReportedContent,
+        TextParty,
+        TextStep,
+    )
 
     try:
         if isinstance(instance, Negotiation):
             return instance.pk
         if isinstance(instance, Position):
             return instance.issue.negotiation_id
-        if isinstance(instance, Provision):
+        if isinstance(instance, (Provision, TextStep, TextParty, ReportedContent)):
             return instance.proposal.negotiation_id
         if isinstance(instance, Citation):
             target = instance.target

@@ -10,6 +10,7 @@ from negotiations.views import (
     positions,
     proposals,
     records,
+    texts,
 )
 
 app_name = "negotiations"
@@ -92,6 +93,17 @@ urlpatterns = [
         "n/<slug:slug>/proposals/<slug:proposal>/provisions/order/",
         proposals.provisions_reorder,
         name="provisions_reorder",
+    ),
+    path("n/<slug:slug>/proposals/<slug:proposal>/steps/new/", texts.step_add, name="step_add"),
+    path(
+        "n/<slug:slug>/proposals/<slug:proposal>/parties/new/",
+        texts.party_add,
+        name="text_party_add",
+    ),
+    path(
+        "n/<slug:slug>/proposals/<slug:proposal>/reported/new/",
+        texts.reported_add,
+        name="reported_add",
     ),
     path("n/<slug:slug>/compare/", proposals.compare, name="compare"),
     path("n/<slug:slug>/compare/pairing/", proposals.compare_pairing, name="compare_pairing"),

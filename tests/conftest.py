@@ -145,7 +145,7 @@ def make_proposal(negotiation, author=None, **fields):
         "slug": f"draft-{n}",
         "title": f"Draft {n}",
         "kind": Proposal.Kind.DRAFT_TREATY,
-        "text_status": Proposal.TextStatus.OFFICIAL,
+        "availability": Proposal.Availability.OFFICIAL,
         "date": datetime.date(2024, 1, 4),
         **fields,
     }

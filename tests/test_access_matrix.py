@@ -30,6 +30,7 @@ from tests.test_positions import edit_data as position_edit_data
 from tests.test_positions import new_position_data
 from tests.test_proposals import edit_data as proposal_edit_data
 from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
+from tests.test_texts import reported_data, step_data
 
 ROLES = ["anonymous", "stranger", "reader", "analyst", "editor"]
 
@@ -154,6 +155,9 @@ TABLE = {
     "negotiations:proposal_edit": "analyst-write",
     "negotiations:provision_add": "analyst-write",
     "negotiations:provisions_reorder": "analyst-write",
+    "negotiations:step_add": "analyst-write",
+    "negotiations:text_party_add": "analyst-write",
+    "negotiations:reported_add": "analyst-write",
     "negotiations:compare": "page",
     "negotiations:compare_pairing": "analyst-delete",
     "negotiations:provision_edit": "analyst-write",
@@ -248,6 +252,9 @@ def valid_bodies(cast):
         },
         "negotiations:feed_token_change": {"action": "regenerate"},
         "negotiations:compare_pairing": lambda: pairing_body(draft),
+        "negotiations:step_add": step_data(cast, kind="sent"),
+        "negotiations:text_party_add": {"party": cast["gamma"].pk, "role": "witness"},
+        "negotiations:reported_add": reported_data(cast),
         "accounts:token_create": {"name": "script"},
         "accounts:token_revoke": lambda: {
             "token": tokens.generate(cast["users"]["reader"], "script")[0].pk
@@ -347,6 +354,9 @@ WRITE_VIEWS = [
     "negotiations:provision_edit",
     "negotiations:provision_delete",
     "negotiations:provisions_reorder",
+    "negotiations:step_add",
+    "negotiations:text_party_add",
+    "negotiations:reported_add",
     "negotiations:import",
     "negotiations:feed_token_change",
     "negotiations:compare_pairing",

@@ -28,7 +28,7 @@ def test_citation_with_two_targets_is_rejected_by_database(world):
     citation = Citation(source=world["source"], position=world["first"], event=None)
     citation.proposal = Proposal.objects.create(
         negotiation=world["negotiation"], slug="d", title="D", kind="other",
-        text_status="official", date="2024-01-01",
+        availability="official", date="2024-01-01",
     )  # fmt: skip
     integrity_error("citation_exactly_one_target", citation.save)
 

@@ -63,7 +63,7 @@ def drafts(world):
         slug="second",
         title="Counter-draft",
         responds_to=first,
-        text_status=Proposal.TextStatus.LEAKED,
+        availability=Proposal.Availability.REPORTED,
     )
     make_citation(world["source"], proposal=second)
     make_provision(
@@ -84,7 +84,7 @@ def proposal_data(world, **overrides):
         "kind": "framework",
         "author": world["alpha"].pk,
         "when": "late December 2023",
-        "text_status": "reported",
+        "availability": "reported",
         "responds_to": "",
         "supersedes": "",
         "summary": "A short text.",
@@ -103,7 +103,7 @@ def edit_data(proposal, **overrides):
         "kind": proposal.kind,
         "author": proposal.author_id or "",
         "when": proposal.partial_date.isoformat(),
-        "text_status": proposal.text_status,
+        "availability": proposal.availability,
         "responds_to": proposal.responds_to_id or "",
         "supersedes": proposal.supersedes_id or "",
         "summary": proposal.summary,
@@ -163,7 +163,7 @@ def test_list_shows_lineage_as_a_chain(client, reader, drafts):
     assert "Responds to <a" in content and "Superseded by <a" in content
     assert "?a=first&amp;b=second" in content
     assert third.title in content
-    assert "Leaked text" in content  # text status as words
+    assert "Leaked or reported text" in content  # availability as words
 
 
 def test_list_indents_forks_and_survives_a_thousand_long_chain(client, reader, drafts):
@@ -217,7 +217,7 @@ def test_detail_shows_metadata_citations_and_provisions_in_order(client, reader,
     make_provision(first, label="Art. 0", text="Comes first.", order=0)
     client.force_login(reader)
     content = client.get(first.get_absolute_url()).content.decode()
-    assert "Alpha" in content and "Draft treaty" in content and "Official text" in content
+    assert "Alpha" in content and "Draft treaty" in content and "Official full text" in content
     assert "Interview with the president" in content
     assert content.index("Art. 0") < content.index("Art. 1: Corridor") < content.index("Art. 2")
     assert "Transit corridor" in content and "Open the corridor." in content

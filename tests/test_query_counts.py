@@ -27,7 +27,7 @@ EXPECTED = {
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known
     "proposal list": 8,
-    "proposal": 14,
+    "proposal": 17,  # + the lifecycle steps, parties to the text, reported contents
     "compare": 10,
     "provision history": 9,
     "search": 15,

@@ -16,10 +16,13 @@ CONTENT_MODELS = [
     "source",
     "citation",
     "provisionpairing",
+    "textstep",
+    "textparty",
+    "reportedcontent",
 ]
 # Analysts may remove what they attach while editing a record, but deleting a
 # record of its own (a position, a source…) is an editor's act.
-ANALYST_DELETABLE = ["citation", "provision", "provisionpairing"]
+ANALYST_DELETABLE = ["citation", "provision", "provisionpairing", "textparty"]
 
 
 def group_permissions():

@@ -251,7 +251,7 @@ class Synthesizer:
                             title=f"Draft {n}: " + sentence(rng, 5),
                             kind=rng.choice(Proposal.Kind.values),
                             author=rng.choice(neg_parties),
-                            text_status=rng.choice(Proposal.TextStatus.values),
+                            availability=rng.choice(Proposal.Availability.values[:2]),
                         )
                     )
                 )

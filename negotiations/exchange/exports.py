@@ -20,7 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, StreamingHttpResponse
 
-from negotiations.models import DATE_COLUMNS, Citation, Source
+from negotiations.models import DATE_COLUMNS, Citation, Proposal, Source
 from negotiations.text.dates import PartialDate
 
 FORMATS = ("csv", "json")
@@ -336,7 +336,8 @@ PROPOSAL_COLUMNS = [
     "title",
     "kind",
     "author",
-    "text_status",
+    "availability",
+    "text_note",
     *date_header(),
     "responds_to",
     "supersedes",
@@ -353,7 +354,9 @@ def proposal_rows(proposals):
             p.title,
             p.kind,
             p.author.slug if p.author else "",
-            p.text_status,
+            p.availability,
+            # Said on every row: a reader of the CSV alone must know there is no text.
+            Proposal.NOT_PUBLIC if p.is_described_only else "",
             *date_values(p.partial_date),
             p.responds_to.slug if p.responds_to else "",
             p.supersedes.slug if p.supersedes else "",
@@ -396,3 +399,25 @@ def compare_rows(rows):
                 issue = provision.issue.slug if provision.issue else ""
                 sides += [provision.label, provision.heading, issue, provision.text]
         yield (row.status, row.matched_by, round(row.similarity, 3), *sides)
+
+
+# A comparison with a text described only is by issue: what each side is reported to
+# contain, or which provisions address the issue, never article texts.
+ISSUE_COMPARE_COLUMNS = ["issue", "a_contains", "b_contains", "text_note"]
+REPORTED_COLUMNS = ["issue", "reported_contents", "text_note"]
+
+
+def _contains(reported, provisions):
+    if reported is not None:
+        return f"Reported: {reported.summary}"
+    return ", ".join(p.label for p in provisions)
+
+
+def issue_compare_rows(lines, note):
+    for line in lines:
+        yield (
+            line.issue.slug,
+            _contains(line.reported_a, line.in_a),
+            _contains(line.reported_b, line.in_b),
+            note,
+        )

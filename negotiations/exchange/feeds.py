@@ -32,7 +32,10 @@ from negotiations.models import (
     Position,
     Proposal,
     Provision,
+    ReportedContent,
     Source,
+    TextParty,
+    TextStep,
 )
 
 LIMIT = 50
@@ -175,6 +178,9 @@ def _subject(negotiation, names, model, r):
     if model is Event:
         names.events.setdefault(r.id, r)
         return names.event(negotiation, r.id)
+    if model in (TextStep, TextParty, ReportedContent):
+        title, link = names.proposal(negotiation, r.proposal_id)
+        return f"{model._meta.verbose_name.capitalize()} of {title}", link
     source = names.name(names.sources, r.source_id, "title", "source")
     if r.position_id:
         target, link = names.thread(negotiation, r.position_id)
@@ -283,6 +289,8 @@ def describe(change):
         change.when.strftime("%d %b %Y %H:%M UTC"),
         reason,
     )
+    if change.model is Proposal and change.record.availability == Proposal.Availability.DESCRIBED:
+        head += format_html("<p><em>{}</em></p>", Proposal.NOT_PUBLIC)
     return head + (format_html("<ul>{}</ul>", rows) if rows else "")
 
 
@@ -334,6 +342,9 @@ class NegotiationFeed(_ChangesFeed):
             (Position, Q(issue__negotiation=n)),
             (Proposal, Q(negotiation=n)),
             (Provision, Q(proposal__negotiation=n)),
+            (TextStep, Q(proposal__negotiation=n)),
+            (TextParty, Q(proposal__negotiation=n)),
+            (ReportedContent, Q(proposal__negotiation=n)),
             (Event, Q(negotiation=n)),
             (
                 Citation,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -251,6 +251,22 @@ def _choice(choices):
     return check
 
 
+class LegacyTextStatus(models.TextChoices):
+    OFFICIAL = "official", "Official text"
+    LEAKED = "leaked", "Leaked text"
+    REPORTED = "reported", "Reported / paraphrased"
+
+
+# Migration 0012 maps the stored values the same way.
+LEGACY_AVAILABILITY = {"official": "official", "leaked": "reported", "reported": "reported"}
+
+
+def _availability(item):
+    if "availability" in item:
+        return item["availability"]
+    return LEGACY_AVAILABILITY.get(item.get("text_status"))
+
+
 def _date(required=True):
     def check(value):
         if value is None and not required:
@@ -354,7 +370,10 @@ FIELDS = {
         "title": _text(True, 300),
         "kind": _choice(Proposal.Kind),
         "author": _slug(required=False),
-        "text_status": _choice(Proposal.TextStatus),
+        # redline/1 files written before availability existed say text_status
+        # (official / leaked / reported); either is accepted, availability wins.
+        "availability": _choice(Proposal.Availability),
+        "text_status": _choice(LegacyTextStatus),
         "date": _date(),
         "responds_to": _slug(required=False),
         "supersedes": _slug(required=False),
@@ -390,7 +409,7 @@ FIELDS = {
 }
 OPTIONAL = {"description", "short_name", "author", "outlet", "url", "notes", "parent", "quote",
             "summary", "heading", "locator", "excerpt", "responds_to", "supersedes", "issue",
-            "citations", "provisions", "issues"}  # fmt: skip
+            "citations", "provisions", "issues", "availability", "text_status"}  # fmt: skip
 
 
 def _check_item(item, kind, path, errors):
@@ -493,6 +512,13 @@ def _check_document(data):
             refer(path, "issues", slug, issue_slugs, "issue")
         citations(path, item)
     for path, item in sections["proposals"]:
+        if "availability" not in item and "text_status" not in item:
+            errors.append(f"{path}.availability: is required")
+        elif _availability(item) == Proposal.Availability.DESCRIBED and item.get("provisions"):
+            errors.append(
+                f"{path}.provisions: a text described only has no article texts (its text "
+                "is not public); leave provisions out"
+            )
         refer(path, "author", item.get("author"), party_slugs, "party")
         others = proposal_slugs - {_hashable(item.get("slug"))}
         refer(path, "responds_to", item.get("responds_to"), others, "proposal")
@@ -950,7 +976,7 @@ class _Plan:
                     "title": p["title"],
                     "kind": p["kind"],
                     "author": self.party.get(p.get("author")),
-                    "text_status": p["text_status"],
+                    "availability": _availability(p),
                     "summary": _text_of(p, "summary"),
                     "partial_date": _date_of(p["date"]),
                 },
@@ -1487,7 +1513,7 @@ def export_negotiation(negotiation):
                 "title": p.title,
                 "kind": p.kind,
                 "author": p.author.slug if p.author else None,
-                "text_status": p.text_status,
+                "availability": p.availability,
                 "date": _date_text(p),
                 "responds_to": p.responds_to.slug if p.responds_to else None,
                 "supersedes": p.supersedes.slug if p.supersedes else None,

@@ -59,6 +59,7 @@ STANCE_STYLES = {
     Position.Stance.SUPPORTS: StanceStyle("S", "hexagon", "#dff3e4", "#0f5223"),
     Position.Stance.OPEN: StanceStyle("?", "ring", "#ffffff", "#3c4043"),
     Position.Stance.REJECTS: StanceStyle("R", "triangle_down", "#f3d1d1", "#5b0f0f"),
+    Position.Stance.COMMITTED: StanceStyle("CT", "square", "#c8ecd3", "#0f5223"),
 }
 UNKNOWN_STYLE = StanceStyle("·", "circle", "#eceff1", "#3c4043")
 
@@ -552,7 +553,7 @@ def build(
                     date_label=str(date),
                     href=_href(item),
                     title=f"{date}: {item.title} ({item.get_kind_display().lower()}, "
-                    f"{item.get_text_status_display().lower()})",
+                    f"{item.get_availability_display().lower()})",
                     on_issue=bool(getattr(item, "on_issue", False)),
                 )
             )

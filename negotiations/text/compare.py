@@ -440,3 +440,55 @@ def coverage(rows, issues, provisions_a, provisions_b) -> list[Coverage]:
         elif line.in_a:
             line.status = COVERAGE_DROPPED
     return list(lines.values())
+
+
+# --- texts described only: compared by issue ---------------------------------------------
+
+
+@dataclass
+class IssueLine:
+    """One issue against A and B when a side is described only: what each is reported
+    to contain (described only) or which provisions address it (a text), never words."""
+
+    issue: object
+    reported_a: object = None
+    reported_b: object = None
+    in_a: list = field(default_factory=list)
+    in_b: list = field(default_factory=list)
+
+    @property
+    def sides(self):
+        return [(self.reported_a, self.in_a), (self.reported_b, self.in_b)]
+
+    @property
+    def addressed_a(self):
+        return bool(self.reported_a or self.in_a)
+
+    @property
+    def addressed_b(self):
+        return bool(self.reported_b or self.in_b)
+
+    @property
+    def status_label(self):
+        if self.addressed_a and self.addressed_b:
+            return "Addressed in both"
+        if self.addressed_b:
+            return "Only in B"
+        if self.addressed_a:
+            return "Only in A"
+        return COVERAGE_LABELS[COVERAGE_NONE]
+
+
+def by_issue(issues, provisions_a, provisions_b, reported_a, reported_b) -> list[IssueLine]:
+    """Every issue with what A and B contain on it. No query: everything is passed in.
+    A described-only side has no provisions (refused everywhere), only reported contents."""
+    lines = {issue.pk: IssueLine(issue) for issue in issues}
+    for provisions, name in ((provisions_a, "in_a"), (provisions_b, "in_b")):
+        for provision in provisions:
+            if provision.issue_id in lines:
+                getattr(lines[provision.issue_id], name).append(provision)
+    for contents, name in ((reported_a, "reported_a"), (reported_b, "reported_b")):
+        for content in contents:
+            if content.issue_id in lines:
+                setattr(lines[content.issue_id], name, content)
+    return list(lines.values())

@@ -22,6 +22,7 @@ from negotiations.models import (
 )
 from negotiations.text import compare as comparing
 from negotiations.views.common import read_page, typed_day
+from negotiations.views.proposals import _issue_lines
 
 # --- search ----------------------------------------------------------------------------
 
@@ -201,6 +202,15 @@ def proposals_export(request, slug, fmt):
 
 def provisions_export(request, slug, proposal, fmt):
     proposal = get_object_or_404(Proposal, negotiation__slug=slug, slug=proposal)
+    if proposal.is_described_only:
+        # No article texts: what sources report it contains, and the notice.
+        contents = proposal.reported_contents.select_related("issue")
+        return exports.download(
+            fmt,
+            f"{slug}-{proposal.slug}",
+            exports.REPORTED_COLUMNS,
+            ((c.issue.slug, c.summary, Proposal.NOT_PUBLIC) for c in contents),
+        )
     provisions = proposal.provisions.select_related("issue").order_by("order", "pk")
     return exports.download(
         fmt,
@@ -220,6 +230,13 @@ def compare_export(request, slug, fmt):
     a, b = found.get(a_slug), found.get(b_slug)
     if a is None or b is None or a == b:
         return _bad_request("Give two different proposals of this negotiation as a and b.")
+    if a.is_described_only or b.is_described_only:
+        return exports.download(
+            fmt,
+            f"{slug}-compare-{a.slug}-{b.slug}",
+            exports.ISSUE_COMPARE_COLUMNS,
+            exports.issue_compare_rows(_issue_lines(negotiation, a, b), Proposal.NOT_PUBLIC),
+        )
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])
         .select_related("issue")

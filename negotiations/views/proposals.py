@@ -20,6 +20,9 @@ from negotiations.models import (
     Proposal,
     Provision,
     ProvisionPairing,
+    ReportedContent,
+    TextParty,
+    TextStep,
 )
 from negotiations.proposal_forms import (
     MAX_PARTS,
@@ -128,9 +131,24 @@ def proposal_detail(request, slug, proposal):
     proposal = _proposal(slug, proposal)
     # The other proposals give the lineage links and the compare chooser: no authors.
     others = list(proposal.negotiation.proposals.all())
+    cited = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    prefetch_related_objects(
+        [proposal],
+        Prefetch("steps", queryset=TextStep.objects.prefetch_related(cited)),
+        Prefetch("text_parties", queryset=TextParty.objects.select_related("party")),
+        Prefetch(
+            "reported_contents",
+            queryset=ReportedContent.objects.select_related("issue__negotiation").prefetch_related(
+                cited
+            ),
+        ),
+    )
     context = {
         "negotiation": proposal.negotiation,
         "proposal": proposal,
+        "steps": proposal.steps.all(),
+        "text_parties": proposal.text_parties.all(),
+        "reported_contents": proposal.reported_contents.all(),
         "provisions": proposal.provisions.select_related("issue__negotiation").prefetch_related(
             Prefetch("citations", queryset=Citation.objects.select_related("source"))
         ),
@@ -223,6 +241,12 @@ def proposal_paste(request, slug):
         "paste": paste,
         "max_parts": MAX_PARTS,
     }
+    if step in ("split", "save") and form.is_valid() and form.instance.is_described_only:
+        form.add_error(
+            "availability",
+            "A text described only has no article texts (its text is not public): record "
+            "it without its text and add what sources report it contains.",
+        )
     if step == "split" and all([form.is_valid(), citations.is_valid(), paste.is_valid()]):
         parts = split_draft(paste.cleaned_data["draft"])
         if len(parts) > MAX_PARTS:
@@ -274,14 +298,17 @@ def proposal_paste(request, slug):
 def provision_add(request, slug, proposal):
     proposal = _proposal(slug, proposal)
     negotiation = proposal.negotiation
-    form = ProvisionForm(request.POST or None, negotiation=negotiation)
+    # The proposal is set before validation: Provision.clean() refuses article texts
+    # for a text described only, at the text field.
+    form = ProvisionForm(
+        request.POST or None, negotiation=negotiation, instance=Provision(proposal=proposal)
+    )
     citations = citation_formset(request.POST or None, optional=True)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
         if form_ok and citations_ok:
             reason = "Added a provision"
             last = proposal.provisions.aggregate(last=Max("order"))["last"] or 0
-            form.instance.proposal = proposal
             form.instance.order = last + 1
             form.instance._change_reason = reason
             provision = form.save()
@@ -457,8 +484,16 @@ def compare(request, slug):
     if a is not None and b is not None and a.pk == b.pk:
         errors["b"] = "Choose two different proposals."
     prefetch_related_objects([p for p in (a, b) if p is not None], "author")
-    comparison = None
-    if a is not None and b is not None and not errors:
+    comparison = issue_lines = None
+    if (
+        a is not None
+        and b is not None
+        and not errors
+        and (a.is_described_only or b.is_described_only)
+    ):
+        # No words to diff: a text described only is compared by issue (#16).
+        issue_lines = _issue_lines(negotiation, a, b)
+    elif a is not None and b is not None and not errors:
         provisions = list(
             Provision.objects.filter(proposal__in=[a, b])
             .select_related("issue")
@@ -499,9 +534,29 @@ def compare(request, slug):
         "errors": errors,
         "defaulted": defaulted,
         "comparison": comparison,
+        "issue_lines": issue_lines,
+        "not_public": Proposal.NOT_PUBLIC,
     }
 
     return render(request, "negotiations/compare.html", context)
+
+
+def _issue_lines(negotiation, a, b):
+    """compare.by_issue for two proposals, one of them at least described only. Two
+    queries whatever their size; only provision labels and issues are read, no text."""
+    provisions = list(
+        Provision.objects.filter(proposal__in=[a, b])
+        .only("pk", "label", "heading", "issue_id", "proposal_id", "order")
+        .order_by("order", "pk")
+    )
+    reported = list(ReportedContent.objects.filter(proposal__in=[a, b]).order_by("pk"))
+    return comparing.by_issue(
+        negotiation.issues.all(),
+        [p for p in provisions if p.proposal_id == a.pk],
+        [p for p in provisions if p.proposal_id == b.pk],
+        [r for r in reported if r.proposal_id == a.pk],
+        [r for r in reported if r.proposal_id == b.pk],
+    )
 
 
 def _compare_url(negotiation, a, b, view):

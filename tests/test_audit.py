@@ -81,12 +81,10 @@ SQL_WRITES = ("update ", "insert ", "delete ")
 # Writes that may skip history, each with why. Empty today; keep it short.
 ALLOWED = {
     # ("negotiations/file.py", "function name"): "justification",
-    ("negotiations/exchange/interchange.py", "_copy_rows"): (
+    ("negotiations/exchange/importer.py", "_copy_rows"): (
         "import: bulk INSERT; insert() writes history"
     ),
-    ("negotiations/exchange/interchange.py", "update"): (
-        "import: bulk UPDATE with its history rows"
-    ),
+    ("negotiations/exchange/importer.py", "update"): ("import: bulk UPDATE with its history rows"),
 }
 
 

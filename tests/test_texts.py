@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from negotiations.exchange import interchange
+from negotiations.exchange import interchange, validation
 from negotiations.models import (
     Citation,
     Position,
@@ -312,9 +312,9 @@ def test_described_only_refuses_provisions_in_an_import(world):
 
 def test_old_text_status_key_still_imports(world):
     """Files written before availability existed say text_status."""
-    assert interchange._availability({"text_status": "leaked"}) == "reported"
-    assert interchange._availability({"text_status": "official"}) == "official"
-    assert interchange._availability({"availability": "described"}) == "described"
+    assert validation.availability_of({"text_status": "leaked"}) == "reported"
+    assert validation.availability_of({"text_status": "official"}) == "official"
+    assert validation.availability_of({"availability": "described"}) == "described"
 
 
 def test_described_only_never_renders_article_texts(client, world, described, reader):

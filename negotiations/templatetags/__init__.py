@@ -1,0 +1,1 @@
+"""Template filters: dates shown as known (`when`), never with an invented day."""

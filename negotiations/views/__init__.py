@@ -1,1 +1,2 @@
-"""Views, one module per area: pages (home, sources, health), positions, proposals."""
+"""The pages, one module per thing they serve (positions, proposals, texts, insight,
+search, exports, import, feed addresses, record history, sources and health)."""

@@ -2,6 +2,7 @@ from django.urls import path
 
 from negotiations import feeds
 from negotiations.views import insight, pages, positions, proposals, sharing
+from negotiations.views import search as searching
 
 app_name = "negotiations"
 
@@ -31,8 +32,8 @@ urlpatterns = [
     path("n/<slug:slug>/analytics/", insight.analytics, name="analytics"),
     *both_formats("n/<slug:slug>/analytics", insight.analytics_export, "analytics_export"),
     # Sharing
-    path("search/", sharing.search_page, name="search"),
-    *both_formats("search/export", sharing.search_export, "search_export"),
+    path("search/", searching.search_page, name="search"),
+    *both_formats("search/export", searching.search_export, "search_export"),
     *both_formats("n/<slug:slug>/proposals/export", sharing.proposals_export, "proposals_export"),
     *both_formats(
         "n/<slug:slug>/proposals/<slug:proposal>/export",

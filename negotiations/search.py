@@ -2,9 +2,9 @@
 
 What is searched is one table, `KINDS`: for each kind of record its model, the fields
 searched (most telling first), the date it is filtered and sorted by, how the filters
-apply to it, how a hit is described and linked, and which of its rows belong to an
-issue or a party. Adding a kind (persons, source texts) is one entry there, plus its
-stored vector on PostgreSQL (a migration like 0009_search_everywhere).
+apply to it, what a hit shows and where it links, and which issue or party its rows
+are on. Adding a kind (persons, source texts) is one entry there, plus its stored
+vector on PostgreSQL (a migration like 0009_search_everywhere).
 
 Matching
     PostgreSQL: full-text search on stored, GIN-indexed `search_vector` columns
@@ -20,38 +20,45 @@ Matching
     compared after the same folding in Python (`redline_fold`, registered on the
     connection): case for every script, and accents.
 
-Names and aliases
-    An issue's title and aliases, a party's name, short name and aliases are searched
-    as the thing they name: a query matching them brings the issue or party and
-    everything on it (its positions, provisions, proposals and events), after the
-    records that contain the words themselves.
+Aliases
+    An issue's aliases, a party's name, short name and aliases are searched as the
+    thing they name: a query matching them brings the issue or party and everything on
+    it (its positions, provisions, proposals and events), after the records that
+    contain the words themselves. (Issue titles are descriptions, not names: they find
+    the issue, not everything on it.)
 
 Bounded
-    One query finds the issues and parties the query names; one UNION query then
-    returns, for every kind, a count capped at CAP + 1 (shown "1,000+") and its best
-    rows, ranked over at most CAP + 1 candidates (for a very common word, ranking every
-    match is what made search slow). A page then loads its records in one query per
-    kind shown. The number of queries does not depend on the number of hits.
+    Three queries whatever the number of hits: the issues and parties the query names
+    (at most NAMED_LIMIT); one UNION with, for every kind, a count that stops at
+    CAP + 1 (shown "1,000+") and up to RANKED candidates with their rank (the first
+    the database finds: for a very common word, ranking every match is what made search
+    slow), plus as many rows on a named issue or party; and one UNION with what the
+    hits shown need to be displayed, as JSON, every kind at once.
 
 Did you mean
     When nothing matches, each word is compared with the words of issue and party
-    names and aliases: on PostgreSQL with pg_trgm's word similarity, on SQLite with
-    difflib; a close word is offered instead ("Nakhichevan" → "Nakhchivan").
+    titles, names and aliases: on PostgreSQL with pg_trgm's word similarity, on SQLite
+    with difflib; a close word is offered instead ("Nakhichevan" → "Nakhchivan").
 
 Highlighting is done here in Python: every piece of user text is escaped first and
 only then wrapped in our own `<mark>`, so a `<script>` in a summary stays text.
 """
 
+import datetime
 import difflib
+import functools
 import re
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.lookups import Unaccent
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
+    SearchVectorExact,
     SearchVectorField,
     TrigramWordSimilarity,
 )
@@ -64,19 +71,21 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     OuterRef,
-    Prefetch,
     Q,
+    Subquery,
     TextField,
     Value,
 )
 from django.db.models.expressions import Col
-from django.db.models.functions import Cast, Coalesce, Concat, Greatest
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest, JSONObject
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from negotiations.aliases import fold, split_aliases
+from negotiations.dates import PartialDate
 from negotiations.models import (
     Citation,
     Event,
@@ -90,14 +99,17 @@ from negotiations.models import (
 )
 
 CONFIG = "redline"  # the text-search configuration of migration 0009
-CAP = 1000  # counts above it read "1,000+"; also the candidates ranked per kind
+CAP = 1000  # counts stop here: "1,000+"; also the deepest a kind can be paged
 PER_PAGE = 50  # hits on a page of one kind
 PER_GROUP = 5  # hits of each kind when several kinds are searched
+RANKED = 200  # candidates ranked per kind (more for later pages of one kind)
 NAMED_LIMIT = 50  # issues and parties a query can name and bring along
 # The rank of a row brought by a named issue or party: below every row with the words
 # (their rank is ≥ 0, and exactly 0 on SQLite, which does not rank).
 NAMED_RANK = -1.0
 SUGGEST_WORDS = 4  # the words of a query looked at for "did you mean"
+# Output fields shared by the expressions of every search (building fields is not free).
+FLOAT, DATE, TEXT = FloatField(), DateField(), TextField()
 _PUNCTUATION = ".,;:!?()[]{}«»“”„\"'‘’"
 
 
@@ -236,16 +248,20 @@ def _scope_sources(qs, f):
 
 
 def _scope_citations(qs, f):
-    """Citations whose target passes the filters (dates are the target's)."""
-    if not f.narrowed:
-        return qs
-    conditions = []
-    for target in Citation.TARGETS:
-        kind = KINDS[target + "s"]
-        scoped = kind.scope(kind.model.objects.all(), f)
-        if scoped is not None:
-            conditions.append(Exists(scoped.filter(pk=OuterRef(f"{target}_id"))))
-    return qs.filter(reduce(or_, conditions)) if conditions else None
+    """Citations whose target passes the filters, dated by their source (when the
+    words were published); one EXISTS per kind of target."""
+    undated = replace(f, date_from=None, date_to=None)
+    if undated.narrowed:
+        conditions = []
+        for target in Citation.TARGETS:
+            kind = KINDS[target + "s"]
+            scoped = kind.scope(kind.model.objects.all(), undated)
+            if scoped is not None:
+                conditions.append(Exists(scoped.filter(pk=OuterRef(f"{target}_id"))))
+        if not conditions:
+            return None
+        qs = qs.filter(reduce(or_, conditions))
+    return _dated(qs, "source__date", f)
 
 
 def _scope_issues(qs, f):
@@ -272,98 +288,132 @@ def _scope_parties(qs, f):
 
 # --- rows on a named issue or party ----------------------------------------------------
 
-
-def _on_named_positions(issues, parties):
-    return Q(issue_id__in=issues) | Q(party_id__in=parties)
+# --- what a hit shows: (title, url, context, partial date) from its JSON data ---------
 
 
-def _on_named_provisions(issues, parties):
-    return Q(issue_id__in=issues) | Q(proposal__author_id__in=parties)
-
-
-def _on_named_proposals(issues, parties):
-    return Q(author_id__in=parties) if parties else None
-
-
-def _on_named_events(issues, parties):
-    if not issues:
+def _date(d, prefix=""):
+    day = d.get(prefix + "date")
+    if not day:
         return None
-    through = Event.issues.through.objects.filter(event=OuterRef("pk"), issue_id__in=issues)
-    return Q(Exists(through))
-
-
-# --- how a hit is described: (title, url, context, partial date) -----------------------
-
-
-def _describe_position(obj, f):
-    return (
-        f"{obj.party.name} on {obj.issue.title}",
-        obj.get_absolute_url(),
-        f"{obj.get_stance_display()}, {obj.get_movement_display().lower()} · "
-        f"{obj.issue.negotiation.title}",
-        obj.partial_date,
+    return PartialDate(
+        datetime.date.fromisoformat(day[:10]),
+        d[prefix + "date_precision"],
+        bool(d[prefix + "date_approximate"]),
     )
 
 
-def _describe_provision(obj, f):
-    proposal = obj.proposal
-    context = f"{proposal.title} · {proposal.negotiation.title}"
-    if obj.issue:
-        context = f"{obj.issue.title} · {context}"
-    title = f"{obj.label} of {proposal.title}"
-    return title, obj.get_absolute_url(), context, proposal.partial_date
+def _dated_fields(path=""):
+    return {
+        "date": f"{path}date",
+        "date_precision": f"{path}date_precision",
+        "date_approximate": f"{path}date_approximate",
+    }
 
 
-def _describe_proposal(obj, f):
-    author = obj.author.name if obj.author else "joint"
-    context = f"{obj.get_kind_display()} by {author} · {obj.negotiation.title}"
-    return obj.title, obj.get_absolute_url(), context, obj.partial_date
+def _thread_url(neg, issue, party, pk):
+    return reverse("negotiations:thread", args=[neg, issue, party]) + f"#position-{pk}"
 
 
-def _describe_event(obj, f):
-    issues = ", ".join(issue.title for issue in obj.issues.all())
-    context = " · ".join(x for x in (obj.get_kind_display(), issues, obj.negotiation.title) if x)
-    return obj.title, obj.get_absolute_url(), context, obj.partial_date
+def _proposal_url(neg, proposal, pk=None):
+    url = reverse("negotiations:proposal", args=[neg, proposal])
+    return url + f"#provision-{pk}" if pk else url
 
 
-def _describe_source(obj, f):
-    context = " · ".join(x for x in (obj.get_kind_display(), obj.outlet or obj.author) if x)
-    return obj.title, obj.get_absolute_url(), context, obj.partial_date
+def _event_url(neg, pk):
+    return reverse("negotiations:negotiation", args=[neg]) + f"#event-{pk}"
 
 
-def _describe_citation(obj, f):
+def _describe_position(pk, d, f):
+    stance = Position.Stance(d["stance"]).label
+    movement = Position.Movement(d["movement"]).label.lower()
+    return (
+        f"{d['party_name']} on {d['issue_title']}",
+        _thread_url(d["neg_slug"], d["issue_slug"], d["party_slug"], pk),
+        f"{stance}, {movement} · {d['neg_title']}",
+        _date(d),
+    )
+
+
+def _describe_provision(pk, d, f):
+    context = f"{d['proposal_title']} · {d['neg_title']}"
+    if d["issue_title"]:
+        context = f"{d['issue_title']} · {context}"
+    return (
+        f"{d['label']} of {d['proposal_title']}",
+        _proposal_url(d["neg_slug"], d["proposal_slug"], pk),
+        context,
+        _date(d),
+    )
+
+
+def _describe_proposal(pk, d, f):
+    kind = Proposal.Kind(d["kind"]).label
+    context = f"{kind} by {d['author_name'] or 'joint'} · {d['neg_title']}"
+    return d["title"], _proposal_url(d["neg_slug"], d["slug"]), context, _date(d)
+
+
+def _describe_event(pk, d, f):
+    context = f"{Event.Kind(d['kind']).label} · {d['neg_title']}"
+    return d["title"], _event_url(d["neg_slug"], pk), context, _date(d)
+
+
+def _describe_source(pk, d, f):
+    kind = Source.Kind(d["kind"]).label
+    context = " · ".join(x for x in (kind, d["outlet"] or d["author"]) if x)
+    url = reverse("negotiations:source", args=[uuid.UUID(str(d["uid"]))])
+    return d["title"], url, context, _date(d)
+
+
+def _describe_citation(pk, d, f):
     """A citation lives where it is cited: the thread of its position, the proposal of
     its provision, the proposal, or the event on the negotiation's page."""
-    title = f"Excerpt from {obj.source.title}" + (f", {obj.locator}" if obj.locator else "")
-    target = obj.target
-    if obj.position_id:
-        what = f"{target.party.name} on {target.issue.title}"
-        negotiation, date = target.issue.negotiation, target.partial_date
-    elif obj.provision_id:
-        what = f"{target.label} of {target.proposal.title}"
-        negotiation, date = target.proposal.negotiation, target.proposal.partial_date
+    title = f"Excerpt from {d['source_title']}" + (f", {d['locator']}" if d["locator"] else "")
+    if d["position_id"]:
+        what = f"{d['p_party']} on {d['p_issue']}"
+        neg_title = d["p_neg"]
+        url = _thread_url(d["p_neg_slug"], d["p_issue_slug"], d["p_party_slug"], d["position_id"])
+    elif d["provision_id"]:
+        what = f"{d['v_label']} of {d['v_proposal']}"
+        neg_title = d["v_neg"]
+        url = _proposal_url(d["v_neg_slug"], d["v_proposal_slug"], d["provision_id"])
+    elif d["proposal_id"]:
+        what, neg_title = d["r_title"], d["r_neg"]
+        url = _proposal_url(d["r_neg_slug"], d["r_slug"])
     else:
-        what, negotiation, date = target.title, target.negotiation, target.partial_date
-    return title, target.get_absolute_url(), f"Cited for {what} · {negotiation.title}", date
+        what, neg_title = d["e_title"], d["e_neg"]
+        url = _event_url(d["e_neg_slug"], d["event_id"])
+    return title, url, f"Cited for {what} · {neg_title}", _date(d)
 
 
-def _describe_issue(obj, f):
-    context = f"Issue in {obj.negotiation.title}"
-    if obj.parent:
-        context += f" · part of {obj.parent.title}"
-    return obj.title, obj.get_absolute_url(), context, None
+def _describe_issue(pk, d, f):
+    context = f"Issue in {d['neg_title']}"
+    if d["parent_title"]:
+        context += f" · part of {d['parent_title']}"
+    return d["title"], reverse("negotiations:issue", args=[d["neg_slug"], d["slug"]]), context, None
 
 
-def _describe_party(obj, f):
+def _describe_party(pk, d, f):
     """A party's page is per negotiation: the one searched in, else its first."""
-    negotiations = [p.negotiation for p in obj.participations.all()]
-    chosen = next((n for n in negotiations if n == f.negotiation), None)
-    chosen = chosen or (negotiations[0] if negotiations else None)
-    url = reverse("negotiations:party", args=[chosen.slug, obj.slug]) if chosen else ""
-    names = ", ".join(n.title for n in negotiations[:3])
-    more = f" and {len(negotiations) - 3} more" if len(negotiations) > 3 else ""
-    context = obj.get_kind_display() + (f" · takes part in {names}{more}" if names else "")
-    return obj.name, url, context, None
+    slug = f.negotiation.slug if f.negotiation is not None else d["first_neg_slug"]
+    url = reverse("negotiations:party", args=[slug, d["slug"]]) if slug else ""
+    n = d["negotiations"] or 0
+    where = ""
+    if n:
+        more = f" and {n - 1} more" if n > 1 else ""
+        where = f" · takes part in {d['first_neg_title']}{more}"
+    return d["name"], url, Party.Kind(d["kind"]).label + where, None
+
+
+def _party_negotiations():
+    """Subqueries for a party row: its first negotiation (by title) and how many."""
+    taking_part = Participation.objects.filter(party=OuterRef("pk")).order_by("negotiation__title")
+    return {
+        "first_neg_slug": Subquery(taking_part.values("negotiation__slug")[:1]),
+        "first_neg_title": Subquery(taking_part.values("negotiation__title")[:1]),
+        "negotiations": Subquery(
+            taking_part.order_by().values("party").annotate(n=Count("pk")).values("n")
+        ),
+    }
 
 
 # --- the table of kinds ----------------------------------------------------------------
@@ -376,19 +426,32 @@ class Kind:
     singular: str
     model: type
     fields: tuple  # ((field, label), …) searched, the most telling first
-    date: object  # the date filtered and sorted by: a path, an expression or None
+    date: object  # the date path filtered and sorted by, or None
     scope: object  # (queryset, filters) → queryset or None
-    describe: object  # (record, filters) → (title, url, context, partial date)
-    related: tuple = ()  # select_related for a page of hits
-    prefetch: tuple = ()
-    on_named: object = None  # (issue ids, party ids) → Q of rows on them, or None
-    # The issue and party a hit is "on", for explaining a hit brought by a name.
-    named_via: tuple = ()  # ((attribute path, "issue"|"party"), …)
+    describe: object  # (pk, data, filters) → (title, url, context, partial date)
+    data: dict  # JSON key → field path or expression: what describe and snippets read
+    # How its rows are on an issue or party: ((issue|party, lookup of the id), …);
+    # the data carries the issue's or party's `{what}_id`, `_title`/`_name`, `_aliases`.
+    on: tuple = ()
+    extra: object = None  # () → {JSON key: expression}, more data needing subqueries
 
     def sort_date(self):
         if self.date is None:
-            return Cast(Value(None), DateField())
-        return F(self.date) if isinstance(self.date, str) else self.date
+            return Cast(Value(None), DATE)
+        return F(self.date)
+
+    def json(self):
+        values = {}
+        for name, _label in self.fields:
+            values[name] = F(name)
+        for key, value in self.data.items():
+            values[key] = F(value) if isinstance(value, str) else value
+        return JSONObject(**values, **(self.extra() if self.extra else {}))
+
+
+def _on_named_events(ids):
+    through = Event.issues.through.objects.filter(event=OuterRef("pk"), issue_id__in=ids)
+    return Q(Exists(through))
 
 
 KINDS = {
@@ -403,7 +466,12 @@ KINDS = {
             None,
             _scope_issues,
             _describe_issue,
-            related=("negotiation", "parent"),
+            {
+                "slug": "slug",
+                "neg_slug": "negotiation__slug",
+                "neg_title": "negotiation__title",
+                "parent_title": "parent__title",
+            },
         ),
         Kind(
             "parties",
@@ -419,14 +487,8 @@ KINDS = {
             None,
             _scope_parties,
             _describe_party,
-            prefetch=(
-                Prefetch(
-                    "participations",
-                    queryset=Participation.objects.select_related("negotiation").order_by(
-                        "negotiation__title"
-                    ),
-                ),
-            ),
+            {"slug": "slug", "kind": "kind"},
+            extra=_party_negotiations,
         ),
         Kind(
             "positions",
@@ -437,9 +499,22 @@ KINDS = {
             "date",
             _scope_positions,
             _describe_position,
-            related=("party", "issue__negotiation"),
-            on_named=_on_named_positions,
-            named_via=(("issue", "issue"), ("party", "party")),
+            {
+                "stance": "stance",
+                "movement": "movement",
+                "issue_id": "issue_id",
+                "issue_title": "issue__title",
+                "issue_slug": "issue__slug",
+                "issue_aliases": "issue__aliases",
+                "party_id": "party_id",
+                "party_name": "party__name",
+                "party_slug": "party__slug",
+                "party_aliases": "party__aliases",
+                "neg_slug": "issue__negotiation__slug",
+                "neg_title": "issue__negotiation__title",
+                **_dated_fields(),
+            },
+            on=(("issue", "issue_id__in"), ("party", "party_id__in")),
         ),
         Kind(
             "citations",
@@ -447,19 +522,35 @@ KINDS = {
             "Citation",
             Citation,
             (("excerpt", "Excerpt"), ("locator", "Locator")),
-            Coalesce(
-                "position__date", "provision__proposal__date", "proposal__date", "event__date"
-            ),
+            "source__date",  # filtered by what it backs too (see _scope_citations)
             _scope_citations,
             _describe_citation,
-            related=(
-                "source",
-                "position__party",
-                "position__issue__negotiation",
-                "provision__proposal__negotiation",
-                "proposal__negotiation",
-                "event__negotiation",
-            ),
+            {
+                "source_title": "source__title",
+                **_dated_fields("source__"),
+                "position_id": "position_id",
+                "p_party": "position__party__name",
+                "p_party_slug": "position__party__slug",
+                "p_issue": "position__issue__title",
+                "p_issue_slug": "position__issue__slug",
+                "p_neg": "position__issue__negotiation__title",
+                "p_neg_slug": "position__issue__negotiation__slug",
+                "provision_id": "provision_id",
+                "v_label": "provision__label",
+                "v_proposal": "provision__proposal__title",
+                "v_proposal_slug": "provision__proposal__slug",
+                "v_neg": "provision__proposal__negotiation__title",
+                "v_neg_slug": "provision__proposal__negotiation__slug",
+                "proposal_id": "proposal_id",
+                "r_title": "proposal__title",
+                "r_slug": "proposal__slug",
+                "r_neg": "proposal__negotiation__title",
+                "r_neg_slug": "proposal__negotiation__slug",
+                "event_id": "event_id",
+                "e_title": "event__title",
+                "e_neg": "event__negotiation__title",
+                "e_neg_slug": "event__negotiation__slug",
+            },
         ),
         Kind(
             "proposals",
@@ -470,9 +561,18 @@ KINDS = {
             "date",
             _scope_proposals,
             _describe_proposal,
-            related=("negotiation", "author"),
-            on_named=_on_named_proposals,
-            named_via=(("author", "party"),),
+            {
+                "slug": "slug",
+                "kind": "kind",
+                "party_id": "author_id",
+                "party_name": "author__name",
+                "party_aliases": "author__aliases",
+                "author_name": "author__name",
+                "neg_slug": "negotiation__slug",
+                "neg_title": "negotiation__title",
+                **_dated_fields(),
+            },
+            on=(("party", "author_id__in"),),
         ),
         Kind(
             "provisions",
@@ -483,9 +583,20 @@ KINDS = {
             "proposal__date",
             _scope_provisions,
             _describe_provision,
-            related=("proposal__negotiation", "proposal__author", "issue"),
-            on_named=_on_named_provisions,
-            named_via=(("issue", "issue"), ("proposal.author", "party")),
+            {
+                "issue_id": "issue_id",
+                "issue_title": "issue__title",
+                "issue_aliases": "issue__aliases",
+                "party_id": "proposal__author_id",
+                "party_name": "proposal__author__name",
+                "party_aliases": "proposal__author__aliases",
+                "proposal_title": "proposal__title",
+                "proposal_slug": "proposal__slug",
+                "neg_slug": "proposal__negotiation__slug",
+                "neg_title": "proposal__negotiation__title",
+                **_dated_fields("proposal__"),
+            },
+            on=(("issue", "issue_id__in"), ("party", "proposal__author_id__in")),
         ),
         Kind(
             "events",
@@ -496,9 +607,13 @@ KINDS = {
             "date",
             _scope_events,
             _describe_event,
-            related=("negotiation",),
-            prefetch=("issues",),
-            on_named=_on_named_events,
+            {
+                "kind": "kind",
+                "neg_slug": "negotiation__slug",
+                "neg_title": "negotiation__title",
+                **_dated_fields(),
+            },
+            on=(("issue", _on_named_events),),
         ),
         Kind(
             "sources",
@@ -509,15 +624,25 @@ KINDS = {
             "date",
             _scope_sources,
             _describe_source,
+            {"uid": "uid", "kind": "kind", **_dated_fields()},
         ),
     ]
 }
-# The fields of issues and parties that name them (migration 0009's `name_vector`).
-NAMES = {"issue": ("title", "aliases"), "party": ("name", "short_name", "aliases")}
+# The fields that name an issue or a party (migration 0009's `name_vector`)…
+NAMES = {"issue": ("aliases",), "party": ("name", "short_name", "aliases")}
+# … and the words "did you mean" offers.
+VOCABULARY = {"issue": ("title", "aliases"), "party": ("name", "short_name", "aliases")}
 NAMED_MODELS = {"issue": Issue, "party": Party}
 
 
 # --- matching --------------------------------------------------------------------------
+
+
+@functools.cache
+def _vector_field(column):
+    field = SearchVectorField()
+    field.column = column
+    return field
 
 
 class Stored(Expression):
@@ -532,9 +657,7 @@ class Stored(Expression):
         self.column = column
 
     def resolve_expression(self, query=None, *args, **kwargs):
-        target = SearchVectorField()
-        target.column = self.column
-        return Col(query.get_initial_alias(), target)
+        return Col(query.get_initial_alias(), _vector_field(self.column))
 
 
 class Folded(Func):
@@ -574,7 +697,7 @@ class Matcher:
 
     def match(self, qs, fields, column="search_vector"):
         if self.postgresql:
-            return qs.alias(_vector=Stored(column)), Q(_vector=self.query)
+            return qs, SearchVectorExact(Stored(column), self.query)
         qs = qs.alias(_document=_document(fields))
         condition = Q()
         for word in self.include:
@@ -585,60 +708,63 @@ class Matcher:
 
     def rank(self):
         if self.postgresql:
-            return Cast(SearchRank(Stored(), self.query), FloatField())
-        return Value(0.0, output_field=FloatField())
+            return Cast(SearchRank(Stored(), self.query), FLOAT)
+        return Value(0.0, output_field=FLOAT)
 
 
 # --- the bounded queries ---------------------------------------------------------------
 
 
-def _bounded(qs, limit=None):
-    """At most `limit` primary keys of `qs`, in no particular order (the database may
-    stop at the first `limit` it finds), as a subquery. Wrapped in `pk IN (…)` so it
-    can be part of a UNION on SQLite too, which refuses LIMIT directly in one."""
-    return qs.order_by().values("pk")[: limit or CAP + 1]
+def _arm(kind, qs, limit, rank, label=None):
+    """At most `limit` rows of `qs` as (kind, pk, rank, date), for the UNION.
+
+    Unordered, so the database returns the first rows it finds: for a very common
+    word it stops after `limit` matches instead of ranking them all (these candidates
+    are then sorted in Python). PostgreSQL takes LIMIT inside a UNION; SQLite does not,
+    so there the rows are picked by primary key in a subquery."""
+    columns = (Value(label or kind.key, output_field=TEXT), "pk", rank, kind.sort_date())
+    if connection.features.supports_slicing_ordering_in_compound:
+        return qs.order_by().values_list(*columns)[:limit]
+    picked = qs.order_by().values("pk")[:limit]
+    return kind.model.objects.filter(pk__in=picked).order_by().values_list(*columns)
 
 
-def _ranked_arm(kind, candidates, rank, top):
-    """The best `top` of the candidates as (kind, pk, rank, date) rows."""
-    model, date = kind.model, kind.sort_date()
-    best = (
-        model.objects.filter(pk__in=candidates)
-        .annotate(_rank=rank, _date=date)
-        .order_by(F("_rank").desc(), F("_date").desc(nulls_last=True), "-pk")
-        .values("pk")[:top]
-    )
+class Cardinality(Func):
+    function = "cardinality"
+    output_field = IntegerField()
+
+
+def _count_arm(kind, qs):
+    """One row (kind:count, how many rows of `qs` up to CAP + 1, 0, NULL): a count that
+    stops at the cap instead of counting every match.
+
+    On PostgreSQL `cardinality(ARRAY(SELECT id … LIMIT cap + 1))`, evaluated once;
+    elsewhere COUNT over `id IN (…)`. Either way no full COUNT(*)."""
+    picked = qs.order_by().values("pk")[: CAP + 1]
+    constants = {
+        "result_kind": Value(kind.key + ":count", output_field=TEXT),
+        # Constants, so that nothing is grouped by: no match still gives a row.
+        "rank": Value(0.0, output_field=FLOAT),
+        "sort_date": Value(None, output_field=DATE),
+    }
+    names = ("result_kind", "n", "rank", "sort_date")
+    if is_postgresql():
+        n = Cardinality(ArraySubquery(picked))
+        label, rank, date = constants.values()
+        return kind.model.objects.order_by().values_list(label, n, rank, date)[:1]
     return (
-        model.objects.filter(pk__in=best)
-        .annotate(result_kind=Value(kind.key), rank=rank, sort_date=date)
-        .order_by()
-        .values_list("result_kind", "pk", "rank", "sort_date")
-    )
-
-
-COUNTED = ":count"
-
-
-def _count_arm(kind, candidates):
-    """One row (kind + ":count", number of candidates, 0, NULL)."""
-    return (
-        kind.model.objects.filter(pk__in=candidates)
-        .annotate(result_kind=Value(kind.key + COUNTED))
+        kind.model.objects.filter(pk__in=picked)
+        .annotate(result_kind=constants.pop("result_kind"))
         .order_by()
         .values("result_kind")
-        .annotate(
-            n=Count("pk"),
-            # Constants, so that nothing is grouped by: no match still gives a row.
-            rank=Value(0.0, output_field=FloatField()),
-            sort_date=Value(None, output_field=DateField()),
-        )
-        .values_list("result_kind", "n", "rank", "sort_date")
+        .annotate(n=Count("pk"), **constants)
+        .values_list(*names)
     )
 
 
 @dataclass
 class Named:
-    """An issue or party the query names: title and aliases, to explain a hit."""
+    """An issue or party the query names, with what explains a hit it brings."""
 
     kind: str  # "issue" | "party"
     pk: int
@@ -648,7 +774,7 @@ class Named:
 
 def named(matcher, f):
     """The issues and parties whose names or aliases match the whole query (one query,
-    at most NAMED_LIMIT of each): their records come along with the hits."""
+    at most NAMED_LIMIT of each): everything on them comes along with the hits."""
     arms = []
     for key, model in NAMED_MODELS.items():
         qs = model.objects.all()
@@ -659,9 +785,10 @@ def named(matcher, f):
                 else qs.filter(participations__negotiation=f.negotiation)
             )
         qs, condition = matcher.match(qs, NAMES[key], column="name_vector")
+        picked = qs.filter(condition).order_by().values("pk")[:NAMED_LIMIT]
         arms.append(
-            model.objects.filter(pk__in=_bounded(qs.filter(condition), NAMED_LIMIT))
-            .annotate(named_kind=Value(key), named_name=F(NAMES[key][0]))
+            model.objects.filter(pk__in=picked)
+            .annotate(named_kind=Value(key), named_name=F(VOCABULARY[key][0]))
             .order_by()
             .values_list("named_kind", "pk", "named_name", "aliases")
         )
@@ -673,21 +800,27 @@ def named(matcher, f):
 class KindResult:
     kind: Kind
     count: int = 0
-    capped: bool = False
+    at_least: bool = False  # the count is a lower bound ("1,000+")
     rows: list = field(default_factory=list)  # [(pk, rank, date)] best first
     hits: list = field(default_factory=list)
+    shown: list = field(default_factory=list)  # the rows whose hits are loaded
+    url: str = ""  # set by the view: this kind alone
 
     @property
     def key(self):
         return self.kind.key
 
     @property
+    def capped(self):
+        return self.at_least
+
+    @property
     def display_count(self):
-        return f"{CAP:,}+" if self.capped else f"{self.count:,}"
+        return f"{self.count:,}+" if self.at_least else f"{self.count:,}"
 
     @property
     def more(self):
-        return self.count > len(self.hits) or self.capped
+        return self.count > len(self.hits) or self.at_least
 
 
 def _sort_key(row):
@@ -696,13 +829,16 @@ def _sort_key(row):
 
 
 def find(f, terms, top):
-    """Counts and the best `top` rows of every kind searched, in two queries.
+    """Counts and the best `top` rows of every kind searched: two queries.
 
-    Returns ({kind key: KindResult}, [Named])."""
+    The UNION holds, for each kind: up to `limit` candidates with the words, with
+    their rank; their count, stopping at CAP + 1; and, when the query names issues or
+    parties, up to `limit` rows on each. Returns ({key: KindResult}, [Named])."""
     matcher = Matcher(f.q, terms)
     names = named(matcher, f)
-    issues = [n.pk for n in names if n.kind == "issue"]
-    parties = [n.pk for n in names if n.kind == "party"]
+    ids = {what: [n.pk for n in names if n.kind == what] for what in NAMED_MODELS}
+    limit = min(max(top, RANKED), CAP + 1)
+    below = Value(NAMED_RANK, output_field=FLOAT)
     results, arms = {}, []
     for key in f.kinds:
         kind = KINDS[key]
@@ -711,28 +847,42 @@ def find(f, terms, top):
             continue
         results[key] = KindResult(kind)
         qs, condition = matcher.match(scoped, [name for name, _ in kind.fields])
-        arms.append(_ranked_arm(kind, _bounded(qs.filter(condition)), matcher.rank(), top))
-        on_named = kind.on_named(issues, parties) if kind.on_named and names else None
-        if on_named is not None:
-            # Rows on a named issue or party, newest first, after those with the words.
-            below = Value(NAMED_RANK, output_field=FloatField())
-            arms.append(_ranked_arm(kind, _bounded(scoped.filter(on_named)), below, top))
-            condition |= on_named
-        arms.append(_count_arm(kind, _bounded(qs.filter(condition))))
+        arms.append(_arm(kind, qs.filter(condition), limit, matcher.rank()))
+        arms.append(_count_arm(kind, qs.filter(condition)))
+        for what, lookup in kind.on:
+            if ids[what]:
+                # Rows on a named issue or party: their own arm, so that they cannot
+                # crowd out the candidates with the words; literal ids, so that the
+                # database uses the index on the foreign key.
+                on = lookup(ids[what]) if callable(lookup) else Q(**{lookup: ids[what]})
+                arms.append(_arm(kind, scoped.filter(on), limit, below, f"{key}:{what}"))
     if not arms:
         return results, names
     rows = arms[0].union(*arms[1:], all=True).order_by()
-    best = {}
-    for key, pk, rank, date in rows:
-        if key.endswith(COUNTED):
-            result = results[key.removesuffix(COUNTED)]
-            result.count, result.capped = min(pk, CAP), pk > CAP
+    best, counts, fetched = {}, {}, {}
+    for label, pk, rank, date in rows:
+        key, _, via = label.partition(":")
+        if via == "count":
+            counts[key] = pk
             continue
-        seen = best.setdefault(key, {})
-        if pk not in seen or (rank or 0.0) > (seen[pk][1] or 0.0):
-            seen[pk] = (pk, rank, date)
+        fetched[label] = fetched.get(label, 0) + 1
+        seen = best.setdefault(key, {}).get(pk)
+        if seen is None or (rank or 0.0) > (seen[1] or 0.0):
+            best[key][pk] = (pk, rank, date)
     for key, result in results.items():
-        result.rows = sorted(best.get(key, {}).values(), key=_sort_key)[:top]
+        rows_of_kind = best.get(key, {})
+        words = counts.get(key, 0)
+        full = [label for label, n in fetched.items() if n >= limit and ":" in label]
+        if words > CAP:
+            result.count, result.at_least = CAP, True
+        elif words < limit and not any(label.startswith(key + ":") for label in full):
+            result.count = len(rows_of_kind)  # every row is here: exact
+        else:
+            # Some rows were left out: those with the words are counted, those brought
+            # by a name as far as they were fetched ("at least").
+            brought = sum(1 for _pk, rank, _d in rows_of_kind.values() if rank == NAMED_RANK)
+            result.count, result.at_least = min(words + brought, CAP), True
+        result.rows = sorted(rows_of_kind.values(), key=_sort_key)[:top]
     return results, names
 
 
@@ -762,13 +912,13 @@ def _vocabulary_postgresql(words):
     for word in words:
         for key, model in NAMED_MODELS.items():
             similarity = Greatest(
-                *(TrigramWordSimilarity(fold(word), Unaccent(F(name))) for name in NAMES[key])
+                *(TrigramWordSimilarity(fold(word), Unaccent(F(name))) for name in VOCABULARY[key])
             )
             arms.append(
                 model.objects.annotate(similarity=similarity)
                 .filter(similarity__gte=0.3)
                 .order_by("-similarity")
-                .values_list(*NAMES[key][:1], "aliases")[:5]
+                .values_list(*VOCABULARY[key][:1], "aliases")[:5]
             )
     texts = arms[0].union(*arms[1:], all=True).order_by() if len(arms) > 1 else arms[0]
     return [w for row in texts for text in row for w in _words(text)]
@@ -780,7 +930,7 @@ def _vocabulary_fallback():
         model.objects.order_by()
         .annotate(
             names=Concat(
-                *sum(([F(n), Value("\n")] for n in NAMES[key]), []), output_field=TextField()
+                *sum(([F(n), Value("\n")] for n in VOCABULARY[key]), []), output_field=TextField()
             )
         )
         .values_list("names")
@@ -813,6 +963,8 @@ def suggest(terms):
 
 # --- hits ------------------------------------------------------------------------------
 
+# --- hits ------------------------------------------------------------------------------
+
 
 @dataclass
 class Snippet:
@@ -824,7 +976,8 @@ class Snippet:
 @dataclass
 class Hit:
     kind: str
-    obj: object
+    pk: int
+    data: dict
     title: str
     url: str
     context: str
@@ -847,9 +1000,11 @@ def _pattern(terms):
 
 def _folded_with_origin(text):
     """The folded text and, for each of its characters, the index it came from."""
+    if text.isascii():  # the common case: one character each, no accents
+        return text.lower(), range(len(text))
     pieces, origin = [], []
     for i, char in enumerate(text):
-        folded = fold(char)
+        folded = char.lower() if char.isascii() else fold(char)
         pieces.append(folded)
         origin.extend([i] * len(folded))
     return "".join(pieces), origin
@@ -892,62 +1047,72 @@ def snippet(text, pattern, width=220):
     return mark_safe(before + "".join(pieces) + after), before + text[start:end] + after
 
 
-def _attribute(obj, path):
-    for name in path.split("."):
-        obj = getattr(obj, name, None) if obj is not None else None
-    return obj
+def _named_snippet(what, name, aliases, pattern):
+    text = name + (f" (also: {', '.join(aliases)})" if aliases else "")
+    marked = snippet(text, pattern, width=len(text) + 1)
+    html, plain = marked or (escape(text), text)
+    return Snippet("Issue" if what == "issue" else "Party", html, plain)
 
 
-def _via(kind, obj, names, pattern):
+def _via(kind, d, names, pattern):
     """Why a hit without the words is here: the issue or party it is on, named."""
-    by_key = {(n.kind, n.pk): n for n in names}
-    if kind.key == "events":
-        linked = [("issue", issue) for issue in obj.issues.all()]
-    else:
-        linked = [(what, _attribute(obj, path)) for path, what in kind.named_via]
-    for what, record in linked:
-        found = by_key.get((what, getattr(record, "pk", None)))
-        if found is None:
+    for what, _lookup in kind.on:
+        if f"{what}_id" not in d:  # events: linked to one of the named issues
+            linked = [n for n in names if n.kind == what]
+            if linked:
+                aliases = [a for n in linked for a in n.aliases]
+                return _named_snippet(what, " or ".join(n.name for n in linked), aliases, pattern)
             continue
-        text = found.name + (f" (also: {', '.join(found.aliases)})" if found.aliases else "")
-        marked = snippet(text, pattern, width=len(text) + 1)
-        html, plain = marked or (escape(text), text)
-        return Snippet("Issue" if what == "issue" else "Party", html, plain)
+        if any(n.kind == what and n.pk == d[f"{what}_id"] for n in names):
+            title = d.get(f"{what}_title") or d.get(f"{what}_name") or ""
+            aliases = split_aliases(d.get(f"{what}_aliases"))
+            return _named_snippet(what, title, aliases, pattern)
     return None
 
 
-def hits(kind, rows, terms, names, f):
-    """The hits of one kind for rows [(pk, rank, date)], in order: one query (plus one
-    per prefetched relation) whatever the number of rows."""
-    if not rows:
-        return []
-    queryset = kind.model.objects.prefetch_related(*kind.prefetch)
-    if kind.related:
-        queryset = queryset.select_related(*kind.related)
-    objects = queryset.in_bulk([pk for pk, _rank, _date in rows])
+def _data_arm(kind, pks):
+    return (
+        kind.model.objects.filter(pk__in=pks)
+        .annotate(result_kind=Value(kind.key), data=kind.json())
+        .order_by()
+        .values_list("result_kind", "pk", "data")
+    )
+
+
+def load(groups, terms, names, f):
+    """Fill in the hits of each group's rows (set as `group.shown`): one query for
+    every kind at once, whatever the number of rows."""
+    arms = [_data_arm(g.kind, [pk for pk, _r, _d in g.shown]) for g in groups if g.shown]
+    if not arms:
+        return
+    rows = arms[0].union(*arms[1:], all=True).order_by() if len(arms) > 1 else arms[0]
+    data = {(key, pk): d for key, pk, d in rows}
     pattern = _pattern(terms)
-    result = []
-    for pk, rank, _date in rows:
-        obj = objects.get(pk)
-        if obj is None:  # deleted between the two queries
-            continue
-        title, url, context, date = kind.describe(obj, f)
-        hit = Hit(kind.key, obj, title, url, context, date, max(rank or 0.0, 0.0))
-        for name, label in kind.fields:
-            found = snippet(getattr(obj, name), pattern)
-            if found:
-                hit.snippets.append(Snippet(label, *found))
-        if not hit.snippets:
-            via = _via(kind, obj, names, pattern)
-            if via:
-                hit.snippets.append(via)
-            name, label = kind.fields[0]
-            text = getattr(obj, name) or ""
-            short = text[:200] + ("…" if len(text) > 200 else "")
-            if short:
-                hit.snippets.append(Snippet(label, escape(short), short))
-        result.append(hit)
-    return result
+    for group in groups:
+        group.hits = []
+        for pk, rank, _date in group.shown:
+            d = data.get((group.key, pk))
+            if d is not None:  # else deleted between the two queries
+                group.hits.append(_hit(group.kind, pk, rank, d, pattern, names, f))
+
+
+def _hit(kind, pk, rank, d, pattern, names, f):
+    title, url, context, date = kind.describe(pk, d, f)
+    hit = Hit(kind.key, pk, d, title, url, context, date, max(rank or 0.0, 0.0))
+    for name, label in kind.fields:
+        found = snippet(d.get(name), pattern)
+        if found:
+            hit.snippets.append(Snippet(label, *found))
+    if not hit.snippets:
+        via = _via(kind, d, names, pattern)
+        if via:
+            hit.snippets.append(via)
+        name, label = kind.fields[0]
+        text = d.get(name) or ""
+        short = text[:200] + ("…" if len(text) > 200 else "")
+        if short:
+            hit.snippets.append(Snippet(label, escape(short), short))
+    return hit
 
 
 # --- the whole search ------------------------------------------------------------------
@@ -1001,7 +1166,7 @@ class Results:
 
     @property
     def capped(self):
-        return any(g.capped for g in self.groups)
+        return any(g.at_least for g in self.groups)
 
     @property
     def display_total(self):
@@ -1016,9 +1181,9 @@ class Results:
         return [g.kind.label.lower() for g in self.groups]
 
 
-def _page_number(text, last=CAP // PER_PAGE):
+def _page_number(text):
     try:
-        return min(max(1, int(text)), last)
+        return min(max(1, int(text)), CAP // PER_PAGE)
     except (TypeError, ValueError):
         return 1
 
@@ -1027,25 +1192,24 @@ def run(f, page=None):
     """Search with filters `f`: None without words, else Results with the hits to show.
 
     With one kind chosen, a page of PER_PAGE of it; with several, the best PER_GROUP of
-    each, counted."""
+    each, counted. Three queries (four when nothing matches: "did you mean")."""
     terms = parse_terms(f.q)
     if not terms:
         return None
     single = len(f.kinds) == 1
     number = _page_number(page) if single else 1
-    top = number * PER_PAGE if single else PER_GROUP
-    found, names = find(f, terms, top)
+    found, names = find(f, terms, number * PER_PAGE if single else PER_GROUP)
     groups = [found[key] for key in KINDS if key in found]
     results = Results(f, terms, groups, names)
+    for group in groups:
+        group.shown = group.rows[:PER_GROUP]
     if single and groups:
         group = groups[0]
         results.page = Page(number, PER_PAGE, group.count)
         number = min(number, results.page.num_pages)
         results.page.number = number
-        shown = group.rows[(number - 1) * PER_PAGE : number * PER_PAGE]
-    for group in groups:
-        rows = shown if single else group.rows[:PER_GROUP]
-        group.hits = hits(group.kind, rows, terms, names, f)
+        group.shown = group.rows[(number - 1) * PER_PAGE : number * PER_PAGE]
+    load(groups, terms, names, f)
     if results.total == 0:
         results.suggestion = suggest(terms)
     return results
@@ -1053,7 +1217,7 @@ def run(f, page=None):
 
 def every_hit(f, batch=500):
     """Every hit (up to CAP of each kind) in the page's order, kind by kind, for
-    exports. Two queries, then one per kind per batch."""
+    exports: two queries, then one per batch of hits."""
     terms = parse_terms(f.q)
     if not terms:
         return
@@ -1061,6 +1225,8 @@ def every_hit(f, batch=500):
     for key in KINDS:
         if key not in found:
             continue
-        rows = found[key].rows
-        for start in range(0, len(rows), batch):
-            yield from hits(found[key].kind, rows[start : start + batch], terms, names, f)
+        group = found[key]
+        for start in range(0, len(group.rows), batch):
+            group.shown = group.rows[start : start + batch]
+            load([group], terms, names, f)
+            yield from group.hits

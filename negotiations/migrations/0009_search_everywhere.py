@@ -7,7 +7,8 @@
 - the stored search vectors of migration 0004 are rebuilt with it, and citations
   (excerpt, locator), issues (title, aliases, description) and parties (name, short
   name, aliases, description) get one too. Issues and parties also get `name_vector`:
-  their names and aliases alone, which bring along everything on the issue or party.
+  what names them (an issue's aliases; a party's name, short name and aliases), which
+  brings along everything on the issue or party.
 
 Vectors are generated columns: computed once per write, indexed with GIN. SQLite has
 no equivalent; search there falls back to plain matching (negotiations/search.py).
@@ -32,7 +33,7 @@ VECTORS = {
     "negotiations_citation": {"search_vector": [("excerpt", "A"), ("locator", "B")]},
     "negotiations_issue": {
         "search_vector": [("title", "A"), ("aliases", "A"), ("description", "B")],
-        "name_vector": [("title", "A"), ("aliases", "A")],
+        "name_vector": [("aliases", "A")],
     },
     "negotiations_party": {
         "search_vector": [

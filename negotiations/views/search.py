@@ -12,7 +12,8 @@ def _search_filters(request):
     """Filters from the query string, the negotiation (or None) and errors by field."""
     get = request.GET
     errors = {}
-    negotiation = Negotiation.objects.filter(slug=get.get("negotiation", "")).first()
+    slug = get.get("negotiation", "")
+    negotiation = Negotiation.objects.filter(slug=slug).first() if slug else None
     kinds = [k for k in get.getlist("kind") if k in search.KINDS] or list(search.KINDS)
     stance = get.get("stance", "")
     filters = search.Filters(

@@ -902,7 +902,12 @@ def _closest(word, candidates, cutoff=0.7):
     if fold(word) in folded:
         return None
     close = difflib.get_close_matches(fold(word), list(folded), n=1, cutoff=cutoff)
-    return folded[close[0]] if close else None
+    if not close:
+        return None
+    # In the case it was typed in: "corrridor" → "corridor", even if a title says
+    # "Corridor".
+    found = folded[close[0]]
+    return found.lower() if word.islower() else found
 
 
 def _vocabulary_postgresql(words):
@@ -1027,7 +1032,7 @@ def snippet(text, pattern, width=220):
     if not spans:
         return None
     first_start, first_end = spans[0]
-    start = max(0, first_start - width // 3)
+    start = max(0, first_start - width // 3) if len(text) > width else 0
     end = min(len(text), max(first_end, start + width))
     if start > 0:  # begin at a word boundary
         space = text.find(" ", start, first_start)
@@ -1100,7 +1105,10 @@ def _hit(kind, pk, rank, d, pattern, names, f):
     title, url, context, date = kind.describe(pk, d, f)
     hit = Hit(kind.key, pk, d, title, url, context, date, max(rank or 0.0, 0.0))
     for name, label in kind.fields:
-        found = snippet(d.get(name), pattern)
+        text = d.get(name)
+        if name == "aliases":  # one per line: a list to read
+            text = ", ".join(split_aliases(text))
+        found = snippet(text, pattern)
         if found:
             hit.snippets.append(Snippet(label, *found))
     if not hit.snippets:

@@ -30,7 +30,7 @@ EXPECTED = {
     "proposal": 14,
     "compare": 10,
     "provision history": 9,
-    "search": 15,
+    "search": 11,
     "sources": 6,
     "source": 7,
     "party export": 9,

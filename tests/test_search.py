@@ -364,6 +364,7 @@ def test_no_suggestion_for_a_word_far_from_every_name(client, reader, nakhchivan
 def test_suggestions_keep_the_other_words_and_phrases():
     terms = search.parse_terms('"route to Nakhichevan" -Baku')
     assert search._closest("Nakhichevan", ["Nakhchivan", "route"]) == "Nakhchivan"
+    assert search._closest("nakhichevan", ["Nakhchivan"]) == "nakhchivan"  # as typed
     assert search._closest("route", ["Nakhchivan", "Route"]) is None  # already a name
     assert terms.include == ["route to Nakhichevan"] and terms.exclude == ["Baku"]
 
@@ -442,7 +443,7 @@ def test_counts_stop_at_the_cap(client, reader, world, monkeypatch):
     group = groups(response)["positions"]
     assert (group.count, group.capped, group.display_count) == (3, True, "3+")
     assert results(response).display_total == "3+"
-    assert "Counts stop at 3" in response.content.decode()
+    assert "counts stop at 3" in response.content.decode()
     counting = [q["sql"] for q in ctx.captured_queries if "positions:count" in q["sql"]]
     assert len(counting) == 1 and "LIMIT 4)" in counting[0]
 
@@ -741,3 +742,24 @@ def test_the_seeds_suggest_spellings_found_in_names(seeded):
     response = found(seeded, q="Nakhichevan")
     assert results(response).suggestion == "Nakhchivan"
     assert "Did you mean" in response.content.decode()
+
+
+def test_benchmark_search_times_twenty_searches_against_healthz(seeded, tmp_path):
+    out, report = io.StringIO(), tmp_path / "search.json"
+    call_command("benchmark_search", runs=1, json_file=str(report), stdout=out)
+    figures = json.loads(report.read_text())
+    assert len(figures["searches"]) == 20
+    assert {row["sort"] for row in figures["searches"]} == {
+        "common word",
+        "rare word",
+        "alias",
+        "phrase",
+        "misspelling",
+    }
+    assert figures["healthz_median_ms"] > 0 and figures["ratio_to_healthz"] > 0
+    # The same number of queries for every search that finds something.
+    assert len({r["queries"] for r in figures["searches"] if r["hits"] != "0"}) == 1
+    by_query = {row["q"]: row for row in figures["searches"]}
+    assert by_query["TRIPP"]["hits"] != "0"  # the seeded aliases (fixture) are found
+    assert by_query["Nakhichevan"]["suggestion"] == "Nakhchivan"
+    assert "× /healthz" in out.getvalue()

@@ -64,7 +64,8 @@ def search_page(request):
         ),  # fmt: skip
         "suggestion_url": _with(query, q=results.suggestion) if results else "",
         "kinds": search.KINDS,
-        "cap": search.CAP,
+        "cap": f"{search.CAP:,}",
+        "ranked": search.RANKED,
         "stances": Position.Stance.choices,
         "negotiations": Negotiation.objects.all(),
         "parties": Party.objects.filter(participations__negotiation=filters.negotiation)

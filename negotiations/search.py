@@ -683,7 +683,8 @@ def _document(names):
 
 class Matcher:
     """How rows match the query on this database: `match(qs, fields)` returns the
-    queryset (with what the condition needs) and the condition as a Q."""
+    queryset (with what the condition needs) and the condition to filter it with: the
+    `@@` lookup on the stored vector on PostgreSQL, a Q of folded LIKEs on SQLite."""
 
     def __init__(self, q, terms):
         self.postgresql = is_postgresql()
@@ -725,7 +726,9 @@ def _arm(kind, qs, limit, rank, label=None):
     columns = (Value(label or kind.key, output_field=TEXT), "pk", rank, kind.sort_date())
     if connection.features.supports_slicing_ordering_in_compound:
         return qs.order_by().values_list(*columns)[:limit]
-    picked = qs.order_by().values("pk")[:limit]
+    # SQLite does not rank: its candidates are the newest.
+    newest = [F(kind.date).desc(nulls_last=True)] if kind.date else []
+    picked = qs.order_by(*newest, "-pk").values("pk")[:limit]
     return kind.model.objects.filter(pk__in=picked).order_by().values_list(*columns)
 
 

@@ -100,7 +100,7 @@ class NegotiationAdmin(HistoryAdmin):
 class PartyAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "slug"]
     list_filter = ["kind"]
-    search_fields = ["name", "short_name", "slug"]
+    search_fields = ["name", "short_name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -116,7 +116,7 @@ class ParticipationAdmin(HistoryAdmin):
 class IssueAdmin(HistoryAdmin):
     list_display = ["title", "negotiation", "slug", "parent", "order"]
     list_filter = ["negotiation"]
-    search_fields = ["title", "slug", "description"]
+    search_fields = ["title", "slug", "description", "aliases"]
     autocomplete_fields = ["negotiation", "parent"]
     prepopulated_fields = {"slug": ["title"]}
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from negotiations.aliases import AliasesField, split_aliases
 from negotiations.text.dates import PartialDate, Precision, Qualifier
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
@@ -167,6 +168,7 @@ class Party(models.Model):
     short_name = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STATE)
     description = limited_text(TEXT_MAX_LENGTH, blank=True)
+    aliases = AliasesField()
 
     history = HistoricalRecords()
 
@@ -176,6 +178,10 @@ class Party(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
 
 
 class ParticipationQuerySet(models.QuerySet):
@@ -229,6 +235,7 @@ class Issue(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     order = models.PositiveIntegerField(default=0)
+    aliases = AliasesField()
 
     history = HistoricalRecords()
 
@@ -246,6 +253,10 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse("negotiations:issue", args=[self.negotiation.slug, self.slug])
+
+    @property
+    def alias_list(self):
+        return split_aliases(self.aliases)
 
     def clean(self):
         if (

@@ -10,6 +10,7 @@ from negotiations.views import (
     positions,
     proposals,
     records,
+    search,
     texts,
 )
 
@@ -41,8 +42,8 @@ urlpatterns = [
     path("n/<slug:slug>/analytics/", insight.analytics, name="analytics"),
     *both_formats("n/<slug:slug>/analytics", insight.analytics_export, "analytics_export"),
     # Sharing
-    path("search/", exports.search_page, name="search"),
-    *both_formats("search/export", exports.search_export, "search_export"),
+    path("search/", search.search_page, name="search"),
+    *both_formats("search/export", search.search_export, "search_export"),
     *both_formats("n/<slug:slug>/proposals/export", exports.proposals_export, "proposals_export"),
     *both_formats(
         "n/<slug:slug>/proposals/<slug:proposal>/export",

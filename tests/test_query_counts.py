@@ -30,7 +30,7 @@ EXPECTED = {
     "proposal": 17,  # + the lifecycle steps, parties to the text, reported contents
     "compare": 10,
     "provision history": 9,
-    "search": 15,
+    "search": 11,
     "sources": 6,
     "source": 7,
     "party export": 9,

@@ -1,13 +1,11 @@
-"""Downloads: search results and every list as CSV/JSON, and the negotiation document."""
+"""Downloads: every list as CSV/JSON, and the negotiation document."""
 
 import json
 
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 
-from negotiations import search
 from negotiations.exchange import exports
 from negotiations.exchange.interchange import export_negotiation
 from negotiations.insight import analysis
@@ -21,90 +19,8 @@ from negotiations.models import (
     ProvisionPairing,
 )
 from negotiations.text import compare as comparing
-from negotiations.views.common import read_page, typed_day
+from negotiations.views.common import typed_day
 from negotiations.views.proposals import _issue_lines
-
-# --- search ----------------------------------------------------------------------------
-
-
-def _search_filters(request):
-    """Filters from the query string, the negotiation (or None) and errors by field."""
-    get = request.GET
-    errors = {}
-    negotiation = Negotiation.objects.filter(slug=get.get("negotiation", "")).first()
-    kinds = [k for k in get.getlist("kind") if k in search.KINDS] or list(search.KINDS)
-    stance = get.get("stance", "")
-    filters = search.Filters(
-        q=get.get("q", "").strip()[:500],
-        negotiation=negotiation,
-        party=get.get("party", "").strip(),
-        issue=get.get("issue", "").strip(),
-        stance=stance if stance in Position.Stance.values else "",
-        kinds=kinds,
-        date_from=typed_day(get.get("from"), errors, "from", end=False),
-        date_to=typed_day(get.get("to"), errors, "to", end=True),
-    )
-    return filters, errors
-
-
-@read_page
-def search_page(request):
-    filters, errors = _search_filters(request)
-
-    page, terms = None, search.parse_terms(filters.q)
-    if terms and not errors:
-        paginator = Paginator(search.results(filters), search.PER_PAGE)
-        page = paginator.get_page(request.GET.get("page"))
-        page.hits = search.hits(page.object_list, terms, filters.kinds)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "filters": filters,
-        "errors": errors,
-        "page": page,
-        "query": query.urlencode(),
-        "kinds": search.KINDS,
-        "stances": Position.Stance.choices,
-        "negotiations": Negotiation.objects.all(),
-        "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
-        if filters.negotiation
-        else Party.objects.all(),
-        "issues": Issue.objects.filter(negotiation=filters.negotiation)
-        if filters.negotiation
-        else Issue.objects.none(),
-        "postgresql": search.is_postgresql(),
-    }
-
-    status = 400 if errors else 200
-    return render(request, "negotiations/search.html", context, status=status)
-
-
-SEARCH_COLUMNS = ["kind", "title", "context", *exports.date_header(), "url", "fields", "excerpt"]
-
-
-def search_export(request, fmt):
-    filters, errors = _search_filters(request)
-    if errors:
-        return _bad_request("; ".join(f"{k}: {v}" for k, v in errors.items()))
-    terms = search.parse_terms(filters.q)
-    results = search.results(filters) if terms else None
-
-    def rows():
-        if results is None:
-            return
-        for hit in search.all_hits(results, terms):
-            yield (
-                hit.kind_label.lower(),
-                hit.title,
-                hit.context,
-                *exports.date_values(hit.date),
-                request.build_absolute_uri(hit.url),
-                ", ".join(s.label for s in hit.snippets),
-                " | ".join(s.text for s in hit.snippets),
-            )
-
-    return exports.download(fmt, "search", SEARCH_COLUMNS, rows())
-
 
 # --- exports of the position pages -----------------------------------------------------
 

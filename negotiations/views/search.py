@@ -1,0 +1,107 @@
+"""Search: the page (grouped by kind, or one kind a page at a time) and its export."""
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
+
+from negotiations import search
+from negotiations.exchange import exports
+from negotiations.models import Issue, Negotiation, Party, Position
+from negotiations.views.common import read_page, typed_day
+
+
+def _search_filters(request):
+    """Filters from the query string, the negotiation (or None) and errors by field."""
+    get = request.GET
+    errors = {}
+    slug = get.get("negotiation", "")
+    negotiation = Negotiation.objects.filter(slug=slug).first() if slug else None
+    kinds = [k for k in get.getlist("kind") if k in search.KINDS] or list(search.KINDS)
+    stance = get.get("stance", "")
+    filters = search.Filters(
+        q=get.get("q", "").strip()[:500],
+        negotiation=negotiation,
+        party=get.get("party", "").strip(),
+        issue=get.get("issue", "").strip(),
+        stance=stance if stance in Position.Stance.values else "",
+        kinds=kinds,
+        date_from=typed_day(get.get("from"), errors, "from", end=False),
+        date_to=typed_day(get.get("to"), errors, "to", end=True),
+    )
+    return filters, errors
+
+
+def _with(query, **changes):
+    """The query string with some parameters replaced (None removes them)."""
+    query = query.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query.setlist(name, value if isinstance(value, list) else [value])
+    return query.urlencode()
+
+
+@read_page
+def search_page(request):
+    filters, errors = _search_filters(request)
+    results = None if errors else search.run(filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    for group in results.groups if results else []:
+        group.url = "?" + _with(query, kind=group.key)
+    context = {
+        "filters": filters,
+        "errors": errors,
+        "results": results,
+        "query": query.urlencode(),
+        "all_kinds_url": _with(query, kind=None),
+        "unfiltered_url": _with(
+            query,
+            negotiation=None,
+            party=None,
+            issue=None,
+            stance=None,
+            kind=None,
+            **{"from": None, "to": None},
+        ),  # fmt: skip
+        "suggestion_url": _with(query, q=results.suggestion) if results else "",
+        "kinds": search.KINDS,
+        "cap": f"{search.CAP:,}",
+        "ranked": search.RANKED,
+        "stances": Position.Stance.choices,
+        "negotiations": Negotiation.objects.all(),
+        "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
+        if filters.negotiation
+        else Party.objects.all(),
+        "issues": Issue.objects.filter(negotiation=filters.negotiation)
+        if filters.negotiation
+        else Issue.objects.none(),
+        "postgresql": search.is_postgresql(),
+    }
+    status = 400 if errors else 200
+    return render(request, "negotiations/search.html", context, status=status)
+
+
+SEARCH_COLUMNS = ["kind", "title", "context", *exports.date_header(), "url", "fields", "excerpt"]
+
+
+def search_export(request, fmt):
+    """Every hit the page can show (up to the cap of each kind), kind by kind in the
+    page's order."""
+    filters, errors = _search_filters(request)
+    if errors:
+        message = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+    def rows():
+        for hit in search.every_hit(filters):
+            yield (
+                hit.kind_label.lower(),
+                hit.title,
+                hit.context,
+                *exports.date_values(hit.date),
+                request.build_absolute_uri(hit.url) if hit.url else "",
+                ", ".join(s.label for s in hit.snippets),
+                " | ".join(s.text for s in hit.snippets),
+            )
+
+    return exports.download(fmt, "search", SEARCH_COLUMNS, rows())

@@ -32,7 +32,7 @@ def previous_statement(party, issue, step):
     """The party's latest statement on the issue that is certainly earlier than the step
     (its latest possible day is before the step's earliest)."""
     earlier = Position.objects.filter(party=party, issue=issue, date__lt=step.date)
-    for position in earlier.order_by("-date", "-date_precision", "-pk")[:20]:
+    for position in earlier.order_by("-date", "-date_end", "-pk")[:20]:
         if position.partial_date.end < step.date:
             return position
     return None

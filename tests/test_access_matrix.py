@@ -22,12 +22,19 @@ from django.urls import get_resolver, reverse
 
 from negotiations.models import FeedToken, Position, Provision
 from negotiations.roles import READERS
-from tests.conftest import make_proposal, make_provision, make_user
-from tests.test_access import walk
-from tests.test_positions import edit_data as position_edit_data
-from tests.test_positions import new_position_data
-from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
+from tests.factories import (
+    make_proposal,
+    make_provision,
+    make_user,
+    new_position_data,
+    paste_save_data,
+    position_edit_data,
+    proposal_data,
+    proposal_edit_data,
+    provision_data,
+    reorder_data,
+    walk,
+)
 
 ROLES = ["anonymous", "stranger", "reader", "analyst", "editor"]
 

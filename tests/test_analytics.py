@@ -10,7 +10,7 @@ from django.urls import reverse
 from negotiations import shifts
 from negotiations.dates import PartialDate, Precision
 from negotiations.models import Participation, Position
-from tests.conftest import (
+from tests.factories import (
     make_issue,
     make_negotiation,
     make_party,

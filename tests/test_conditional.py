@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from negotiations.models import Revision
 from negotiations.roles import ANALYSTS
-from tests.conftest import (
+from tests.factories import (
     make_issue,
     make_negotiation,
     make_party,

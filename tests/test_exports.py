@@ -15,7 +15,7 @@ from django.urls import reverse
 from negotiations import exports
 from negotiations.dates import Precision
 from negotiations.models import Position
-from tests.conftest import make_citation, make_position, make_source, with_reason
+from tests.factories import make_citation, make_position, make_source, with_reason
 
 
 def body(response):

@@ -38,11 +38,17 @@ from negotiations.interchange import (
     validate,
 )
 from negotiations.models import Negotiation, Position, Proposal, Provision
-from tests.conftest import make_proposal, make_provision
-from tests.test_positions import edit_data as position_edit_data
-from tests.test_positions import new_position_data
-from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
+from tests.factories import (
+    make_proposal,
+    make_provision,
+    new_position_data,
+    paste_save_data,
+    position_edit_data,
+    proposal_data,
+    proposal_edit_data,
+    provision_data,
+    reorder_data,
+)
 
 FUZZ = settings(
     max_examples=40,
@@ -878,7 +884,7 @@ def test_a_nul_in_any_query_parameter_or_address_is_a_400_never_a_500(world, edi
     """On PostgreSQL a NUL in a lookup (?party=a%00b, a feed token…) raised a 500 in the
     app, the admin and the anonymous feeds; it is now refused before any view runs."""
     from negotiations.models import FeedToken
-    from tests.test_access import walk
+    from tests.factories import walk
 
     token = FeedToken.objects.create(user=editor).token
     client = Client(raise_request_exception=False)

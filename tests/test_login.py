@@ -133,7 +133,7 @@ def test_guesses_while_locked_are_not_counted(client, reader):
 
 
 def test_throttle_settings_come_from_the_environment():
-    from tests.test_security import run_production
+    from tests.factories import run_production
 
     out = run_production(
         "import django; django.setup(); from django.conf import settings as s;"

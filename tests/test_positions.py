@@ -6,7 +6,15 @@ import pytest
 from django.urls import reverse
 
 from negotiations.models import Citation, Position, Source
-from tests.conftest import make_issue, make_party, make_position, make_source, page_queries
+from tests.factories import (
+    make_issue,
+    make_party,
+    make_position,
+    make_source,
+    new_position_data,
+    page_queries,
+)
+from tests.factories import position_edit_data as edit_data
 
 
 def add_url(world):
@@ -15,47 +23,6 @@ def add_url(world):
 
 def edit_url(position):
     return reverse("negotiations:position_edit", args=[position.pk])
-
-
-def new_position_data(world, **overrides):
-    data = {
-        "party": world["beta"].pk,
-        "issue": world["maps"].pk,
-        "stance": "demand",
-        "movement": "",
-        "summary": "Wants the 1975 Soviet maps.",
-        "quote": "",
-        "when": "late December 2023",
-        "cite-TOTAL_FORMS": "2",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 4",
-        "cite-0-excerpt": "which maps",
-    }
-    data.update(overrides)
-    return data
-
-
-def edit_data(position, **overrides):
-    data = {
-        "party": position.party_id,
-        "issue": position.issue_id,
-        "stance": position.stance,
-        "movement": position.movement,
-        "summary": position.summary,
-        "quote": position.quote,
-        "when": position.partial_date.isoformat(),
-        "version": position.version,
-        "change_reason": "typo",
-        "cite-TOTAL_FORMS": "2",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-    }
-    data.update(overrides)
-    return data
 
 
 def snapshot(world):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from negotiations import search
 from negotiations.dates import Precision
 from negotiations.models import Position
-from tests.conftest import (
+from tests.factories import (
     make_event,
     make_position,
     make_proposal,

@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -12,26 +11,7 @@ from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.urls import reverse
 
-ROOT = Path(settings.BASE_DIR)
-PRODUCTION_ENV = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x" * 20 + "production-like-secret-key-for-tests-0123456789",
-    "ALLOWED_HOSTS": "redline.example.org",
-    "DATABASE_URL": "sqlite:////tmp/redline-security-test.sqlite3",
-    "REDLINE_TESTING": "0",
-}
-
-
-def run_production(code, **extra_env):
-    # The browser tests allow async-unsafe ORM calls in this process; production doesn't.
-    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {k: v for k, v in os.environ.items() if k not in skip}
-    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings", **extra_env)
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+from tests.factories import PRODUCTION_ENV, ROOT, run_production
 
 
 def test_check_deploy_passes_with_production_environment():

@@ -9,7 +9,7 @@ from django.urls import reverse
 from negotiations import timeline
 from negotiations.dates import Precision
 from negotiations.models import Position
-from tests.conftest import (
+from tests.factories import (
     make_event,
     make_issue,
     make_party,
@@ -373,7 +373,7 @@ def test_issue_timeline_draws_only_the_latest_proposals(client, reader, spread, 
 
 
 def test_negotiation_timeline_with_nothing_dated_says_so(client, reader, db):
-    from tests.conftest import make_negotiation
+    from tests.factories import make_negotiation
 
     client.force_login(reader)
     negotiation = make_negotiation()

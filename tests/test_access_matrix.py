@@ -264,6 +264,7 @@ def test_every_view_is_declared_in_the_table_and_nothing_else_is(db):
     assert all(set(expected) == set(ROLES) for expected in KINDS.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_declared_answer_from_every_view(cast, role):
     user = cast["users"][role]
@@ -349,6 +350,7 @@ def admin_urls():
             yield name, reverse(name, kwargs=kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["stranger", "reader", "analyst"])
 def test_roles_without_staff_are_sent_to_the_admin_login_and_change_nothing(cast, role):
     client = client_for(cast["users"][role])

@@ -27,6 +27,7 @@ from negotiations.models import (
 from tests.factories import position_edit_data as edit_data
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(

@@ -486,6 +486,7 @@ side_lists = st.lists(st.tuples(labels, st.sampled_from([None, 1, 2]), side_text
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(side_lists, side_lists)
 def test_property_align_uses_each_provision_once_in_b_order(a, b):
@@ -507,6 +508,7 @@ def test_property_align_uses_each_provision_once_in_b_order(a, b):
     assert sum(summarise(pairs).values()) == len(pairs)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_property_split_draft_never_fails(text):

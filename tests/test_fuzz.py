@@ -50,6 +50,9 @@ from tests.factories import (
     reorder_data,
 )
 
+# Hundreds of requests per test: CI runs them (`make test-all`), `make test` does not.
+pytestmark = pytest.mark.slow
+
 FUZZ = settings(
     max_examples=40,
     deadline=None,

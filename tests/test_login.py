@@ -132,6 +132,7 @@ def test_guesses_while_locked_are_not_counted(client, reader):
     assert AccessAttempt.objects.get().failures_since_start == LIMIT
 
 
+@pytest.mark.slow
 def test_throttle_settings_come_from_the_environment():
     from tests.factories import run_production
 

@@ -110,6 +110,7 @@ def test_list_shows_lineage_as_a_chain(client, reader, drafts):
     assert "Leaked text" in content  # text status as words
 
 
+@pytest.mark.slow
 def test_list_indents_forks_and_survives_a_thousand_long_chain(client, reader, drafts):
     fork = make_proposal(drafts["negotiation"], slug="fork", responds_to=drafts["first"])
     previous = drafts["second"]

@@ -1,5 +1,6 @@
 """Every main page's query count, pinned exactly, and the same after the data grows."""
 
+import pytest
 from django.urls import reverse
 
 from negotiations.models import Issue, Negotiation, Party, Proposal, Source
@@ -115,6 +116,7 @@ def test_every_main_page_runs_its_pinned_number_of_queries(seeded_client):
     assert measured == EXPECTED
 
 
+@pytest.mark.slow
 def test_query_counts_do_not_grow_with_the_data(seeded_client):
     before = {name: count(seeded_client, url) for name, url in urls().items()}
     grow()
@@ -128,6 +130,7 @@ def test_a_reload_of_a_read_page_is_a_304_after_its_pinned_queries(seeded_client
     assert measured == dict.fromkeys(READ_PAGES, RELOAD)
 
 
+@pytest.mark.slow
 def test_reload_query_counts_do_not_grow_with_the_data(seeded_client):
     grow()
     pages = urls()

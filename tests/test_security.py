@@ -14,6 +14,7 @@ from django.urls import reverse
 from tests.factories import PRODUCTION_ENV, ROOT, run_production
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_production_environment():
     out = run_production(
         "import django, sys; django.setup();"
@@ -23,6 +24,7 @@ def test_check_deploy_passes_with_production_environment():
     assert "no issues" in out
 
 
+@pytest.mark.slow
 def test_production_responses_carry_hsts_secure_cookies_and_csp(tmp_path):
     out = run_production(
         "import django, json; django.setup();"
@@ -45,6 +47,7 @@ def test_production_responses_carry_hsts_secure_cookies_and_csp(tmp_path):
     assert cookie["secure"] is True and cookie["httponly"] is True
 
 
+@pytest.mark.slow
 def test_production_redirects_plain_http_to_https():
     out = run_production(
         "import django; django.setup(); from django.test import Client;"
@@ -54,6 +57,7 @@ def test_production_redirects_plain_http_to_https():
     assert out.split()[:2] == ["301", "https://redline.example.org/login/"]
 
 
+@pytest.mark.slow
 def test_proxy_ssl_header_is_configurable():
     out = run_production(
         "import os; os.environ['SECURE_PROXY_SSL_HEADER']='HTTP_X_FORWARDED_PROTO,https';"
@@ -63,6 +67,7 @@ def test_proxy_ssl_header_is_configurable():
     assert out.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+@pytest.mark.slow
 def test_production_needs_a_secret_key():
     env = {**os.environ, **PRODUCTION_ENV, "SECRET_KEY": ""}
     result = subprocess.run(

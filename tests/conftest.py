@@ -2,15 +2,14 @@
 ``seeded``. Helpers (make_* and form data) live in tests/factories.py."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
 
 from negotiations.dates import Precision
 from negotiations.models import Negotiation, Participation, Position
 from negotiations.roles import ANALYSTS, EDITORS, READERS
 from tests.factories import (
+    load_seeds,
     make_issue,
     make_negotiation,
     make_party,
@@ -85,8 +84,8 @@ def world(db):
 
 @pytest.fixture
 def seeded(db):
-    """The Armenia–Azerbaijan seeds, loaded once for the test; returns their negotiation."""
-    call_command("load_seeds", stdout=io.StringIO())
+    """The Armenia–Azerbaijan seeds, as `load_seeds` writes them; their negotiation."""
+    load_seeds()
     return Negotiation.objects.get(slug="armenia-azerbaijan")
 
 

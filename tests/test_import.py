@@ -61,9 +61,8 @@ def wipe():
 
 
 @pytest.fixture
-def document(db):
-    call_command("load_seeds", stdout=io.StringIO())
-    return export_negotiation(Negotiation.objects.get(slug=SLUG))
+def document(seeded):
+    return export_negotiation(seeded)
 
 
 def upload(client, text, name="doc.json"):

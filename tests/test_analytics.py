@@ -512,6 +512,7 @@ def grow(talks, per_thread):
                 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [

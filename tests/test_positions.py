@@ -400,6 +400,7 @@ PAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_query_count_is_the_same_with_3_and_30_positions_per_cell(
     client, analyst, world, page

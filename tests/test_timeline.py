@@ -288,6 +288,7 @@ def grow(world, per_party):
         make_proposal(world["negotiation"], author=party, date=D(2021, 6, 1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [

@@ -13,7 +13,7 @@ for p in python3.13 python3.12 python3.14 $$(ls -d $$HOME/.pyenv/versions/3.1[2-
 done; echo "Redline needs Python 3.12 or newer; install one (e.g. with pyenv) and retry." >&2; exit 1
 endef
 
-.PHONY: install run test browsers lint check clean
+.PHONY: install run test test-all browsers lint check clean
 
 $(UV):
 	@py=$$($(find_python)) && echo "Creating $(VENV) with $$py" && $$py -m venv $(VENV)
@@ -39,7 +39,12 @@ browsers:
 	  else echo "No Chromium and no root apt-get: browser tests will be skipped."; fi; \
 	fi
 
+# The suite without the tests marked slow (browsers, fuzzing, subprocesses, sweeps): a
+# few minutes. `make test-all` runs everything, as CI does.
 test: install browsers
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: install browsers
 	$(PY) -m pytest -q
 
 lint: install

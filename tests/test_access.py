@@ -2,7 +2,9 @@
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
+
+from tests.factories import walk
 
 # Feed readers cannot log in: their URLs carry a secret token instead (tests/test_feeds.py).
 PUBLIC = {
@@ -17,18 +19,6 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
-
-
-def walk(patterns, prefix="", namespace=None):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            ns = p.namespace or namespace
-            if p.namespace and namespace:
-                ns = f"{namespace}:{p.namespace}"
-            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
-        elif isinstance(p, URLPattern):
-            name = f"{namespace}:{p.name}" if namespace and p.name else p.name
-            yield name, prefix + str(p.pattern), p
 
 
 def sample_kwargs(world, pattern):

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_login import LIMIT, assert_locked_out, login
+from tests.factories import LIMIT, assert_locked_out, login
 
 NEW = "a fresh Passw0rd, long enough"
 RESET_PAGES = [
@@ -235,7 +235,7 @@ def test_the_reset_email_is_plain_text_with_the_name_unescaped(client, django_us
     from django.core import mail
 
     from negotiations.accounts.roles import READERS
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     user = with_email(make_user(django_user_model, "o'neil&co", READERS))
     reset(client, user.email)

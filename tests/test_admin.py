@@ -1,16 +1,7 @@
 """The editors' workbench: every admin page opens."""
 
-import io
-
-import pytest
 from django.contrib import admin
-from django.core.management import call_command
 from django.urls import reverse
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("load_seeds", stdout=io.StringIO())
 
 
 def editors_models():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from negotiations.insight import shifts
 from negotiations.models import Participation, Position, date_columns
 from negotiations.text.dates import PartialDate, Precision
-from tests.conftest import (
+from tests.factories import (
     make_issue,
     make_negotiation,
     make_party,
@@ -517,6 +517,7 @@ def grow(talks, per_thread):
                 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [

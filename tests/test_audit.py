@@ -36,12 +36,20 @@ from negotiations.models import (
     Provision,
     Source,
 )
-from tests.conftest import make_citation, make_event, make_proposal, make_provision
-from tests.test_history import edit_position_in_admin
-from tests.test_positions import edit_data as position_edit_data
-from tests.test_positions import new_position_data
-from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
+from tests.factories import (
+    edit_position_in_admin,
+    make_citation,
+    make_event,
+    make_proposal,
+    make_provision,
+    new_position_data,
+    paste_save_data,
+    position_edit_data,
+    proposal_data,
+    proposal_edit_data,
+    provision_data,
+    reorder_data,
+)
 
 APP = Path(__file__).resolve().parent.parent / "negotiations"
 

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+
+# A benchmark and a fresh production process: CI runs them, `make test` does not.
+pytestmark = pytest.mark.slow
 
 PAGES = [
     "/healthz",

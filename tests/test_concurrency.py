@@ -24,9 +24,10 @@ from negotiations.models import (
     Provision,
     Source,
 )
-from tests.test_positions import edit_data
+from tests.factories import position_edit_data as edit_data
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -126,7 +127,7 @@ def test_writers_that_retry_on_conflict_lose_nothing(world, analyst):
 
 @pytest.fixture
 def draft(world):
-    from tests.conftest import make_proposal, make_provision
+    from tests.factories import make_proposal, make_provision
 
     proposal = make_proposal(world["negotiation"], world["alpha"], slug="draft", title="Draft")
     provision = make_provision(proposal, label="Art. 1", text="Open the corridor.", order=1)
@@ -134,7 +135,7 @@ def draft(world):
 
 
 def _proposal_edit(draft):
-    from tests.test_proposals import edit_data
+    from tests.factories import proposal_edit_data as edit_data
 
     def data(current, i, reason):
         return edit_data(current, summary=f"Summary {i}", change_reason=reason)
@@ -144,7 +145,7 @@ def _proposal_edit(draft):
 
 
 def _provision_edit(draft):
-    from tests.test_proposals import provision_data
+    from tests.factories import provision_data
 
     def data(current, i, reason):
         return provision_data(current, text=f"Text {i}", change_reason=reason)

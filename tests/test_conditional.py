@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from negotiations.accounts.roles import ANALYSTS
 from negotiations.models import Revision
-from tests.conftest import (
+from tests.factories import (
     make_issue,
     make_negotiation,
     make_party,

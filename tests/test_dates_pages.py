@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from negotiations.models import FeedToken, Position, date_columns
 from negotiations.text.dates import PartialDate
-from tests.conftest import (
+from tests.factories import (
     make_citation,
     make_event,
     make_position,

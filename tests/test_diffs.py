@@ -4,6 +4,7 @@ import html
 import random
 import re
 
+import pytest
 from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -388,36 +389,42 @@ def check_diff(a, b):
         assert not set("<>\"'") & set(bare)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text(), st.text())
 def test_property_any_text(a, b):
     check_diff(a, b)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(vocabulary_texts, vocabulary_texts)
 def test_property_vocabulary_texts(a, b):
     check_diff(a, b)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(edited_pairs(vocabulary_texts))
 def test_property_edited_texts(pair):
     check_diff(*pair)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(edited_pairs(hostile_texts))
 def test_property_hostile_texts(pair):
     check_diff(*pair)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(hostile_texts, hostile_texts)
 def test_property_hostile_unrelated_texts(a, b):
     check_diff(a, b)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(edited_pairs(vocabulary_texts))
 def test_property_similarity(pair):

@@ -650,6 +650,7 @@ side_lists = st.lists(st.tuples(labels, st.sampled_from([None, 1, 2]), side_text
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(side_lists, side_lists, st.data())
 def test_property_align_uses_each_provision_once_in_b_order(a, b, data):
@@ -692,6 +693,7 @@ def assert_related(pair, manual):
         assert pair.similarity >= CONTENT_FLOOR
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_property_split_draft_never_fails(text):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from negotiations.exchange import exports
 from negotiations.models import Position, date_columns
 from negotiations.text.dates import PartialDate, Precision
-from tests.conftest import make_citation, make_party, make_position, make_source, with_reason
+from tests.factories import make_citation, make_party, make_position, make_source, with_reason
 
 
 def dated(text):

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from negotiations.accounts.roles import READERS
 from negotiations.models import UNTRACKED_MODELS, FeedToken
-from tests.conftest import (
+from tests.factories import (
     make_citation,
     make_event,
     make_negotiation,

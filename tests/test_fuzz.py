@@ -18,7 +18,6 @@ import copy
 import datetime
 import itertools
 import json
-import uuid
 
 import pytest
 from django.apps import apps
@@ -38,11 +37,21 @@ from negotiations.exchange.interchange import (
 )
 from negotiations.models import Negotiation, Position, Proposal, Provision
 from negotiations.text.dates import PartialDate, PartialDateError
-from tests.conftest import make_proposal, make_provision
-from tests.test_positions import edit_data as position_edit_data
-from tests.test_positions import new_position_data
-from tests.test_proposals import edit_data as proposal_edit_data
-from tests.test_proposals import paste_save_data, proposal_data, provision_data, reorder_data
+from tests.factories import (
+    base_document,
+    make_proposal,
+    make_provision,
+    new_position_data,
+    paste_save_data,
+    position_edit_data,
+    proposal_data,
+    proposal_edit_data,
+    provision_data,
+    reorder_data,
+)
+
+# Hundreds of requests per test: CI runs them (`make test-all`), `make test` does not.
+pytestmark = pytest.mark.slow
 
 FUZZ = settings(
     max_examples=40,
@@ -590,6 +599,11 @@ def test_compare_dashboard_and_timeline_filters_never_fail(
 @example(username=MEGABYTE, password=MEGABYTE)
 def test_login_form_refuses_bad_credentials_with_a_message(db, reader, username, password):
     assume(not (username == "rea" and password == "pw-rea"))
+    from axes.utils import reset
+
+    # Each example is a first try: the failures of earlier examples (hypothesis repeats a
+    # short username) would otherwise lock the pair out, and the page would be the 429.
+    reset()
     client = Client(raise_request_exception=False)
     before = every_count()
     response = client.post(reverse("login"), {"username": username, "password": password})
@@ -649,50 +663,6 @@ def test_validate_lists_problems_and_never_raises(db, data):
     assert isinstance(errors, list) and all(isinstance(e, str) for e in errors)
     if not isinstance(data, dict) or data.get("format") != "redline/1":
         assert errors
-
-
-def base_document():
-    """A small valid redline/1 document whose slugs and uids are new each time."""
-    n = next(_unique)
-    source, uid = str(uuid.uuid4()), lambda: str(uuid.uuid4())
-    return {
-        "format": "redline/1",
-        "negotiation": {"slug": f"fuzz-{n}", "title": "Fuzzed talks", "description": ""},
-        "parties": [
-            {"slug": f"fa-{n}", "name": "Alpha", "short_name": "", "kind": "state",
-             "description": "", "role": "principal"},
-            {"slug": f"fb-{n}", "name": "Beta", "short_name": "", "kind": "state",
-             "description": "", "role": "principal"},
-        ],
-        "issues": [
-            {"slug": "corridor", "title": "Corridor", "description": "", "parent": None},
-            {"slug": "maps", "title": "Maps", "description": "", "parent": "corridor"},
-        ],
-        "sources": [
-            {"uid": source, "title": "Interview", "author": "", "outlet": "", "date": "2024-01",
-             "url": "", "kind": "interview", "language": "en", "reliability": "B", "notes": ""},
-        ],
-        "events": [
-            {"uid": uid(), "title": "Summit", "kind": "summit", "description": "",
-             "date": "2023-09", "issues": ["corridor"],
-             "citations": [{"uid": uid(), "source": source, "locator": "", "excerpt": ""}]},
-        ],
-        "proposals": [
-            {"slug": "first", "title": "First", "kind": "draft_treaty", "author": f"fa-{n}",
-             "text_status": "official", "date": "2024-01-04", "responds_to": None,
-             "supersedes": None, "summary": "",
-             "citations": [{"uid": uid(), "source": source, "locator": "p. 1", "excerpt": ""}],
-             "provisions": [
-                 {"uid": uid(), "label": "Art. 1", "heading": "", "issue": "corridor",
-                  "text": "Open.", "citations": []},
-             ]},
-        ],
-        "positions": [
-            {"uid": uid(), "party": f"fa-{n}", "issue": "corridor", "stance": "demand",
-             "movement": "new", "summary": "Wants it.", "quote": "", "date": "2024",
-             "citations": [{"uid": uid(), "source": source, "locator": "", "excerpt": ""}]},
-        ],
-    }  # fmt: skip
 
 
 def leaf_paths(value, path=()):
@@ -940,7 +910,7 @@ def test_a_nul_in_any_query_parameter_or_address_is_a_400_never_a_500(world, edi
     """On PostgreSQL a NUL in a lookup (?party=a%00b, a feed token…) raised a 500 in the
     app, the admin and the anonymous feeds; it is now refused before any view runs."""
     from negotiations.models import FeedToken
-    from tests.test_access import walk
+    from tests.factories import walk
 
     token = FeedToken.objects.create(user=editor).token
     client = Client(raise_request_exception=False)

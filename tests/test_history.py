@@ -5,23 +5,7 @@ import datetime
 from django.urls import reverse
 
 from negotiations.models import Position, Source
-
-
-def edit_position_in_admin(client, position, **changes):
-    data = {
-        "issue": position.issue_id,
-        "party": position.party_id,
-        "stance": position.stance,
-        "movement": position.movement,
-        "summary": position.summary,
-        "quote": position.quote,
-        "when": position.partial_date.isoformat(),
-        "change_reason": "",
-        "citations-TOTAL_FORMS": "0",
-        "citations-INITIAL_FORMS": "0",
-        **changes,
-    }
-    return client.post(reverse("admin:negotiations_position_change", args=[position.pk]), data)
+from tests.factories import edit_position_in_admin
 
 
 def test_admin_edit_records_user_reason_and_field_diff(client, editor, world):

@@ -39,7 +39,7 @@ from negotiations.models import (
     Provision,
     Source,
 )
-from tests.conftest import make_user
+from tests.factories import make_user
 
 SLUG = "armenia-azerbaijan"
 URL = reverse("negotiations:import")
@@ -72,9 +72,8 @@ def wipe():
 
 
 @pytest.fixture
-def document(db):
-    call_command("load_seeds", stdout=io.StringIO())
-    return export_negotiation(Negotiation.objects.get(slug=SLUG))
+def document(seeded):
+    return export_negotiation(seeded)
 
 
 def upload(client, text, name="doc.json"):

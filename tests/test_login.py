@@ -11,8 +11,7 @@ from django.db import connection, connections
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-LIMIT = 5
-LOGIN, ADMIN_LOGIN = "login", "admin:login"
+from tests.factories import ADMIN_LOGIN, LIMIT, LOGIN, assert_locked_out, login
 
 
 @pytest.fixture(autouse=True)
@@ -23,21 +22,8 @@ def _throttle(settings):
     settings.TRUSTED_PROXY_COUNT = 0
 
 
-def login(client, username, password, form=LOGIN, address="10.0.0.1", **headers):
-    return client.post(
-        reverse(form), {"username": username, "password": password}, REMOTE_ADDR=address, **headers
-    )
-
-
 def logged_in(client):
     return "_auth_user_id" in client.session
-
-
-def assert_locked_out(response):
-    body = response.content.decode()
-    assert response.status_code == 429, response.status_code
-    assert "Too many failed logins" in body and "Wait 15 minutes" in body
-    assert "ask an editor" in body
 
 
 # --- both login forms --------------------------------------------------------------------
@@ -132,8 +118,9 @@ def test_guesses_while_locked_are_not_counted(client, reader):
     assert AccessAttempt.objects.get().failures_since_start == LIMIT
 
 
+@pytest.mark.slow
 def test_throttle_settings_come_from_the_environment():
-    from tests.test_security import run_production
+    from tests.factories import run_production
 
     out = run_production(
         "import django; django.setup(); from django.conf import settings as s;"

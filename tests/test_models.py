@@ -3,25 +3,64 @@
 from datetime import date
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import UniqueConstraint
 from django.urls import reverse
 
 from negotiations.models import Citation, Issue, Position, Proposal
-from tests.conftest import make_issue, make_negotiation, make_party, make_position, make_source
+from tests.factories import make_issue, make_negotiation, make_party, make_position, make_source
+
+
+def named_constraint(name):
+    """The model and the Meta.constraints entry called ``name``."""
+    for model in apps.get_app_config("negotiations").get_models():
+        for constraint in model._meta.constraints:
+            if constraint.name == name:
+                return model, constraint
+    raise LookupError(f"no constraint named {name!r}")
 
 
 def integrity_error(name, save):
+    """Run ``save``, which must fail on the database constraint called ``name``."""
+    model, constraint = named_constraint(name)
     with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
         save()
-    # SQLite names the failed CHECK constraint; unique indexes name their columns.
-    return excinfo.value
+    error = excinfo.value
+    if connection.vendor == "postgresql":
+        assert error.__cause__.diag.constraint_name == name, error
+    else:
+        # SQLite names a failed CHECK constraint; a unique one by its table.column list.
+        if isinstance(constraint, UniqueConstraint):
+            table = model._meta.db_table
+            columns = [model._meta.get_field(f).column for f in constraint.fields]
+            expected = "UNIQUE constraint failed: " + ", ".join(f"{table}.{c}" for c in columns)
+        else:
+            expected = f"CHECK constraint failed: {name}"
+        assert str(error) == expected
+    return error
+
+
+def test_integrity_error_fails_on_another_constraint(world):
+    """Regression: it passed on any IntegrityError whatever the name (fails on the old main)."""
+    blank = Position(
+        issue=world["corridor"], party=world["alpha"], stance="demand", summary="",
+        date="2024-01-01",
+    )  # fmt: skip
+    with pytest.raises(AssertionError):
+        integrity_error("citation_exactly_one_target", blank.save)
+    duplicate = Issue(negotiation=world["negotiation"], slug="corridor", title="X")
+    # The same columns in another table: the table must match too.
+    with pytest.raises(AssertionError):
+        integrity_error("proposal_unique_slug_per_negotiation", duplicate.save)
+    with pytest.raises(AssertionError):
+        integrity_error("position_summary_not_blank", duplicate.save)
 
 
 def test_citation_without_target_is_rejected_by_database(world):
     citation = Citation(source=world["source"])
-    error = integrity_error("citation_exactly_one_target", citation.save)
-    assert "citation_exactly_one_target" in str(error) or "check" in str(error).lower()
+    integrity_error("citation_exactly_one_target", citation.save)
 
 
 def test_citation_with_two_targets_is_rejected_by_database(world):

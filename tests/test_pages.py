@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.conftest import make_position, page_queries
+from tests.factories import make_position, page_queries
 
 
 def test_home_lists_negotiations(client, reader, world):
@@ -44,7 +44,7 @@ def test_negotiation_page_query_count_does_not_grow(
 
 
 def test_sources_list_shows_a_hundred_a_page(client, reader, db):
-    from tests.conftest import make_source
+    from tests.factories import make_source
 
     for n in range(105):
         make_source(title=f"Listed source {n:03d}")

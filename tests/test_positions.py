@@ -6,56 +6,20 @@ import pytest
 from django.urls import reverse
 
 from negotiations.models import Citation, Position, Source
-from tests.conftest import make_issue, make_party, make_position, make_source, page_queries
-
-
-def add_url(world):
-    return reverse("negotiations:position_add", args=[world["negotiation"].slug])
+from tests.factories import (
+    add_url,
+    make_issue,
+    make_party,
+    make_position,
+    make_source,
+    new_position_data,
+    page_queries,
+)
+from tests.factories import position_edit_data as edit_data
 
 
 def edit_url(position):
     return reverse("negotiations:position_edit", args=[position.pk])
-
-
-def new_position_data(world, **overrides):
-    data = {
-        "party": world["beta"].pk,
-        "issue": world["maps"].pk,
-        "stance": "demand",
-        "movement": "",
-        "summary": "Wants the 1975 Soviet maps.",
-        "quote": "",
-        "when": "late December 2023",
-        "cite-TOTAL_FORMS": "2",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 4",
-        "cite-0-excerpt": "which maps",
-    }
-    data.update(overrides)
-    return data
-
-
-def edit_data(position, **overrides):
-    data = {
-        "party": position.party_id,
-        "issue": position.issue_id,
-        "stance": position.stance,
-        "movement": position.movement,
-        "summary": position.summary,
-        "quote": position.quote,
-        "when": position.partial_date.isoformat(),
-        "version": position.version,
-        "change_reason": "typo",
-        "cite-TOTAL_FORMS": "2",
-        "cite-INITIAL_FORMS": "0",
-        "cite-MIN_NUM_FORMS": "0",
-        "cite-MAX_NUM_FORMS": "10",
-    }
-    data.update(overrides)
-    return data
 
 
 def snapshot(world):
@@ -474,6 +438,7 @@ PAGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_page_query_count_is_the_same_with_3_and_30_positions_per_cell(
     client, analyst, world, page

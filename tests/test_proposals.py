@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from negotiations.models import Citation, Proposal, Provision, Source
 from negotiations.proposal_forms import MAX_DRAFT_CHARS
-from tests.conftest import (
+from tests.factories import (
     make_citation,
     make_issue,
     make_negotiation,
@@ -15,7 +15,11 @@ from tests.conftest import (
     make_proposal,
     make_provision,
     page_queries,
+    proposal_data,
+    provision_data,
+    reorder_data,
 )
+from tests.factories import proposal_edit_data as edit_data
 
 FIVE_ARTICLES = """Preamble of the draft: the parties, desiring peace,
 
@@ -34,13 +38,6 @@ The parties exchange prisoners.
 Article 5 Final provisions
 This treaty enters into force on signature.
 """
-
-CITE = {
-    "cite-TOTAL_FORMS": "2",
-    "cite-INITIAL_FORMS": "0",
-    "cite-MIN_NUM_FORMS": "0",
-    "cite-MAX_NUM_FORMS": "10",
-}
 
 
 @pytest.fixture
@@ -75,59 +72,6 @@ def drafts(world):
         order=1,
     )
     return {**world, "first": first, "second": second}
-
-
-def proposal_data(world, **overrides):
-    data = {
-        "title": "Framework proposal",
-        "slug": "",
-        "kind": "framework",
-        "author": world["alpha"].pk,
-        "when": "late December 2023",
-        "availability": "reported",
-        "responds_to": "",
-        "supersedes": "",
-        "summary": "A short text.",
-        **CITE,
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 10",
-    }
-    data.update(overrides)
-    return data
-
-
-def edit_data(proposal, **overrides):
-    data = {
-        "title": proposal.title,
-        "slug": proposal.slug,
-        "kind": proposal.kind,
-        "author": proposal.author_id or "",
-        "when": proposal.partial_date.isoformat(),
-        "availability": proposal.availability,
-        "responds_to": proposal.responds_to_id or "",
-        "supersedes": proposal.supersedes_id or "",
-        "summary": proposal.summary,
-        "version": proposal.version,
-        "change_reason": "typo",
-        **CITE,
-    }
-    data.update(overrides)
-    return data
-
-
-def provision_data(provision=None, **overrides):
-    data = {"label": "Art. 9", "heading": "", "issue": "", "text": "New text.", **CITE}
-    if provision is not None:
-        data.update(
-            label=provision.label,
-            heading=provision.heading,
-            issue=provision.issue_id or "",
-            text=provision.text,
-            version=provision.version,
-            change_reason="typo",
-        )
-    data.update(overrides)
-    return data
 
 
 def url(name, *args):
@@ -166,6 +110,7 @@ def test_list_shows_lineage_as_a_chain(client, reader, drafts):
     assert "Leaked or reported text" in content  # availability as words
 
 
+@pytest.mark.slow
 def test_list_indents_forks_and_survives_a_thousand_long_chain(client, reader, drafts):
     fork = make_proposal(drafts["negotiation"], slug="fork", responds_to=drafts["first"])
     previous = drafts["second"]
@@ -550,14 +495,6 @@ def test_second_save_of_a_provision_from_the_same_version_is_a_conflict(
 # --- reordering ----------------------------------------------------------------------
 
 
-def reorder_data(provisions, places, reason="Order per the leaked text"):
-    data = {"change_reason": reason}
-    for provision, place in zip(provisions, places, strict=True):
-        data[f"order-{provision.pk}"] = str(place)
-        data[f"version-{provision.pk}"] = str(provision.version)
-    return data
-
-
 def test_reorder_saves_each_moved_provision_with_history(client, analyst, drafts):
     proposal = drafts["first"]
     third = make_provision(proposal, label="Art. 3", order=3)
@@ -613,26 +550,6 @@ def paste_data(world, draft=FIVE_ARTICLES, **overrides):
         "draft": draft,
         **overrides,
     }
-
-
-def paste_save_data(world, parts, **fields):
-    """The paste form's save step, as posted: ``parts`` are (label, heading, issue, text)."""
-    data = {
-        **proposal_data(world, **fields),
-        "step": "save",
-        "part-TOTAL_FORMS": str(len(parts)),
-        "part-INITIAL_FORMS": "0",
-        "part-MIN_NUM_FORMS": "0",
-        "part-MAX_NUM_FORMS": "200",
-    }
-    for i, (label, heading, issue, text) in enumerate(parts):
-        data |= {
-            f"part-{i}-label": label,
-            f"part-{i}-heading": heading,
-            f"part-{i}-issue": issue,
-            f"part-{i}-text": text,
-        }
-    return data
 
 
 def preview_data(response, **part_overrides):

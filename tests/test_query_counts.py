@@ -1,13 +1,10 @@
 """Every main page's query count, pinned exactly, and the same after the data grows."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from negotiations.models import Issue, Negotiation, Party, Proposal, Source
-from tests.conftest import make_position, make_provision, make_source, page_queries
+from tests.factories import make_position, make_provision, make_source, page_queries
 
 SLUG = "armenia-azerbaijan"
 
@@ -94,13 +91,6 @@ def count(client, url):
     return page_queries(client, url)
 
 
-@pytest.fixture
-def seeded(db, reader, client):
-    call_command("load_seeds", stdout=io.StringIO())
-    client.force_login(reader)
-    return client
-
-
 def grow():
     """Ten times more of everything the pages list."""
     negotiation = Negotiation.objects.get(slug=SLUG)
@@ -121,34 +111,36 @@ def grow():
             make_provision(proposal, label=f"Art. {100 + n}", text=f"Corridor text {n}.")
 
 
-def test_every_main_page_runs_its_pinned_number_of_queries(seeded):
-    measured = {name: count(seeded, url) for name, url in urls().items()}
+def test_every_main_page_runs_its_pinned_number_of_queries(seeded_client):
+    measured = {name: count(seeded_client, url) for name, url in urls().items()}
     assert measured == EXPECTED
 
 
-def test_query_counts_do_not_grow_with_the_data(seeded):
-    before = {name: count(seeded, url) for name, url in urls().items()}
+@pytest.mark.slow
+def test_query_counts_do_not_grow_with_the_data(seeded_client):
+    before = {name: count(seeded_client, url) for name, url in urls().items()}
     grow()
-    after = {name: count(seeded, url) for name, url in urls().items()}
+    after = {name: count(seeded_client, url) for name, url in urls().items()}
     assert after == before
 
 
-def test_a_reload_of_a_read_page_is_a_304_after_its_pinned_queries(seeded):
+def test_a_reload_of_a_read_page_is_a_304_after_its_pinned_queries(seeded_client):
     pages = urls()
-    measured = {name: page_queries(seeded, pages[name], reload=True) for name in READ_PAGES}
+    measured = {name: page_queries(seeded_client, pages[name], reload=True) for name in READ_PAGES}
     assert measured == dict.fromkeys(READ_PAGES, RELOAD)
 
 
-def test_reload_query_counts_do_not_grow_with_the_data(seeded):
+@pytest.mark.slow
+def test_reload_query_counts_do_not_grow_with_the_data(seeded_client):
     grow()
     pages = urls()
-    measured = {name: page_queries(seeded, pages[name], reload=True) for name in READ_PAGES}
+    measured = {name: page_queries(seeded_client, pages[name], reload=True) for name in READ_PAGES}
     assert measured == dict.fromkeys(READ_PAGES, RELOAD)
 
 
-def test_other_pages_send_no_etag(seeded):
+def test_other_pages_send_no_etag(seeded_client):
     """Exports stream and healthz must look at the database every time."""
     others = {name: url for name, url in urls().items() if name not in READ_PAGES}
     assert {
-        name: seeded.get(url).has_header("ETag") for name, url in others.items()
+        name: seeded_client.get(url).has_header("ETag") for name, url in others.items()
     } == dict.fromkeys(others, False)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from negotiations import search
 from negotiations.models import Issue, Party, Position
 from negotiations.text.dates import Precision
-from tests.conftest import (
+from tests.factories import (
     make_citation,
     make_event,
     make_issue,

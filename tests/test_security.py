@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,28 +14,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django.urls import reverse
 
-ROOT = Path(settings.BASE_DIR)
-PRODUCTION_ENV = {
-    "DEBUG": "0",
-    "SECRET_KEY": "x" * 20 + "production-like-secret-key-for-tests-0123456789",
-    "ALLOWED_HOSTS": "redline.example.org",
-    "DATABASE_URL": "sqlite:////tmp/redline-security-test.sqlite3",
-    "REDLINE_TESTING": "0",
-}
+from tests.factories import PRODUCTION_ENV, ROOT, run_production
 
 
-def run_production(code, **extra_env):
-    # The browser tests allow async-unsafe ORM calls in this process; production doesn't.
-    skip = ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {k: v for k, v in os.environ.items() if k not in skip}
-    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings", **extra_env)
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
-
-
+@pytest.mark.slow
 def test_check_deploy_passes_with_production_environment():
     out = run_production(
         "import django, sys; django.setup();"
@@ -46,6 +27,7 @@ def test_check_deploy_passes_with_production_environment():
     assert "no issues" in out
 
 
+@pytest.mark.slow
 def test_production_responses_carry_hsts_secure_cookies_and_csp(tmp_path):
     out = run_production(
         "import django, json; django.setup();"
@@ -68,6 +50,7 @@ def test_production_responses_carry_hsts_secure_cookies_and_csp(tmp_path):
     assert cookie["secure"] is True and cookie["httponly"] is True
 
 
+@pytest.mark.slow
 def test_production_redirects_plain_http_to_https():
     out = run_production(
         "import django; django.setup(); from django.test import Client;"
@@ -77,6 +60,7 @@ def test_production_redirects_plain_http_to_https():
     assert out.split()[:2] == ["301", "https://redline.example.org/login/"]
 
 
+@pytest.mark.slow
 def test_proxy_ssl_header_is_configurable():
     out = run_production(
         "import os; os.environ['SECURE_PROXY_SSL_HEADER']='HTTP_X_FORWARDED_PROTO,https';"
@@ -86,6 +70,7 @@ def test_proxy_ssl_header_is_configurable():
     assert out.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
 
 
+@pytest.mark.slow
 def test_production_needs_a_secret_key():
     env = {**os.environ, **PRODUCTION_ENV, "SECRET_KEY": ""}
     result = subprocess.run(
@@ -301,7 +286,7 @@ def test_a_megabyte_summary_is_refused_at_the_field_and_nothing_saved(analyst, w
     """Fails on the old main: summary, quote and excerpt had no maximum (1 MB was saved
     and shown on every page listing the position)."""
     from negotiations.models import Citation, Position
-    from tests.test_positions import new_position_data
+    from tests.factories import new_position_data
 
     client = Client()
     client.force_login(analyst)
@@ -322,7 +307,7 @@ def test_a_megabyte_summary_is_refused_at_the_field_and_nothing_saved(analyst, w
 
 def test_an_import_with_overlong_texts_is_refused_with_their_paths(db):
     from negotiations.exchange.interchange import InvalidDocument, import_document
-    from tests.test_fuzz import base_document
+    from tests.factories import base_document
 
     document = base_document()
     document["positions"][0]["summary"] = "x" * 2001

@@ -29,12 +29,6 @@ ARTICLE = (
 TRACKED = [Negotiation, Party, Issue, Source, Position, Proposal, Provision, Event, Citation]
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("load_seeds", stdout=io.StringIO())
-    return Negotiation.objects.get(slug="armenia-azerbaijan")
-
-
 def counts():
     return {m.__name__: (m.objects.count(), m.history.count()) for m in TRACKED}
 

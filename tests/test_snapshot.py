@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from negotiations.models import Position
-from tests.conftest import make_position
+from tests.factories import make_position
 
 
 def get(client, **params):
@@ -93,7 +93,7 @@ def test_unchanged_lines_are_hidden_unless_asked_for(client, reader, world):
 
 
 def test_long_snapshots_are_paginated(client, reader, world):
-    from tests.conftest import make_issue
+    from tests.factories import make_issue
 
     for _ in range(105):
         make_position(make_issue(world["negotiation"]), world["beta"], date="2024-05-01")

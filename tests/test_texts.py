@@ -21,13 +21,16 @@ from negotiations.models import (
     TextStep,
 )
 from negotiations.text.dates import Precision
-from tests.conftest import (
+from tests.factories import (
+    CITE,
     make_party,
     make_proposal,
     make_provision,
+    paste_save_data,
+    reported_data,
+    step_data,
     with_reason,
 )
-from tests.test_proposals import CITE, paste_save_data
 
 NOT_PUBLIC = "The text of this proposal is not public"
 SECRET = "Invented wording that must never be shown"
@@ -35,29 +38,6 @@ SECRET = "Invented wording that must never be shown"
 
 def url(name, *args):
     return reverse(f"negotiations:{name}", args=args)
-
-
-def step_data(world, **overrides):
-    return {
-        "kind": "initialled",
-        "when": "8 August 2025",
-        "note": "",
-        **CITE,
-        "cite-0-source": world["source"].pk,
-        "cite-0-locator": "para. 2",
-        "cite-0-excerpt": "initialled the text",
-        **overrides,
-    }
-
-
-def reported_data(world, **overrides):
-    return {
-        "issue": world["corridor"].pk,
-        "summary": "Reportedly opens the corridor.",
-        **CITE,
-        "cite-0-source": world["source"].pk,
-        **overrides,
-    }
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.urls import reverse
 from negotiations.insight import timeline
 from negotiations.models import Position
 from negotiations.text.dates import Precision
-from tests.conftest import (
+from tests.factories import (
     make_event,
     make_issue,
     make_party,
@@ -294,6 +294,7 @@ def grow(world, per_party):
         make_proposal(world["negotiation"], author=party, date=D(2021, 6, 1))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
@@ -379,7 +380,7 @@ def test_issue_timeline_draws_only_the_latest_proposals(client, reader, spread, 
 
 
 def test_negotiation_timeline_with_nothing_dated_says_so(client, reader, db):
-    from tests.conftest import make_negotiation
+    from tests.factories import make_negotiation
 
     client.force_login(reader)
     negotiation = make_negotiation()

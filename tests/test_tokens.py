@@ -16,10 +16,7 @@ from django.utils import timezone
 from negotiations.accounts import tokens
 from negotiations.accounts.roles import READERS
 from negotiations.models import UNTRACKED_MODELS, AccessToken, FeedToken, Position
-from tests import test_access_matrix
-from tests.test_access_matrix import KINDS, TABLE, app_patterns, database_state, url_of
-
-cast = test_access_matrix.cast  # the fixture: the world, a proposal, every role
+from tests.access_table import KINDS, TABLE, app_patterns, database_state, url_of
 
 CSV = reverse("negotiations:positions_export", kwargs={"slug": "talks", "fmt": "csv"})
 JSON = reverse("negotiations:positions_export", kwargs={"slug": "talks", "fmt": "json"})
@@ -437,7 +434,7 @@ def test_pandas_reads_every_export_from_a_live_server_with_a_token(live_server, 
     """The README's snippet, run: pandas.read_csv / read_json with the token header.
     Fails on the old main, where each answer was the login page (HTML) instead."""
     pandas = pytest.importorskip("pandas")
-    from tests.conftest import make_proposal, make_provision
+    from tests.factories import make_proposal, make_provision
 
     draft = make_proposal(world["negotiation"], world["alpha"], slug="draft", title="Draft")
     make_provision(draft, label="Art. 1", text="Open the corridor.", order=1)

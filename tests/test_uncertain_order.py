@@ -7,8 +7,7 @@ from django.urls import reverse
 from negotiations.insight import analysis
 from negotiations.models import Position, date_columns
 from negotiations.text.dates import PartialDate
-from tests.conftest import make_position
-from tests.test_positions import add_url, new_position_data
+from tests.factories import add_url, make_position, new_position_data
 
 M = Position.Movement
 

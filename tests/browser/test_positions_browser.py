@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from negotiations.models import Position
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_analyst_records_corrects_and_reads_the_diff(page, base_url, login, analyst, world):

@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 
 from negotiations.models import Proposal
 
+pytestmark = pytest.mark.slow
+
 DRAFT = """The Republic of Armenia and the Republic of Azerbaijan, desiring lasting peace,
 
 Article 1. Territorial integrity

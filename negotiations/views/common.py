@@ -1,10 +1,12 @@
 from django.db import transaction
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_safe
 
 from negotiations import revisions
 from negotiations.history import compare_instances
+from negotiations.models import Proposal, Provision, ReportedContent
+from negotiations.text import compare as comparing
 from negotiations.text.dates import PartialDate, PartialDateError
 
 
@@ -75,3 +77,30 @@ def typed_day(text, errors, name, end=True):
         side = "last" if end else "first"
         errors[name] = f"“{text}” has no {side} day: give a day, month, quarter or year."
     return day
+
+
+def proposal_or_404(slug, proposal, queryset=None):
+    queryset = queryset if queryset is not None else Proposal.objects
+    return get_object_or_404(
+        queryset.select_related("negotiation", "author", "responds_to", "supersedes"),
+        negotiation__slug=slug,
+        slug=proposal,
+    )
+
+
+def issue_lines(negotiation, a, b):
+    """compare.by_issue for two proposals, one of them at least described only. Two
+    queries whatever their size; only provision labels and issues are read, no text."""
+    provisions = list(
+        Provision.objects.filter(proposal__in=[a, b])
+        .only("pk", "label", "heading", "issue_id", "proposal_id", "order")
+        .order_by("order", "pk")
+    )
+    reported = list(ReportedContent.objects.filter(proposal__in=[a, b]).order_by("pk"))
+    return comparing.by_issue(
+        negotiation.issues.all(),
+        [p for p in provisions if p.proposal_id == a.pk],
+        [p for p in provisions if p.proposal_id == b.pk],
+        [r for r in reported if r.proposal_id == a.pk],
+        [r for r in reported if r.proposal_id == b.pk],
+    )

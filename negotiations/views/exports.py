@@ -19,8 +19,7 @@ from negotiations.models import (
     ProvisionPairing,
 )
 from negotiations.text import compare as comparing
-from negotiations.views.common import typed_day
-from negotiations.views.proposals import _issue_lines
+from negotiations.views.common import issue_lines, typed_day
 
 # --- exports of the position pages -----------------------------------------------------
 
@@ -151,7 +150,7 @@ def compare_export(request, slug, fmt):
             fmt,
             f"{slug}-compare-{a.slug}-{b.slug}",
             exports.ISSUE_COMPARE_COLUMNS,
-            exports.issue_compare_rows(_issue_lines(negotiation, a, b), Proposal.NOT_PUBLIC),
+            exports.issue_compare_rows(issue_lines(negotiation, a, b), Proposal.NOT_PUBLIC),
         )
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])

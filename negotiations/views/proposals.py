@@ -36,22 +36,19 @@ from negotiations.proposal_forms import (
 )
 from negotiations.text import compare as comparing
 from negotiations.text.drafts import split_draft
-from negotiations.views.common import conflict_if_stale, locked, read_page
+from negotiations.views.common import (
+    conflict_if_stale,
+    issue_lines,
+    locked,
+    proposal_or_404,
+    read_page,
+)
 
 PASTED = "Pasted draft"
 
 
 def _negotiation(slug):
     return get_object_or_404(Negotiation, slug=slug)
-
-
-def _proposal(slug, proposal, queryset=None):
-    queryset = queryset if queryset is not None else Proposal.objects
-    return get_object_or_404(
-        queryset.select_related("negotiation", "author", "responds_to", "supersedes"),
-        negotiation__slug=slug,
-        slug=proposal,
-    )
 
 
 def _lineage(proposals):
@@ -128,7 +125,7 @@ def proposal_list(request, slug):
 
 @read_page
 def proposal_detail(request, slug, proposal):
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     # The other proposals give the lineage links and the compare chooser: no authors.
     others = list(proposal.negotiation.proposals.all())
     cited = Prefetch("citations", queryset=Citation.objects.select_related("source"))
@@ -184,7 +181,7 @@ def proposal_add(request, slug):
 
 @permission_required("negotiations.change_proposal", raise_exception=True)
 def proposal_edit(request, slug, proposal):
-    proposal = _proposal(slug, proposal, locked(Proposal.objects, request))
+    proposal = proposal_or_404(slug, proposal, locked(Proposal.objects, request))
     negotiation = proposal.negotiation
     form = ProposalEditForm(request.POST or None, instance=proposal, negotiation=negotiation)
     citations = citation_formset(request.POST or None, optional=True)
@@ -296,7 +293,7 @@ def proposal_paste(request, slug):
 
 @permission_required("negotiations.add_provision", raise_exception=True)
 def provision_add(request, slug, proposal):
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     negotiation = proposal.negotiation
     # The proposal is set before validation: Provision.clean() refuses article texts
     # for a text described only, at the text field.
@@ -415,7 +412,7 @@ def provisions_reorder(request, slug, proposal):
     Each moved provision is saved on its own (history row with the reason); a provision
     edited, added or deleted since the page was opened makes the reorder a conflict (409).
     """
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     provisions = list(locked(proposal.provisions.select_related("issue"), request))
     form = ReorderForm(request.POST or None)
     numbers, errors, stale = {}, {}, False
@@ -484,7 +481,7 @@ def compare(request, slug):
     if a is not None and b is not None and a.pk == b.pk:
         errors["b"] = "Choose two different proposals."
     prefetch_related_objects([p for p in (a, b) if p is not None], "author")
-    comparison = issue_lines = None
+    comparison = by_issue = None
     if (
         a is not None
         and b is not None
@@ -492,7 +489,7 @@ def compare(request, slug):
         and (a.is_described_only or b.is_described_only)
     ):
         # No words to diff: a text described only is compared by issue (#16).
-        issue_lines = _issue_lines(negotiation, a, b)
+        by_issue = issue_lines(negotiation, a, b)
     elif a is not None and b is not None and not errors:
         provisions = list(
             Provision.objects.filter(proposal__in=[a, b])
@@ -534,29 +531,11 @@ def compare(request, slug):
         "errors": errors,
         "defaulted": defaulted,
         "comparison": comparison,
-        "issue_lines": issue_lines,
+        "issue_lines": by_issue,
         "not_public": Proposal.NOT_PUBLIC,
     }
 
     return render(request, "negotiations/compare.html", context)
-
-
-def _issue_lines(negotiation, a, b):
-    """compare.by_issue for two proposals, one of them at least described only. Two
-    queries whatever their size; only provision labels and issues are read, no text."""
-    provisions = list(
-        Provision.objects.filter(proposal__in=[a, b])
-        .only("pk", "label", "heading", "issue_id", "proposal_id", "order")
-        .order_by("order", "pk")
-    )
-    reported = list(ReportedContent.objects.filter(proposal__in=[a, b]).order_by("pk"))
-    return comparing.by_issue(
-        negotiation.issues.all(),
-        [p for p in provisions if p.proposal_id == a.pk],
-        [p for p in provisions if p.proposal_id == b.pk],
-        [r for r in reported if r.proposal_id == a.pk],
-        [r for r in reported if r.proposal_id == b.pk],
-    )
 
 
 def _compare_url(negotiation, a, b, view):

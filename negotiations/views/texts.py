@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from negotiations import commitments
 from negotiations.forms import citation_formset
 from negotiations.text_forms import ReportedContentForm, TextPartyForm, TextStepForm
-from negotiations.views.proposals import _proposal
+from negotiations.views.common import proposal_or_404
 
 
 def _form_page(request, proposal, form, title, lede, citations=None, status=200):
@@ -28,7 +28,7 @@ def _form_page(request, proposal, form, title, lede, citations=None, status=200)
     ("negotiations.add_textstep", "negotiations.add_position"), raise_exception=True
 )
 def step_add(request, slug, proposal):
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     form = TextStepForm(request.POST or None, proposal=proposal)
     citations = citation_formset(request.POST or None)
     if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
@@ -51,7 +51,7 @@ def step_add(request, slug, proposal):
 
 @permission_required("negotiations.add_textparty", raise_exception=True)
 def party_add(request, slug, proposal):
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     form = TextPartyForm(request.POST or None, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         form.instance._change_reason = "Added a party to the text"
@@ -66,7 +66,7 @@ def party_add(request, slug, proposal):
 
 @permission_required("negotiations.add_reportedcontent", raise_exception=True)
 def reported_add(request, slug, proposal):
-    proposal = _proposal(slug, proposal)
+    proposal = proposal_or_404(slug, proposal)
     form = ReportedContentForm(request.POST or None, proposal=proposal)
     citations = citation_formset(request.POST or None)
     if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):

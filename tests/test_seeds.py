@@ -1,8 +1,8 @@
 """The Armenia–Azerbaijan seeds: load, load again without changes, contents."""
 
 import io
-import os
 import json
+import os
 import re
 from pathlib import Path
 
@@ -203,7 +203,7 @@ REVIEWED_NEGATIONS = {
     "17caf2f8-80a3-508b-902d-c7002b64efa5": "proposes leaving communications out",
     # The framework would include "a commitment to not using one another's territory"
     # (para. 6): the commitment proposed is a negative one.
-    "c65917ec-1c30-5965-a7db-ac606991c3f0": "non-interference: the list names a negative commitment",
+    "c65917ec-1c30-5965-a7db-ac606991c3f0": "the list names a negative commitment",
     "f98ea991-ec4d-5b03-a8b4-2f0f6ef8143c": "the commitment proposed is not to use territory",
     # "the thornier issues should be discussed in future negotiations, while the framework
     # agreement would cover … a commitment to not using one another's territory" (para. 6):

@@ -39,14 +39,66 @@ def pair(world):
 # --- the seeded drafts ----------------------------------------------------------------
 
 
-def test_seeded_december_and_january_drafts_compare_with_the_right_counts(client, reader, seeded):
-    # az-proposal-2023-12 has Art. 1-3, am-proposal-2024-01-04 has Art. 1-4 (it responds to
-    # the former). Every text of Art. 1-3 differs (reworded), Art. 4 is new; nothing is
-    # identical, removed or moved.
+def test_seeded_december_and_january_drafts_are_described_only_and_compare_by_issue(
+    client, reader, seeded
+):
+    """Issue #15: the old seeds gave the two drafts seven invented articles, which this page
+    diffed. The article only reports that they were sent: no words, so no word diff."""
     client.force_login(reader)
     response = client.get(compare_url("armenia-azerbaijan", b="am-proposal-2024-01-04"))
     assert response.status_code == 200
     assert response.context["a"].slug == "az-proposal-2023-12"  # default: what B responds to
+    assert response.context["comparison"] is None
+    lines = response.context["issue_lines"]
+    assert len(lines) == Issue.objects.filter(negotiation__slug="armenia-azerbaijan").count()
+    assert not any(line.addressed_a or line.addressed_b for line in lines)
+    assert "Art. 1" not in response.content.decode()
+
+
+def seeded_texts():
+    """Two texts in the seeded negotiation, B answering A, shaped as the seeds' drafts once
+    were (their articles were invented, #15): Art. 1-3 reworded, Art. 4 added in B."""
+    negotiation = Negotiation.objects.get(slug="armenia-azerbaijan")
+    issue = {i.slug: i for i in negotiation.issues.all()}
+    a = make_proposal(negotiation, slug="text-a", title="Text A")
+    b = make_proposal(negotiation, slug="text-b", title="Text B", responds_to=a)
+    articles = [
+        ("Territorial integrity", "alma-ata-basis",
+         "The Parties recognise each other's territorial integrity in general terms.",
+         "The Parties recognise each other's territorial integrity in accordance with the "
+         "1991 Alma-Ata Declaration."),
+        ("Border delimitation", "delimitation-maps",
+         "Border delimitation and demarcation are left to later talks, with no maps named.",
+         "Border delimitation and demarcation follow agreed principles and named maps."),
+        ("Transit to Nakhchivan", "corridor-border-controls",
+         "Goods crossing between mainland Azerbaijan and Nakhchivan pass without controls.",
+         "Goods crossing between mainland Azerbaijan and Nakhchivan pass the controls of "
+         "the state whose territory they cross."),
+    ]  # fmt: skip
+    for n, (heading, slug, text_a, text_b) in enumerate(articles, start=1):
+        for proposal, text in ((a, text_a), (b, text_b)):
+            make_provision(
+                proposal, label=f"Art. {n}", heading=heading, issue=issue[slug], text=text, order=n
+            )
+    make_provision(
+        b,
+        label="Art. 4",
+        heading="Troop withdrawal",
+        issue=issue["troop-withdrawal"],
+        text="Troops withdraw from the areas of the other Party they hold.",
+        order=4,
+    )
+    return a, b
+
+
+def test_seeded_negotiation_texts_compare_with_the_right_counts(client, reader, seeded):
+    # text-a has Art. 1-3, text-b has Art. 1-4 (it responds to the former). Every text of
+    # Art. 1-3 differs (reworded), Art. 4 is new; nothing is identical, removed or moved.
+    seeded_texts()
+    client.force_login(reader)
+    response = client.get(compare_url("armenia-azerbaijan", b="text-b"))
+    assert response.status_code == 200
+    assert response.context["a"].slug == "text-a"  # default: what B responds to
     comparison = response.context["comparison"]
     assert comparison.counts == {
         "unchanged": 0,
@@ -62,7 +114,7 @@ def test_seeded_december_and_january_drafts_compare_with_the_right_counts(client
         ("added", "Art. 4"),
     ]
     coverage = {line.issue.slug: line.status for line in comparison.coverage}
-    assert len(coverage) == 20  # every issue of the negotiation
+    assert len(coverage) == 22  # every issue of the negotiation
     assert coverage["alma-ata-basis"] == "changed"
     assert coverage["delimitation-maps"] == "changed"
     assert coverage["corridor-border-controls"] == "changed"
@@ -83,7 +135,7 @@ def test_seeded_december_and_january_drafts_compare_with_the_right_counts(client
         "unchanged": 0,
         "added": 1,
         "dropped": 0,
-        "none": 16,
+        "none": 18,
     }
     content = response.content.decode()
     for cell in (
@@ -97,11 +149,10 @@ def test_seeded_december_and_january_drafts_compare_with_the_right_counts(client
     assert "Newly addressed in B" in content and "Not addressed" in content
 
 
-def test_seeded_drafts_reversed_show_removed_and_dropped(client, reader, seeded):
+def test_seeded_negotiation_texts_reversed_show_removed_and_dropped(client, reader, seeded):
+    seeded_texts()
     client.force_login(reader)
-    response = client.get(
-        compare_url("armenia-azerbaijan", a="am-proposal-2024-01-04", b="az-proposal-2023-12")
-    )
+    response = client.get(compare_url("armenia-azerbaijan", a="text-b", b="text-a"))
     comparison = response.context["comparison"]
     assert comparison.counts["removed"] == 1 and comparison.counts["reworded"] == 3
     coverage = {line.issue.slug: line.status for line in comparison.coverage}
@@ -411,7 +462,7 @@ def copy_proposal(base, slug, **changes):
 def test_non_use_of_force_is_not_a_rewording_of_troop_withdrawal(client, reader, seeded):
     """Issue #16: fails on the old main, which showed "Art. 4 Reworded, 11% similar" and
     "Removed from A: 0" while the coverage said troop withdrawal was left out."""
-    base = Proposal.objects.get(slug="am-proposal-2024-01-04")
+    _, base = seeded_texts()  # was the seeds' invented 4 January 2024 draft (#15)
     force = Issue.objects.get(negotiation=base.negotiation, slug="use-of-force")
     art4 = {"heading": "Non-use of force", "text": NON_USE_OF_FORCE, "issue": force}
     copy_proposal(base, "pasted", **{"Art. 4": art4})

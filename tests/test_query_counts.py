@@ -24,8 +24,14 @@ EXPECTED = {
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known
     "proposal list": 8,
-    "proposal": 17,  # + the lifecycle steps, parties to the text, reported contents
+    # + the lifecycle steps, parties to the text, reported contents. Measured on a text
+    # with provisions and no answered text (2 for its provisions and their citations)
+    # and on a text described only that answers one (2 for that text and its
+    # negotiation); a text with both, as the seeds' invented drafts were, runs 17.
+    "proposal": 15,
+    "proposal described": 15,
     "compare": 10,
+    "compare described": 10,
     "provision history": 9,
     "search": 11,
     "sources": 6,
@@ -48,7 +54,9 @@ READ_PAGES = [
     "analytics",
     "proposal list",
     "proposal",
+    "proposal described",
     "compare",
+    "compare described",
     "provision history",
     "search",
     "sources",
@@ -59,7 +67,9 @@ RELOAD = 4
 
 def urls():
     source = Source.objects.order_by("pk").first()
-    provision = Proposal.objects.get(slug="am-proposal-2024-01-04").provisions.first()
+    # The seeds' two drafts are described only (no article texts, #15): the text pages
+    # are measured on the framework concept and the joint statement, which have provisions.
+    provision = Proposal.objects.get(slug="az-framework-concept").provisions.first()
     r = reverse
     return {
         "healthz": r("negotiations:healthz"),
@@ -74,8 +84,11 @@ def urls():
         "timeline": r("negotiations:timeline", args=[SLUG]),
         "analytics": r("negotiations:analytics", args=[SLUG]),
         "proposal list": r("negotiations:proposals", args=[SLUG]),
-        "proposal": r("negotiations:proposal", args=[SLUG, "am-proposal-2024-01-04"]),
-        "compare": r("negotiations:compare", args=[SLUG]) + "?b=am-proposal-2024-01-04",
+        "proposal": r("negotiations:proposal", args=[SLUG, "az-framework-concept"]),
+        "proposal described": r("negotiations:proposal", args=[SLUG, "am-proposal-2024-01-04"]),
+        "compare": r("negotiations:compare", args=[SLUG])
+        + "?a=am-az-joint-statement-2023-12-07&b=az-framework-concept",
+        "compare described": r("negotiations:compare", args=[SLUG]) + "?b=am-proposal-2024-01-04",
         "provision history": r("negotiations:provision_history", args=[provision.pk]),
         "search": r("negotiations:search") + f"?q=Nakhchivan&negotiation={SLUG}",
         "sources": r("negotiations:sources"),
@@ -107,6 +120,8 @@ def grow():
                     date=f"2023-0{day}-01",
                 )
     for proposal in Proposal.objects.filter(negotiation=negotiation):
+        if proposal.is_described_only:  # a text described only has no provisions
+            continue
         for n in range(30):
             make_provision(proposal, label=f"Art. {100 + n}", text=f"Corridor text {n}.")
 

@@ -692,24 +692,11 @@ def test_sqlite_fallback_matches_parts_of_words(client, reader, texts):
 
 # --- the seeds -------------------------------------------------------------------------
 
-# The aliases the seeds should carry once the importer accepts them (see README).
-SEED_ALIASES = {
-    (Issue, "transit-corridor"): (
-        "Zangezur corridor\nTRIPP\nTrump Route for International Peace and Prosperity\n"
-        "Crossroads of Peace"
-    ),
-    (Issue, "nagorno-karabakh-status"): "Karabagh\nArtsakh",
-    (Party, "turkiye"): "Turkey",
-}
-
 
 @pytest.fixture
 def seeded(db, reader, client):
+    """The seeds as loaded, aliases included (seeds/armenia-azerbaijan.json)."""
     call_command("load_seeds", stdout=io.StringIO())
-    for (model, slug), aliases in SEED_ALIASES.items():
-        record = model.objects.get(slug=slug)
-        record.aliases = aliases
-        with_reason(record)
     client.force_login(reader)
     return client
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from negotiations.aliases import split_aliases
 from negotiations.exchange.document import FORMAT
 from negotiations.models import (
     Citation,
@@ -69,6 +70,7 @@ def export_negotiation(negotiation):
                 "kind": p.party.kind,
                 "description": p.party.description,
                 "role": p.role,
+                "aliases": split_aliases(p.party.aliases),
             }
             for p in participations
         ],
@@ -78,6 +80,7 @@ def export_negotiation(negotiation):
                 "title": i.title,
                 "description": i.description,
                 "parent": i.parent.slug if i.parent else None,
+                "aliases": split_aliases(i.aliases),
             }
             for i in issues
         ],

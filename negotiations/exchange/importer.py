@@ -243,6 +243,7 @@ class _Plan:
                     "short_name": _text_of(p, "short_name"),
                     "kind": p["kind"],
                     "description": _text_of(p, "description"),
+                    "aliases": "\n".join(p.get("aliases") or []),
                 },
             ).obj
             self.party[p["slug"]] = party
@@ -276,6 +277,7 @@ class _Plan:
                     "slug": i["slug"],
                     "title": i["title"],
                     "description": _text_of(i, "description"),
+                    "aliases": "\n".join(i.get("aliases") or []),
                     "order": order,
                 },
             )

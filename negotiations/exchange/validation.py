@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 
+from negotiations.aliases import AliasesField
 from negotiations.exchange.document import (
     CANONICAL_UID,
     FORMAT,
@@ -146,6 +147,19 @@ def _list(value):
     return None if isinstance(value, list) else "must be a list"
 
 
+def _aliases(value):
+    """Other names: a list of strings, checked as the model field checks them."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return "must be a list of names"
+    try:
+        AliasesField().validate("\n".join(value), None)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return None
+
+
 FIELDS = {
     "negotiation": {
         "slug": _slug(),
@@ -159,12 +173,14 @@ FIELDS = {
         "kind": _choice(Party.Kind),
         "description": _text(max_length=TEXT_MAX_LENGTH),
         "role": _choice(Participation.Role),
+        "aliases": _aliases,
     },
     "issues": {
         "slug": _slug(),
         "title": _text(True, 200),
         "description": _text(max_length=TEXT_MAX_LENGTH),
         "parent": _slug(required=False),
+        "aliases": _aliases,
     },
     "sources": {
         "uid": _uid,
@@ -229,8 +245,9 @@ FIELDS = {
         "excerpt": _text(max_length=TEXT_MAX_LENGTH),
     },
 }
-OPTIONAL = {"description", "short_name", "author", "outlet", "url", "notes", "parent", "quote",
-            "summary", "heading", "locator", "excerpt", "responds_to", "supersedes", "issue",
+OPTIONAL = {"aliases", "description", "short_name", "author", "outlet", "url", "notes",
+            "parent", "quote", "summary", "heading", "locator", "excerpt", "responds_to",
+            "supersedes", "issue",
             "citations", "provisions", "issues", "availability", "text_status"}  # fmt: skip
 
 

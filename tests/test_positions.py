@@ -474,7 +474,7 @@ def test_issue_page_shows_twenty_parties_at_a_time_speakers_first(client, reader
     client.force_login(reader)
     url = reverse("negotiations:issue", args=["talks", "corridor"])
     first = client.get(url)
-    names = [cell.party.name for cell, _ in first.context["sequences"]]
+    names = [cell.party.name for cell, _, _ in first.context["sequences"]]
     assert len(names) == 20
     assert names[:2] == ["Alpha", "Late party 24"]  # those who have spoken come first
     assert "The last party has spoken." in first.content.decode()
@@ -494,3 +494,58 @@ def test_conflict_page_keeps_the_citation_you_were_adding(client, analyst, edito
     )
     assert response.status_code == 409
     assert 'value="para. 99"' in response.content.decode()
+
+
+# --- long threads (issue #12, item 7) ---------------------------------------------------
+
+
+def long_thread(world, n):
+    source = make_source()
+    for day in range(n):
+        make_position(
+            world["corridor"],
+            world["gamma"],
+            source,
+            summary=f"Statement number {day} on the corridor.",
+            date=datetime.date(2020, 1, 1) + datetime.timedelta(days=day),
+        )
+    return reverse("negotiations:thread", args=["talks", "corridor", "gamma"])
+
+
+def test_a_long_thread_is_paginated_latest_statements_first(client, reader, world):
+    """Fails on the old main: every statement of a thread was on one page (2,000 took
+    15.6 s), however many there were."""
+    url = long_thread(world, 120)
+    client.force_login(reader)
+    latest = client.get(url)
+    steps = latest.context["steps"]
+    assert len(steps) == 20 and latest.context["page"].number == 3
+    assert steps[-1].position.summary == "Statement number 119 on the corridor."
+    # The page's first statement is compared with the one before it, on another page.
+    assert steps[0].previous.summary == "Statement number 99 on the corridor."
+    assert "Earlier statements" in latest.content.decode()
+    first = client.get(url, {"page": 1})
+    assert [s.position.summary for s in first.context["steps"]][:1] == [
+        "Statement number 0 on the corridor."
+    ]
+    assert first.context["steps"][0].previous is None
+    assert len(first.context["steps"]) == 50
+
+
+def test_a_thread_page_costs_the_same_queries_however_long_the_thread(client, reader, world):
+    url = long_thread(world, 60)
+    client.force_login(reader)
+    small = page_queries(client, url)
+    long_thread(world, 60)
+    assert page_queries(client, url) == small
+
+
+def test_the_issue_page_lists_each_partys_latest_statements_only(client, reader, world):
+    """Fails on the old main: the issue page listed every statement of every party."""
+    long_thread(world, 45)
+    client.force_login(reader)
+    response = client.get(reverse("negotiations:issue", args=["talks", "corridor"]))
+    (gamma,) = [seq for cell, seq, _ in response.context["sequences"] if cell.party.slug == "gamma"]
+    assert len(gamma) == 20
+    assert gamma[-1].summary == "Statement number 44 on the corridor."
+    assert "25 earlier ones in" in response.content.decode()

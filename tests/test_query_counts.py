@@ -18,7 +18,7 @@ EXPECTED = {
     "dashboard": 13,
     "issue": 17,
     "party": 10,
-    "thread": 11,
+    "thread": 13,
     "snapshot stated": 9,
     "snapshot recorded": 9,
     "timeline": 8,

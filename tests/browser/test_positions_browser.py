@@ -27,7 +27,7 @@ def test_analyst_records_corrects_and_reads_the_diff(page, base_url, login, anal
     page.get_by_role("button", name="Record position").click()
 
     expect(page.get_by_text("Position recorded.")).to_be_visible()
-    expect(page.get_by_text("c. Dec 2023").first).to_be_visible()
+    expect(page.get_by_text("late Dec 2023").first).to_be_visible()
     expect(page.get_by_role("link", name="Foreign ministry briefing")).to_be_visible()
 
     page.get_by_role("link", name="Correct this statement").click()

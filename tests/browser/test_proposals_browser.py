@@ -1,4 +1,4 @@
-"""An analyst pastes a draft, fixes the split, saves it and compares it with a seeded one."""
+"""An analyst pastes a draft, fixes the split, saves it and compares it with an earlier one."""
 
 import io
 
@@ -6,7 +6,15 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from negotiations.models import Proposal
+from negotiations.models import Negotiation, Party, Proposal
+from tests.factories import make_proposal, make_provision
+
+# An earlier text of three articles, each a reworded counterpart of the pasted one's.
+EARLIER = [
+    ("Art. 1", "The parties recognise each other's territorial integrity in general terms."),
+    ("Art. 2", "Border delimitation and demarcation are left to later talks and maps."),
+    ("Art. 3", "Transport links reopen, with border and customs controls by a third party."),
+]
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +44,14 @@ def test_analyst_pastes_a_five_article_draft_fixes_a_label_and_compares(
     page, login, base_url, analyst
 ):
     call_command("load_seeds", stdout=io.StringIO())
+    earlier = make_proposal(
+        Negotiation.objects.get(slug="armenia-azerbaijan"),
+        Party.objects.get(slug="azerbaijan"),
+        slug="earlier-draft",
+        title="An earlier draft",
+    )
+    for order, (label, text) in enumerate(EARLIER, start=1):
+        make_provision(earlier, label=label, text=text, order=order)
     login(analyst)
 
     page.goto(f"{base_url}/n/armenia-azerbaijan/proposals/")
@@ -45,7 +61,7 @@ def test_analyst_pastes_a_five_article_draft_fixes_a_label_and_compares(
     meta.get_by_label("Kind:", exact=True).select_option("counter_draft")
     meta.get_by_label("Author party:").select_option(label="Armenia")
     meta.get_by_label("Date of the text:").fill("February 2024")
-    meta.get_by_label("Status of the text:").select_option("leaked")
+    meta.get_by_label("Availability of the text:").select_option("reported")
     page.locator("#id_cite-0-source").select_option(index=1)
     page.locator("#id_cite-0-locator").fill("para. 11")
     page.get_by_label("Text of the draft:").fill(DRAFT)
@@ -74,15 +90,15 @@ def test_analyst_pastes_a_five_article_draft_fixes_a_label_and_compares(
         "Article 5",
     ]
 
-    # Compare with Azerbaijan's December draft, chosen on the proposal page.
-    page.get_by_label("Compare this draft with").select_option("az-proposal-2023-12")
+    # Compare with the earlier draft, chosen on the proposal page.
+    page.get_by_label("Compare this draft with").select_option("earlier-draft")
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page.get_by_role("heading", name="Summary")).to_be_visible()
     expect(page.get_by_role("heading", name="Issue coverage")).to_be_visible()
     # Art. 1-3 are reworded; the preamble, Art. 4 and Art. 5 are new.
     expect(page.locator('td[data-status="reworded"]')).to_have_text("3")
     expect(page.locator('td[data-status="added"]')).to_have_text("3")
-    assert "a=az-proposal-2023-12" in page.url and "b=armenian-counter-draft" in page.url
+    assert "a=earlier-draft" in page.url and "b=armenian-counter-draft" in page.url
 
     # The side-by-side toggle keeps the choice in the URL.
     page.get_by_role("link", name="Side by side").click()

@@ -121,6 +121,12 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
             participations__negotiation=negotiation
         ).order_by("name")
         self.fields["issue"].queryset = negotiation.issues.all()
+        # "Committed" is recorded by initialling, signing or ratifying a text, never typed.
+        self.fields["stance"].choices = [
+            c for c in self.fields["stance"].choices if c[0] != Position.Stance.COMMITTED
+        ]
+        self.fields["stance"].codebook = "stance"
+        self.fields["movement"].codebook = "movement"
         self.fields["when"].label = "Stated on"
         self.fields["when"].widget.attrs["placeholder"] = "e.g. 10 Jan 2024, late December 2023"
         self.order_fields(

@@ -373,8 +373,13 @@ class Position(Versioned, PartialDateModel):
         PROPOSES = "proposes", "Proposes"
         ACCEPTS = "accepts", "Accepts"
         SUPPORTS = "supports", "Supports"
+        COMMITS = "commits", "Commits"
         OPEN = "open", "Open / undecided"
+        CONCERN = "concern", "Concern"
+        OPPOSES = "opposes", "Opposes"
         REJECTS = "rejects", "Rejects"
+        DENIES = "denies", "Denies"
+        THREATENS = "threatens", "Threatens"
         # Recorded by initialling, signing or ratifying a text (TextStep), never typed.
         COMMITTED = "committed", "Committed (by a text)"
 
@@ -383,6 +388,8 @@ class Position(Versioned, PartialDateModel):
         HARDENED = "hardened", "Hardened"
         SOFTENED = "softened", "Softened"
         RESTATED = "restated", "Restated"
+        # Same stance with detail added; like "restated", not a shift.
+        CLARIFIED = "clarified", "Clarified"
         DROPPED = "dropped", "Dropped"
         CONCEDED = "conceded", "Conceded"
         # The statement's date overlaps another's in the thread, so which one it moved
@@ -394,14 +401,19 @@ class Position(Versioned, PartialDateModel):
     # How firm each stance is, to suggest "hardened" or "softened" against the last one.
     FIRMNESS = {
         Stance.RED_LINE: 5,
+        Stance.THREATENS: 5,
         Stance.REJECTS: 4,
+        Stance.OPPOSES: 4,
+        Stance.DENIES: 4,
         Stance.DEMAND: 4,
         Stance.CONDITION: 3,
         Stance.PROPOSES: 2,
         Stance.OFFER: 2,
+        Stance.CONCERN: 2,
         Stance.OPEN: 1,
         Stance.SUPPORTS: 1,
         Stance.ACCEPTS: 0,
+        Stance.COMMITS: 0,
         Stance.COMMITTED: 0,
     }
 

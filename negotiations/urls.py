@@ -2,6 +2,7 @@ from django.urls import path
 
 from negotiations.exchange import feeds as atom
 from negotiations.views import (
+    codebook,
     exports,
     feeds,
     importing,
@@ -27,6 +28,8 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("sources/", pages.source_list, name="sources"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
+    path("codebook/", codebook.codebook_page, name="codebook"),
+    *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions
     path("n/<slug:slug>/", positions.dashboard, name="negotiation"),
     path("n/<slug:slug>/snapshot/", positions.snapshot, name="snapshot"),

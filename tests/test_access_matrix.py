@@ -132,6 +132,8 @@ TABLE = {
     "negotiations:search": "page",
     "negotiations:search_export": "read",
     "negotiations:sources_export": "read",
+    "negotiations:codebook": "page",
+    "negotiations:codebook_export": "page",
     "negotiations:export_negotiation": "read",
     "negotiations:matrix_export": "read",
     "negotiations:positions_export": "read",

@@ -8,6 +8,7 @@ from negotiations.views import (
     importing,
     insight,
     pages,
+    persons,
     positions,
     proposals,
     records,
@@ -37,6 +38,9 @@ urlpatterns = [
     path("n/<slug:slug>/issues/<slug:issue>/", positions.issue_detail, name="issue"),
     path("n/<slug:slug>/issues/<slug:issue>/<slug:party>/", positions.thread, name="thread"),
     path("n/<slug:slug>/positions/new/", positions.position_add, name="position_add"),
+    path("n/<slug:slug>/persons/", persons.person_list, name="persons"),
+    path("n/<slug:slug>/persons/new/", persons.person_add, name="person_add"),
+    path("n/<slug:slug>/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),
     path("positions/<int:pk>/edit/", positions.position_edit, name="position_edit"),
     path("positions/<int:pk>/delete/", positions.position_delete, name="position_delete"),
     # Insight

@@ -22,8 +22,8 @@ from django.urls import get_resolver, reverse
 
 from negotiations.accounts import tokens
 from negotiations.accounts.roles import READERS
-from negotiations.models import FeedToken, Position, Provision
-from tests.conftest import make_proposal, make_provision, make_user
+from negotiations.models import FeedToken, Person, Position, Provision
+from tests.conftest import make_proposal, make_provision, make_user, with_reason
 from tests.test_access import walk
 from tests.test_compare import pairing_body
 from tests.test_positions import edit_data as position_edit_data
@@ -133,6 +133,9 @@ TABLE = {
     "negotiations:search_export": "read",
     "negotiations:sources_export": "read",
     "negotiations:codebook": "page",
+    "negotiations:persons": "page",
+    "negotiations:person_add": "analyst-write",
+    "negotiations:person_edit": "analyst-write",
     "negotiations:codebook_export": "page",
     "negotiations:export_negotiation": "read",
     "negotiations:matrix_export": "read",
@@ -189,6 +192,7 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
     first = make_provision(draft, label="Art. 1", text="Open the corridor.", order=1)
     make_provision(draft, label="Art. 2", text="Maps later.", order=2)
     feeder = make_user(django_user_model, "feeder", READERS)
+    person = with_reason(Person(name="A. Envoy", title="Envoy", party=world["alpha"]))
     users = {
         "anonymous": None,
         "stranger": stranger,
@@ -200,6 +204,7 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
         **world,
         "draft": draft,
         "provision": first,
+        "person": person,
         "token": FeedToken.objects.create(user=feeder),
         "users": users,
     }
@@ -223,7 +228,11 @@ def url_of(name, pattern, cast):
         "token": cast["token"].token,
         "kind": "position",
         "uidb64": "MQ",
-        "pk": cast["provision"].pk if ":provision_" in name else cast["first"].pk,
+        "pk": cast["provision"].pk
+        if ":provision_" in name
+        else cast["person"].pk
+        if ":person_" in name
+        else cast["first"].pk,
     }
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"{name}: give a sample value for URL parameter(s) {missing}"
@@ -257,6 +266,13 @@ def valid_bodies(cast):
         "negotiations:step_add": step_data(cast, kind="sent"),
         "negotiations:text_party_add": {"party": cast["gamma"].pk, "role": "witness"},
         "negotiations:reported_add": reported_data(cast),
+        "negotiations:person_add": {"name": "B. Envoy", "party": cast["beta"].pk},
+        "negotiations:person_edit": {
+            "name": "A. Envoy",
+            "title": "Special envoy",
+            "party": cast["alpha"].pk,
+            "change_reason": "new title",
+        },
         "accounts:token_create": {"name": "script"},
         "accounts:token_revoke": lambda: {
             "token": tokens.generate(cast["users"]["reader"], "script")[0].pk
@@ -359,6 +375,8 @@ WRITE_VIEWS = [
     "negotiations:step_add",
     "negotiations:text_party_add",
     "negotiations:reported_add",
+    "negotiations:person_add",
+    "negotiations:person_edit",
     "negotiations:import",
     "negotiations:feed_token_change",
     "negotiations:compare_pairing",

@@ -15,6 +15,7 @@ def edit_position_in_admin(client, position, **changes):
         "movement": position.movement,
         "summary": position.summary,
         "quote": position.quote,
+        "attribution": position.attribution,
         "when": position.partial_date.isoformat(),
         "change_reason": "",
         "citations-TOTAL_FORMS": "0",

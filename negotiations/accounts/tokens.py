@@ -63,6 +63,7 @@ TOKEN_VIEWS = frozenset(
         "compare",
         "provision_history",
         "codebook",
+        "persons",
         # exports (CSV and JSON) and the negotiation document
         "analytics_export",
         "search_export",

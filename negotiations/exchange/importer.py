@@ -6,6 +6,7 @@ twice adds nothing. One that differs is reported and refused, or overwritten wit
 history entry when the caller asks for updates. A uid that names a record of another
 negotiation is an error."""
 
+import datetime
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from negotiations.models import (
     Negotiation,
     Participation,
     Party,
+    Person,
     Position,
     Proposal,
     Provision,
@@ -152,6 +154,10 @@ def _date_of(value):
     return parse_date(value) if value is not None else None
 
 
+def _day_of(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
 class _Plan:
     """The document matched against the database: what to create, what differs."""
 
@@ -255,9 +261,38 @@ class _Plan:
                     "party": party,
                     "role": p["role"],
                     "order": order,
+                    "since": _day_of(p.get("since")),
+                    "until": _day_of(p.get("until")),
                 },
             )
         self.keep_stored_order(self.rows[Participation])
+        self.persons(items)
+
+    def persons(self, parties):
+        """Persons are listed under the party they speak for; found by uid."""
+        listed = [
+            (f"parties[{k}].persons[{j}]", self.party[p["slug"]], person)
+            for k, p in enumerate(parties)
+            for j, person in enumerate(p.get("persons") or [])
+        ]
+        stored = self.stored(Person, "uid", [key(person["uid"]) for _, _, person in listed])
+        self.person = {}
+        for path, party, person in listed:
+            uid = key(person["uid"])
+            self.person[uid] = self.row(
+                Person,
+                path,
+                stored.get(uid),
+                {
+                    "uid": uid,
+                    "name": person["name"],
+                    "title": person["title"],
+                    "party": party,
+                    "since": _day_of(person.get("since")),
+                    "until": _day_of(person.get("until")),
+                    "notes": _text_of(person, "notes"),
+                },
+            ).obj
 
     def issues(self):
         items = self.data.get("issues", [])
@@ -418,6 +453,8 @@ class _Plan:
                     "movement": p["movement"],
                     "summary": p["summary"],
                     "quote": _text_of(p, "quote"),
+                    "speaker": self.person[key(p["speaker"])] if p.get("speaker") else None,
+                    "attribution": p.get("attribution") or Position.Attribution.OWN,
                     "partial_date": _date_of(p["date"]),
                 },
             ).obj
@@ -483,8 +520,8 @@ class _Plan:
         new = {model: [row.obj for row in rows if row.new] for model, rows in self.rows.items()}
         changed = {model: [row for row in rows if row.changed] for model, rows in self.rows.items()}
         writer.total = sum(map(len, new.values())) + sum(map(len, changed.values()))
-        for model in (Negotiation, Party, Participation, Issue, Source, Event, Proposal,
-                      Provision, Position, Citation):  # fmt: skip
+        for model in (Negotiation, Party, Participation, Person, Issue, Source, Event,
+                      Proposal, Provision, Position, Citation):  # fmt: skip
             objs = new.get(model, [])
             if not objs:
                 continue

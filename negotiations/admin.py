@@ -230,7 +230,7 @@ class EventAdmin(HistoryAdmin):
     list_display = ["title", "negotiation", "kind", "partial_date"]
     list_filter = ["kind", "negotiation"]
     search_fields = ["title", "description"]
-    autocomplete_fields = ["negotiation", "issues"]
+    autocomplete_fields = ["negotiation", "issues", "parties", "persons"]
     readonly_fields = ["uid", "version"]
     form = DatedReasonForm
     exclude = PARTIAL_DATE_FIELDS

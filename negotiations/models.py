@@ -904,8 +904,11 @@ class Event(Versioned, PartialDateModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     description = limited_text(TEXT_MAX_LENGTH, blank=True)
     issues = models.ManyToManyField(Issue, blank=True, related_name="events")
+    # The actors: parties and persons who did or said it.
+    parties = models.ManyToManyField(Party, blank=True, related_name="events")
+    persons = models.ManyToManyField(Person, blank=True, related_name="events")
 
-    history = HistoricalRecords(m2m_fields=[issues])
+    history = HistoricalRecords(m2m_fields=[issues, parties, persons])
 
     class Meta:
         ordering = list(DATE_ORDER)

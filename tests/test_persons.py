@@ -221,3 +221,48 @@ def test_position_form_offers_only_persons_of_the_negotiations_parties(client, a
     client.force_login(analyst)
     html = client.get(add_url(world)).content.decode()
     assert "Inside" in html and "Outside" not in html
+
+
+# --- event actors ---------------------------------------------------------------------
+
+
+def test_events_show_their_actors_on_the_dashboard(client, reader, world, people):
+    """Fails on the old main: events had no actors."""
+    from tests.conftest import make_event
+
+    event = make_event(world["negotiation"], title="Summit in a capital")
+    event.parties.add(world["alpha"], world["beta"])
+    event.persons.add(people["minister"])
+    client.force_login(reader)
+    html = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    line = html.split(f'id="event-{event.pk}"')[1].split("</li>")[0]
+    assert "Summit in a capital" in line and "Alpha, Beta, B. Minister" in line
+    # The actors are in the event's history.
+    record = event.history.first()
+    assert {p.party_id for p in record.parties.all()} == {world["alpha"].pk, world["beta"].pk}
+    assert [p.person_id for p in record.persons.all()] == [people["minister"].pk]
+
+
+def test_an_import_updating_an_event_keeps_its_actors_in_history(world, people):
+    from tests.conftest import make_event
+
+    event = make_event(world["negotiation"], title="Talks round")
+    event.parties.add(world["alpha"])
+    document = export_negotiation(world["negotiation"])
+    document["events"][0]["title"] = "Talks round, second day"
+    import_document(document, reason="retitled", update=True)
+    event.refresh_from_db()
+    assert event.title == "Talks round, second day"
+    assert list(event.parties.all()) == [world["alpha"]]
+    latest = event.history.first()
+    assert latest.history_change_reason == "retitled"
+    assert [p.party_id for p in latest.parties.all()] == [world["alpha"].pk]
+
+
+def test_editors_set_event_actors_in_the_admin(client, editor, world, people):
+    from tests.conftest import make_event
+
+    event = make_event(world["negotiation"])
+    client.force_login(editor)
+    html = client.get(reverse("admin:negotiations_event_change", args=[event.pk])).content
+    assert b'name="parties"' in html and b'name="persons"' in html

@@ -18,7 +18,7 @@ SLUG = "armenia-azerbaijan"
 EXPECTED = {
     "healthz": 1,
     "home": 5,
-    "dashboard": 13,
+    "dashboard": 15,  # + the events' parties and persons
     "issue": 17,
     "party": 10,
     "thread": 11,

@@ -709,6 +709,7 @@ class _Writer:
                 through.objects.bulk_create(added, batch_size=BATCH)
                 snapshot = self.issue_snapshot(records, kept + added)
                 snapshot[0].objects.bulk_create(snapshot[1], batch_size=BATCH)
+                self.actor_snapshot(records)
             self.announce(model, chunk, records)
             self.step(model, len(chunk))
 
@@ -733,6 +734,29 @@ class _Writer:
                 history=record_of[link.event_id])
             for link in links
         ]  # fmt: skip
+
+    @staticmethod
+    def actor_snapshot(records):
+        """The actors each updated event's history row records: the document does not
+        carry them (yet), so they are the stored ones, unchanged."""
+        for name in ("parties", "persons"):
+            through = getattr(Event, name).through
+            target = getattr(Event, name).field.m2m_reverse_field_name()
+            m2m = getattr(Event.history.model, name).model
+            record_of = {record.id: record for record in records}
+            links = through.objects.filter(event_id__in=list(record_of))
+            m2m.objects.bulk_create(
+                [
+                    m2m(
+                        id=link.pk,  # as issue_snapshot: simple-history keeps the link's id
+                        event_id=link.event_id,
+                        history=record_of[link.event_id],
+                        **{f"{target}_id": getattr(link, f"{target}_id")},
+                    )
+                    for link in links
+                ],
+                batch_size=BATCH,
+            )
 
     def announce(self, model, objs, records):
         """post_create_historical_record for each row, as save() sends it."""

@@ -48,7 +48,9 @@ def dashboard(request, slug):
         "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
             "-date", "-pk"
         )[:10],
-        "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
+        "events": negotiation.events.prefetch_related("issues", "parties", "persons").order_by(
+            "-date", "-pk"
+        )[:15],
     }
 
     return render(request, "negotiations/dashboard.html", context)

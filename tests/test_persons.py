@@ -266,3 +266,79 @@ def test_editors_set_event_actors_in_the_admin(client, editor, world, people):
     client.force_login(editor)
     html = client.get(reverse("admin:negotiations_event_change", args=[event.pk])).content
     assert b'name="parties"' in html and b'name="persons"' in html
+
+
+# --- participation spans --------------------------------------------------------------
+
+
+def _end_mediation(world, day=datetime.date(2024, 1, 20)):
+    participation = world["gamma"].participations.get()
+    participation.until = day
+    return with_reason(participation)
+
+
+def test_the_matrix_header_shows_a_role_that_ended(client, reader, world):
+    """Fails on the old main: a mediator whose format was dissolved stayed a mediator."""
+    _end_mediation(world)
+    client.force_login(reader)
+    html = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    assert "mediator until 20 Jan 2024" in html
+
+
+def test_a_snapshot_leaves_out_a_party_on_days_it_did_not_take_part(world):
+    from negotiations.insight import analysis
+    from tests.conftest import make_position
+
+    make_position(world["maps"], world["gamma"], date=datetime.date(2024, 1, 5))
+    parties = [world["alpha"], world["beta"], world["gamma"]]
+    issues = [world["corridor"], world["maps"]]
+    a, b = datetime.date(2024, 1, 10), datetime.date(2024, 3, 1)
+
+    def gamma_line():
+        lines = analysis.snapshot(world["negotiation"], parties, issues, "stated", a, b)
+        return next(line for line in lines if line.party == world["gamma"])
+
+    assert gamma_line().status == "unchanged"  # still mediating on both days
+    _end_mediation(world)  # before B
+    line = gamma_line()
+    assert line.status == "left" and line.after is None and line.before is not None
+    # Joined after A: not taking part at A, its statement counts at B only.
+    participation = world["gamma"].participations.get()
+    participation.since, participation.until = datetime.date(2024, 2, 1), None
+    with_reason(participation)
+    line = gamma_line()
+    assert line.status == "joined" and line.before is None and line.after is not None
+    lines = analysis.snapshot(world["negotiation"], parties, issues, "stated", a, b)
+    assert analysis.summarise_lines(lines)["joined"] == 1
+
+
+def test_the_snapshot_page_counts_parties_that_left(client, reader, world):
+    from tests.conftest import make_position
+
+    make_position(world["maps"], world["gamma"], date=datetime.date(2024, 1, 5))
+    _end_mediation(world)
+    client.force_login(reader)
+    url = reverse("negotiations:snapshot", args=["talks"]) + "?a=2024-01-10&b=2024-03-01"
+    html = client.get(url).content.decode()
+    assert "1 left (not taking part at B)" in html
+
+
+def test_a_span_ending_before_it_starts_is_refused(world):
+    participation = world["gamma"].participations.get()
+    participation.since, participation.until = datetime.date(2024, 2, 1), datetime.date(2024, 1, 1)
+    with pytest.raises(ValidationError) as caught:
+        participation.full_clean()
+    assert "until" in caught.value.message_dict
+
+
+def test_participation_spans_are_refused_in_a_bad_document(world):
+    from negotiations.exchange.document import InvalidDocument
+
+    document = export_negotiation(world["negotiation"])
+    document["parties"][0]["since"] = "2024-02-01"
+    document["parties"][0]["until"] = "2024-01-01"
+    document["parties"][1]["since"] = "soon"
+    with pytest.raises(InvalidDocument) as caught:
+        import_document(document, reason="bad", update=True)
+    assert "parties[0].until: is before since (2024-02-01)" in caught.value.errors
+    assert any(e.startswith("parties[1].since: must be a day") for e in caught.value.errors)

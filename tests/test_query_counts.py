@@ -22,7 +22,7 @@ EXPECTED = {
     "issue": 17,
     "party": 10,
     "thread": 11,
-    "snapshot stated": 9,
+    "snapshot stated": 10,  # + the participation spans
     "snapshot recorded": 9,
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known

@@ -23,7 +23,7 @@ EXPECTED = {
     "party": 10,
     "thread": 11,
     "snapshot stated": 10,  # + the participation spans
-    "snapshot recorded": 9,
+    "snapshot recorded": 10,  # + the participation spans
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known
     "proposal list": 8,

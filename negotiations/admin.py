@@ -15,6 +15,7 @@ from negotiations.models import (
     Negotiation,
     Participation,
     Party,
+    Person,
     Position,
     Proposal,
     Provision,
@@ -104,9 +105,18 @@ class PartyAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+@admin.register(Person)
+class PersonAdmin(HistoryAdmin):
+    list_display = ["name", "title", "party", "since", "until"]
+    list_filter = ["party"]
+    search_fields = ["name", "title", "party__name"]
+    autocomplete_fields = ["party"]
+    readonly_fields = ["uid"]
+
+
 @admin.register(Participation)
 class ParticipationAdmin(HistoryAdmin):
-    list_display = ["party", "negotiation", "role", "order"]
+    list_display = ["party", "negotiation", "role", "order", "since", "until"]
     list_filter = ["role", "negotiation"]
     search_fields = ["party__name", "negotiation__title"]
     autocomplete_fields = ["negotiation", "party"]
@@ -149,7 +159,7 @@ class PositionAdmin(HistoryAdmin):
     list_display = ["__str__", "party", "issue", "stance", "movement", "partial_date"]
     list_filter = ["stance", "movement", "party", "issue__negotiation"]
     search_fields = ["summary", "quote", "party__name", "issue__title"]
-    autocomplete_fields = ["issue", "party"]
+    autocomplete_fields = ["issue", "party", "speaker"]
     readonly_fields = ["uid", "version"]
     form = DatedReasonForm
     exclude = PARTIAL_DATE_FIELDS
@@ -220,7 +230,7 @@ class EventAdmin(HistoryAdmin):
     list_display = ["title", "negotiation", "kind", "partial_date"]
     list_filter = ["kind", "negotiation"]
     search_fields = ["title", "description"]
-    autocomplete_fields = ["negotiation", "issues"]
+    autocomplete_fields = ["negotiation", "issues", "parties", "persons"]
     readonly_fields = ["uid", "version"]
     form = DatedReasonForm
     exclude = PARTIAL_DATE_FIELDS

@@ -1,7 +1,15 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from negotiations.models import DATE_COLUMNS, TEXT_MAX_LENGTH, Citation, Party, Position, Source
+from negotiations.models import (
+    DATE_COLUMNS,
+    TEXT_MAX_LENGTH,
+    Citation,
+    Party,
+    Person,
+    Position,
+    Source,
+)
 from negotiations.text.dates import ACCEPTED_FORMS, PartialDate, PartialDateError, thread_order
 
 PARTIAL_DATE_FIELDS = list(DATE_COLUMNS)
@@ -104,7 +112,16 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["party", "issue", "stance", "movement", "summary", "quote"]
+        fields = [
+            "party",
+            "issue",
+            "stance",
+            "movement",
+            "summary",
+            "quote",
+            "speaker",
+            "attribution",
+        ]
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "quote": forms.Textarea(attrs={"rows": 3}),
@@ -112,6 +129,10 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
         error_messages = {
             "party": {"invalid_choice": "That party does not take part in this negotiation."},
             "issue": {"invalid_choice": "That issue is not part of this negotiation."},
+            "speaker": {
+                "invalid_choice": "Speaker: that person does not speak for a party "
+                "in this negotiation."
+            },
         }
 
     def __init__(self, *args, negotiation, **kwargs):
@@ -121,11 +142,37 @@ class PositionForm(PartialDateFormMixin, forms.ModelForm):
             participations__negotiation=negotiation
         ).order_by("name")
         self.fields["issue"].queryset = negotiation.issues.all()
+        self.fields["speaker"].queryset = Person.objects.filter(
+            party__participations__negotiation=negotiation
+        ).select_related("party")
+        self.fields["speaker"].label_from_instance = lambda p: f"{p} ({p.party})"
+        # Scripts and older clients that send no attribution mean the party's own words.
+        self.fields["attribution"].required = False
+        # "Committed" is recorded by initialling, signing or ratifying a text, never typed.
+        self.fields["stance"].choices = [
+            c for c in self.fields["stance"].choices if c[0] != Position.Stance.COMMITTED
+        ]
+        self.fields["stance"].codebook = "stance"
+        self.fields["movement"].codebook = "movement"
         self.fields["when"].label = "Stated on"
         self.fields["when"].widget.attrs["placeholder"] = "e.g. 10 Jan 2024, late December 2023"
         self.order_fields(
-            ["party", "issue", "stance", "movement", "summary", "quote", "when", "when_inferred"]
+            [
+                "party",
+                "issue",
+                "stance",
+                "movement",
+                "summary",
+                "quote",
+                "speaker",
+                "attribution",
+                "when",
+                "when_inferred",
+            ]
         )
+
+    def clean_attribution(self):
+        return self.cleaned_data.get("attribution") or Position.Attribution.OWN
 
     def clean_summary(self):
         summary = self.cleaned_data["summary"].strip()
@@ -286,3 +333,36 @@ def citation_formset(data=None, *, optional=False, sources=None):
     cls = OptionalCitationFormSet if optional else CitationFormSet
     sources = list(sources if sources is not None else Source.objects.picker())
     return cls(data, form_kwargs={"sources": sources})
+
+
+class PersonForm(forms.ModelForm):
+    """A person speaking or acting for one of the negotiation's parties."""
+
+    class Meta:
+        model = Person
+        fields = ["name", "title", "party", "since", "until", "notes"]
+        widgets = {
+            "since": forms.DateInput(attrs={"type": "date"}),
+            "until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "party": {"invalid_choice": "That party does not take part in this negotiation."},
+        }
+
+    def __init__(self, *args, negotiation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = Party.objects.filter(
+            participations__negotiation=negotiation
+        ).order_by("name")
+
+
+class PersonEditForm(PersonForm):
+    """A correction, with its reason on the history row (persons have no version
+    counter: no conflict page, edits are rare and short)."""
+
+    change_reason = ReasonFormMixin.base_fields["change_reason"]
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["change_reason"]
+        return super().save(commit)

@@ -210,6 +210,11 @@ class Participation(models.Model):
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PRINCIPAL)
     order = models.PositiveIntegerField(default=0)
+    # When the party took part in this role (a mediation format can be dissolved);
+    # empty for "from the start" / "still". Plain days: the span is the analyst's
+    # working knowledge, not a date quoted from a source.
+    since = models.DateField(null=True, blank=True, help_text="First day in this role.")
+    until = models.DateField(null=True, blank=True, help_text="Last day in this role.")
 
     objects = ParticipationQuerySet.as_manager()
     history = HistoricalRecords()
@@ -220,10 +225,68 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["negotiation", "party"], name="participation_unique_party"
             ),
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="participation_until_not_before_since",
+            ),
         ]
 
     def __str__(self):
         return f"{self.party} ({self.get_role_display().lower()}) in {self.negotiation}"
+
+    def clean(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError({"until": "The last day cannot be before the first day."})
+
+    def active_on(self, day):
+        """Whether the party took part on `day` (open ends count as taking part)."""
+        return (self.since is None or self.since <= day) and (
+            self.until is None or day <= self.until
+        )
+
+    @property
+    def span(self):
+        """“until 2023-06-30”, “since 2024-01-01”, “2020-01-01 – 2023-06-30” or ""."""
+        if self.since and self.until:
+            return f"{self.since:%-d %b %Y} – {self.until:%-d %b %Y}"
+        if self.since:
+            return f"since {self.since:%-d %b %Y}"
+        if self.until:
+            return f"until {self.until:%-d %b %Y}"
+        return ""
+
+
+class Person(models.Model):
+    """Someone who speaks or acts for a party: a president, a minister, a spokesperson."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Office held, e.g. “Foreign minister”."
+    )
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="persons")
+    # Plain days for the time in office (optional; the title may change over time).
+    since = models.DateField(null=True, blank=True, help_text="First day in this office.")
+    until = models.DateField(null=True, blank=True, help_text="Last day in this office.")
+    notes = limited_text(TEXT_MAX_LENGTH, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(since__isnull=True) | Q(until__isnull=True) | Q(until__gte=F("since")),
+                name="person_until_not_before_since",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.title}" if self.title else self.name
+
+    def clean(self):
+        if self.since and self.until and self.until < self.since:
+            raise ValidationError({"until": "The last day cannot be before the first day."})
 
 
 class Issue(models.Model):
@@ -332,7 +395,9 @@ class Source(Versioned, PartialDateModel):
 
 class PositionQuerySet(models.QuerySet):
     def with_related(self):
-        return self.select_related("party", "issue", "issue__negotiation").prefetch_related(
+        return self.select_related(
+            "party", "issue", "issue__negotiation", "speaker"
+        ).prefetch_related(
             models.Prefetch("citations", queryset=Citation.objects.select_related("source"))
         )
 
@@ -384,8 +449,13 @@ class Position(Versioned, PartialDateModel):
         PROPOSES = "proposes", "Proposes"
         ACCEPTS = "accepts", "Accepts"
         SUPPORTS = "supports", "Supports"
+        COMMITS = "commits", "Commits"
         OPEN = "open", "Open / undecided"
+        CONCERN = "concern", "Concern"
+        OPPOSES = "opposes", "Opposes"
         REJECTS = "rejects", "Rejects"
+        DENIES = "denies", "Denies"
+        THREATENS = "threatens", "Threatens"
         # Recorded by initialling, signing or ratifying a text (TextStep), never typed.
         COMMITTED = "committed", "Committed (by a text)"
 
@@ -394,25 +464,37 @@ class Position(Versioned, PartialDateModel):
         HARDENED = "hardened", "Hardened"
         SOFTENED = "softened", "Softened"
         RESTATED = "restated", "Restated"
+        # Same stance with detail added; like "restated", not a shift.
+        CLARIFIED = "clarified", "Clarified"
         DROPPED = "dropped", "Dropped"
         CONCEDED = "conceded", "Conceded"
         # The statement's date overlaps another's in the thread, so which one it moved
         # from is not known (negotiations.text.dates.thread_order); not a shift.
         ORDER_UNCERTAIN = "uncertain", "Order uncertain"
 
+    class Attribution(models.TextChoices):
+        OWN = "own", "The party's own words"
+        REPORTED = "reported", "Reported by the source"
+        INFERRED = "inferred", "The analyst's inference"
+
     # A statement that moved the party's position; "new" and "restated" did not.
     SHIFTS = (Movement.HARDENED, Movement.SOFTENED, Movement.DROPPED, Movement.CONCEDED)
     # How firm each stance is, to suggest "hardened" or "softened" against the last one.
     FIRMNESS = {
         Stance.RED_LINE: 5,
+        Stance.THREATENS: 5,
         Stance.REJECTS: 4,
+        Stance.OPPOSES: 4,
+        Stance.DENIES: 4,
         Stance.DEMAND: 4,
         Stance.CONDITION: 3,
         Stance.PROPOSES: 2,
         Stance.OFFER: 2,
+        Stance.CONCERN: 2,
         Stance.OPEN: 1,
         Stance.SUPPORTS: 1,
         Stance.ACCEPTS: 0,
+        Stance.COMMITS: 0,
         Stance.COMMITTED: 0,
     }
 
@@ -426,6 +508,23 @@ class Position(Versioned, PartialDateModel):
     )
     quote = limited_text(
         TEXT_MAX_LENGTH, blank=True, help_text="Verbatim words of the party, if any."
+    )
+    speaker = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        help_text="Who said it, if known; must speak for the statement's party.",
+    )
+    # Default "own words": a statement is, by definition, what the party stated, and
+    # every row recorded before this field existed was entered as such.
+    attribution = models.CharField(
+        max_length=8,
+        choices=Attribution.choices,
+        default=Attribution.OWN,
+        help_text="Whose words these are: the party's own, a source's report of them, "
+        "or your reading.",
     )
     # Set on the statements a text's initialling, signing or ratification records: the
     # party accepted what the text says on the issue. Deleting the step deletes them.
@@ -501,6 +600,13 @@ class Position(Versioned, PartialDateModel):
         ):
             raise ValidationError(
                 {"party": f"{self.party} does not take part in {self.issue.negotiation}."}
+            )
+        if self.speaker_id and self.party_id and self.speaker.party_id != self.party_id:
+            raise ValidationError(
+                {
+                    "speaker": f"Speaker: {self.speaker.name} speaks for "
+                    f"{self.speaker.party}, not for {self.party}."
+                }
             )
 
 
@@ -809,8 +915,11 @@ class Event(Versioned, PartialDateModel):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     description = limited_text(TEXT_MAX_LENGTH, blank=True)
     issues = models.ManyToManyField(Issue, blank=True, related_name="events")
+    # The actors: parties and persons who did or said it.
+    parties = models.ManyToManyField(Party, blank=True, related_name="events")
+    persons = models.ManyToManyField(Person, blank=True, related_name="events")
 
-    history = HistoricalRecords(m2m_fields=[issues])
+    history = HistoricalRecords(m2m_fields=[issues, parties, persons])
 
     class Meta:
         ordering = list(DATE_ORDER)

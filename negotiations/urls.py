@@ -2,11 +2,13 @@ from django.urls import path
 
 from negotiations.exchange import feeds as atom
 from negotiations.views import (
+    codebook,
     exports,
     feeds,
     importing,
     insight,
     pages,
+    persons,
     positions,
     proposals,
     records,
@@ -28,6 +30,8 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("sources/", pages.source_list, name="sources"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
+    path("codebook/", codebook.codebook_page, name="codebook"),
+    *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions
     path("n/<slug:slug>/", positions.dashboard, name="negotiation"),
     path("n/<slug:slug>/snapshot/", positions.snapshot, name="snapshot"),
@@ -35,6 +39,9 @@ urlpatterns = [
     path("n/<slug:slug>/issues/<slug:issue>/", positions.issue_detail, name="issue"),
     path("n/<slug:slug>/issues/<slug:issue>/<slug:party>/", positions.thread, name="thread"),
     path("n/<slug:slug>/positions/new/", positions.position_add, name="position_add"),
+    path("n/<slug:slug>/persons/", persons.person_list, name="persons"),
+    path("n/<slug:slug>/persons/new/", persons.person_add, name="person_add"),
+    path("n/<slug:slug>/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),
     path("positions/<int:pk>/edit/", positions.position_edit, name="position_edit"),
     path("positions/<int:pk>/delete/", positions.position_delete, name="position_delete"),
     # Insight

@@ -154,6 +154,11 @@ TABLE = {
     "negotiations:provision_delete": "analyst-delete",
     "negotiations:provision_history": "page",
     "negotiations:record_history": "page",
+    "negotiations:codebook": "page",
+    "negotiations:persons": "page",
+    "negotiations:person_add": "analyst-write",
+    "negotiations:person_edit": "analyst-write",
+    "negotiations:codebook_export": "page",
     "accounts:account": "account",
     "accounts:token_create": "own-token",
     "accounts:token_revoke": "own-token",
@@ -187,7 +192,11 @@ def url_of(name, pattern, cast):
         "token": cast["token"].token,
         "kind": "position",
         "uidb64": "MQ",
-        "pk": cast["provision"].pk if ":provision_" in name else cast["first"].pk,
+        "pk": cast["provision"].pk
+        if ":provision_" in name
+        else cast["person"].pk
+        if ":person_" in name
+        else cast["first"].pk,
     }
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"{name}: give a sample value for URL parameter(s) {missing}"
@@ -221,6 +230,13 @@ def valid_bodies(cast):
         "negotiations:step_add": step_data(cast, kind="sent"),
         "negotiations:text_party_add": {"party": cast["gamma"].pk, "role": "witness"},
         "negotiations:reported_add": reported_data(cast),
+        "negotiations:person_add": {"name": "B. Envoy", "party": cast["beta"].pk},
+        "negotiations:person_edit": {
+            "name": "A. Envoy",
+            "title": "Special envoy",
+            "party": cast["alpha"].pk,
+            "change_reason": "new title",
+        },
         "accounts:token_create": {"name": "script"},
         "accounts:token_revoke": lambda: {
             "token": tokens.generate(cast["users"]["reader"], "script")[0].pk

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from negotiations.accounts.roles import ANALYSTS, EDITORS, READERS
-from negotiations.models import FeedToken, Negotiation, Participation, Position
+from negotiations.models import FeedToken, Negotiation, Participation, Person, Position
 from negotiations.text.dates import Precision
 from tests.factories import (
     load_seeds,
@@ -18,6 +18,7 @@ from tests.factories import (
     make_provision,
     make_source,
     make_user,
+    with_reason,
 )
 
 
@@ -106,6 +107,7 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
     first = make_provision(draft, label="Art. 1", text="Open the corridor.", order=1)
     make_provision(draft, label="Art. 2", text="Maps later.", order=2)
     feeder = make_user(django_user_model, "feeder", READERS)
+    person = with_reason(Person(name="A. Envoy", title="Envoy", party=world["alpha"]))
     users = {
         "anonymous": None,
         "stranger": stranger,
@@ -117,6 +119,7 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
         **world,
         "draft": draft,
         "provision": first,
+        "person": person,
         "token": FeedToken.objects.create(user=feeder),
         "users": users,
     }

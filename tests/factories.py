@@ -276,6 +276,7 @@ def edit_position_in_admin(client, position, **changes):
         "movement": position.movement,
         "summary": position.summary,
         "quote": position.quote,
+        "attribution": position.attribution,
         "when": position.partial_date.isoformat(),
         "change_reason": "",
         "citations-TOTAL_FORMS": "0",
@@ -454,3 +455,7 @@ def base_document():
              "citations": [{"uid": uid(), "source": source, "locator": "", "excerpt": ""}]},
         ],
     }  # fmt: skip
+
+
+def edit_url(position):
+    return reverse("negotiations:position_edit", args=[position.pk])

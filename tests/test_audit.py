@@ -93,6 +93,9 @@ ALLOWED = {
         "import: bulk INSERT; insert() writes history"
     ),
     ("negotiations/exchange/importer.py", "update"): ("import: bulk UPDATE with its history rows"),
+    ("negotiations/exchange/importer.py", "actor_snapshot"): (
+        "import: the actors an updated event's history row records (history rows themselves)"
+    ),
 }
 
 
@@ -391,6 +394,7 @@ def admin_session(world, editor, event):
                 "movement": record.movement,
                 "summary": record.summary,
                 "quote": record.quote,
+                "attribution": record.attribution,
                 "when": "2024-01-10",
                 "change_reason": "reverted to the first wording",
                 "citations-TOTAL_FORMS": "0",

@@ -80,3 +80,35 @@ def test_data_migration_fills_date_end_of_rows_and_history_for_each_precision():
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_persons_migration_keeps_positions_and_participations_as_they_were():
+    """0018–0020 (codebook, persons and speakers, spans, event actors) add columns and
+    tables only: every statement keeps its values and reads as the party's own words,
+    with no speaker; every participation has an open span."""
+    apps = migrate([("negotiations", "0017_search_everywhere")])
+    get = lambda name: apps.get_model("negotiations", name)  # noqa: E731
+    try:
+        negotiation = get("Negotiation").objects.create(slug="talks", title="Talks")
+        party = get("Party").objects.create(slug="alpha", name="Alpha")
+        get("Participation").objects.create(negotiation=negotiation, party=party, role="mediator")
+        issue = get("Issue").objects.create(negotiation=negotiation, slug="maps", title="Maps")
+        get("Position").objects.create(
+            uid=uuid.uuid4(), issue=issue, party=party, stance="red_line", summary="Never.",
+            date=D(2024, 1, 10), date_end=D(2024, 1, 10),
+        )  # fmt: skip
+        apps = migrate([("negotiations", "0020_event_actors")])
+        get = lambda name: apps.get_model("negotiations", name)  # noqa: E731
+        position = get("Position").objects.get()
+        assert (position.stance, position.summary) == ("red_line", "Never.")
+        assert (position.attribution, position.speaker_id) == ("own", None)
+        participation = get("Participation").objects.get()
+        assert (participation.role, participation.since, participation.until) == (
+            "mediator",
+            None,
+            None,
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

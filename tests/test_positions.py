@@ -8,6 +8,7 @@ from django.urls import reverse
 from negotiations.models import Citation, Position, Source
 from tests.factories import (
     add_url,
+    edit_url,
     make_issue,
     make_party,
     make_position,
@@ -16,10 +17,6 @@ from tests.factories import (
     page_queries,
 )
 from tests.factories import position_edit_data as edit_data
-
-
-def edit_url(position):
-    return reverse("negotiations:position_edit", args=[position.pk])
 
 
 def snapshot(world):

@@ -397,6 +397,7 @@ def export_urls(slug="talks"):
         "analytics_export": [slug],
         "search_export": [],
         "sources_export": [],
+        "codebook_export": [],
         "matrix_export": [slug],
         "positions_export": [slug],
         "snapshot_export": [slug],
@@ -426,6 +427,7 @@ def _keys(name):
         "provisions_export": ["slug", "proposal"],
         "search_export": [],
         "sources_export": [],
+        "codebook_export": [],
     }.get(name, ["slug"])
 
 
@@ -455,7 +457,7 @@ def test_pandas_reads_every_export_from_a_live_server_with_a_token(live_server, 
         if name not in ("compare_export",):  # compare without ?a=&b= is an empty table
             assert len(frame) > 0, (name, fmt)
         seen.add((name, fmt))
-    assert len(seen) == 24
+    assert len(seen) == 26
     positions = pandas.read_csv(
         live_server.url + CSV, storage_options={"Authorization": f"Bearer {secret}"}
     )

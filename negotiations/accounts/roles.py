@@ -7,6 +7,7 @@ EDITORS = "Editors"
 CONTENT_MODELS = [
     "negotiation",
     "party",
+    "person",
     "participation",
     "issue",
     "position",

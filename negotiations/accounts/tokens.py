@@ -62,10 +62,13 @@ TOKEN_VIEWS = frozenset(
         "proposal",
         "compare",
         "provision_history",
+        "codebook",
+        "persons",
         # exports (CSV and JSON) and the negotiation document
         "analytics_export",
         "search_export",
         "sources_export",
+        "codebook_export",
         "export_negotiation",
         "matrix_export",
         "positions_export",

@@ -6,6 +6,7 @@ from negotiations.aliases import split_aliases
 from negotiations.exchange.document import FORMAT
 from negotiations.models import (
     Citation,
+    Person,
     Position,
     Provision,
     Source,
@@ -18,6 +19,10 @@ def _date_text(obj):
     return obj.partial_date.isoformat() if obj.date else None
 
 
+def _day_text(day):
+    return day.isoformat() if day else None
+
+
 def _citations(citations):
     return [
         {"uid": str(c.uid), "source": str(c.source.uid), "locator": c.locator, "excerpt": c.excerpt}
@@ -28,7 +33,13 @@ def _citations(citations):
 def export_negotiation(negotiation):
     """The whole negotiation as a `redline/1` document (plain dict, JSON-ready)."""
     cited = Prefetch("citations", queryset=Citation.objects.select_related("source").order_by("pk"))
-    participations = negotiation.participations.select_related("party").order_by("order", "pk")
+    participations = (
+        negotiation.participations.select_related("party")
+        .prefetch_related(
+            Prefetch("party__persons", queryset=Person.objects.order_by("name", "pk"))
+        )
+        .order_by("order", "pk")
+    )
     issues = negotiation.issues.select_related("parent").order_by("order", "pk")
     events = negotiation.events.prefetch_related("issues", cited).order_by("date", "date_end", "pk")
     proposals = (
@@ -46,7 +57,7 @@ def export_negotiation(negotiation):
     )
     positions = (
         Position.objects.filter(issue__negotiation=negotiation)
-        .select_related("party", "issue")
+        .select_related("party", "issue", "speaker")
         .prefetch_related(cited)
         .order_by("issue__order", "issue__pk", "party__slug", "date", "date_end", "pk")
     )
@@ -71,6 +82,19 @@ def export_negotiation(negotiation):
                 "description": p.party.description,
                 "role": p.role,
                 "aliases": split_aliases(p.party.aliases),
+                "since": _day_text(p.since),
+                "until": _day_text(p.until),
+                "persons": [
+                    {
+                        "uid": str(person.uid),
+                        "name": person.name,
+                        "title": person.title,
+                        "since": _day_text(person.since),
+                        "until": _day_text(person.until),
+                        "notes": person.notes,
+                    }
+                    for person in p.party.persons.all()
+                ],
             }
             for p in participations
         ],
@@ -146,6 +170,8 @@ def export_negotiation(negotiation):
                 "movement": p.movement,
                 "summary": p.summary,
                 "quote": p.quote,
+                "speaker": str(p.speaker.uid) if p.speaker else None,
+                "attribution": p.attribution,
                 "date": _date_text(p),
                 "citations": _citations(p.citations.all()),
             }

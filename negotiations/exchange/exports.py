@@ -162,6 +162,8 @@ POSITION_COLUMNS = [
     "movement",
     "summary",
     "quote",
+    "speaker",
+    "attribution",
     *date_header(),
     "first_source",
     "citations",
@@ -197,15 +199,22 @@ def position_rows(positions):
             "movement",
             "summary",
             "quote",
+            "speaker__name",
+            "attribution",
             *DATE_COLUMNS,
             "first_source",
             "n_citations",
         )
     )
-    dated = len(DATE_COLUMNS)
+    dated, before = len(DATE_COLUMNS), 11  # the columns before the date's
     for row in rows.iterator(chunk_size=ITERATOR_CHUNK):
-        head, date, (first_source, n) = row[:9], row[9 : 9 + dated], row[9 + dated :]
-        yield (*head, *date_columns(*date), first_source or "", n)
+        head, date, (first_source, n) = (
+            row[: before - 2],
+            row[before : before + dated],
+            row[before + dated :],
+        )
+        speaker, attribution = row[before - 2 : before]
+        yield (*head, speaker or "", attribution, *date_columns(*date), first_source or "", n)
 
 
 def positions_download(fmt, filename, positions):

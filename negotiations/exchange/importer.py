@@ -6,6 +6,7 @@ twice adds nothing. One that differs is reported and refused, or overwritten wit
 history entry when the caller asks for updates. A uid that names a record of another
 negotiation is an error."""
 
+import datetime
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from negotiations.models import (
     Negotiation,
     Participation,
     Party,
+    Person,
     Position,
     Proposal,
     Provision,
@@ -152,6 +154,10 @@ def _date_of(value):
     return parse_date(value) if value is not None else None
 
 
+def _day_of(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
 class _Plan:
     """The document matched against the database: what to create, what differs."""
 
@@ -256,9 +262,38 @@ class _Plan:
                     "party": party,
                     "role": p["role"],
                     "order": order,
+                    "since": _day_of(p.get("since")),
+                    "until": _day_of(p.get("until")),
                 },
             )
         self.keep_stored_order(self.rows[Participation])
+        self.persons(items)
+
+    def persons(self, parties):
+        """Persons are listed under the party they speak for; found by uid."""
+        listed = [
+            (f"parties[{k}].persons[{j}]", self.party[p["slug"]], person)
+            for k, p in enumerate(parties)
+            for j, person in enumerate(p.get("persons") or [])
+        ]
+        stored = self.stored(Person, "uid", [key(person["uid"]) for _, _, person in listed])
+        self.person = {}
+        for path, party, person in listed:
+            uid = key(person["uid"])
+            self.person[uid] = self.row(
+                Person,
+                path,
+                stored.get(uid),
+                {
+                    "uid": uid,
+                    "name": person["name"],
+                    "title": person["title"],
+                    "party": party,
+                    "since": _day_of(person.get("since")),
+                    "until": _day_of(person.get("until")),
+                    "notes": _text_of(person, "notes"),
+                },
+            ).obj
 
     def issues(self):
         items = self.data.get("issues", [])
@@ -420,6 +455,8 @@ class _Plan:
                     "movement": p["movement"],
                     "summary": p["summary"],
                     "quote": _text_of(p, "quote"),
+                    "speaker": self.person[key(p["speaker"])] if p.get("speaker") else None,
+                    "attribution": p.get("attribution") or Position.Attribution.OWN,
                     "partial_date": _date_of(p["date"]),
                 },
             ).obj
@@ -485,8 +522,8 @@ class _Plan:
         new = {model: [row.obj for row in rows if row.new] for model, rows in self.rows.items()}
         changed = {model: [row for row in rows if row.changed] for model, rows in self.rows.items()}
         writer.total = sum(map(len, new.values())) + sum(map(len, changed.values()))
-        for model in (Negotiation, Party, Participation, Issue, Source, Event, Proposal,
-                      Provision, Position, Citation):  # fmt: skip
+        for model in (Negotiation, Party, Participation, Person, Issue, Source, Event,
+                      Proposal, Provision, Position, Citation):  # fmt: skip
             objs = new.get(model, [])
             if not objs:
                 continue
@@ -674,6 +711,7 @@ class _Writer:
                 through.objects.bulk_create(added, batch_size=BATCH)
                 snapshot = self.issue_snapshot(records, kept + added)
                 snapshot[0].objects.bulk_create(snapshot[1], batch_size=BATCH)
+                self.actor_snapshot(records)
             self.announce(model, chunk, records)
             self.step(model, len(chunk))
 
@@ -698,6 +736,29 @@ class _Writer:
                 history=record_of[link.event_id])
             for link in links
         ]  # fmt: skip
+
+    @staticmethod
+    def actor_snapshot(records):
+        """The actors each updated event's history row records: the document does not
+        carry them (yet), so they are the stored ones, unchanged."""
+        for name in ("parties", "persons"):
+            through = getattr(Event, name).through
+            target = getattr(Event, name).field.m2m_reverse_field_name()
+            m2m = getattr(Event.history.model, name).model
+            record_of = {record.id: record for record in records}
+            links = through.objects.filter(event_id__in=list(record_of))
+            m2m.objects.bulk_create(
+                [
+                    m2m(
+                        id=link.pk,  # as issue_snapshot: simple-history keeps the link's id
+                        event_id=link.event_id,
+                        history=record_of[link.event_id],
+                        **{f"{target}_id": getattr(link, f"{target}_id")},
+                    )
+                    for link in links
+                ],
+                batch_size=BATCH,
+            )
 
     def announce(self, model, objs, records):
         """post_create_historical_record for each row, as save() sends it."""

@@ -1,5 +1,6 @@
 """Checking a whole interchange document: every problem with its path, nothing written."""
 
+import datetime
 import uuid
 from collections import defaultdict
 
@@ -127,6 +128,10 @@ def _url(value):
     return None
 
 
+def _uid_or_null(value):
+    return None if value is None else _uid(value)
+
+
 def _hashable(value):
     """Only strings can be slugs or uids; anything else was already reported."""
     return value if isinstance(value, str) else None
@@ -160,6 +165,17 @@ def _aliases(value):
     return None
 
 
+def _day(value):
+    """An optional plain day (a participation's or a person's first or last day)."""
+    if value is None:
+        return None
+    try:
+        datetime.date.fromisoformat(value if isinstance(value, str) else "")
+    except ValueError:
+        return "must be a day such as 2024-01-10, or null"
+    return None
+
+
 FIELDS = {
     "negotiation": {
         "slug": _slug(),
@@ -174,6 +190,17 @@ FIELDS = {
         "description": _text(max_length=TEXT_MAX_LENGTH),
         "role": _choice(Participation.Role),
         "aliases": _aliases,
+        "since": _day,
+        "until": _day,
+        "persons": _list,
+    },
+    "persons": {
+        "uid": _uid,
+        "name": _text(True, 200),
+        "title": _text(max_length=200),
+        "since": _day,
+        "until": _day,
+        "notes": _text(max_length=TEXT_MAX_LENGTH),
     },
     "issues": {
         "slug": _slug(),
@@ -235,6 +262,8 @@ FIELDS = {
         "movement": _choice(Position.Movement),
         "summary": _text(True, SUMMARY_MAX_LENGTH),
         "quote": _text(max_length=TEXT_MAX_LENGTH),
+        "speaker": _uid_or_null,
+        "attribution": _choice(Position.Attribution),
         "date": _date(),
         "citations": _list,
     },
@@ -248,7 +277,9 @@ FIELDS = {
 OPTIONAL = {"aliases", "description", "short_name", "author", "outlet", "url", "notes",
             "parent", "quote", "summary", "heading", "locator", "excerpt", "responds_to",
             "supersedes", "issue",
-            "citations", "provisions", "issues", "availability", "text_status"}  # fmt: skip
+            "citations", "provisions", "issues", "availability", "text_status",
+            # Added to redline/1 later (persons, speakers, spans): older files lack them.
+            "since", "until", "persons", "speaker", "attribution"}  # fmt: skip
 
 
 def _check_item(item, kind, path, errors):
@@ -342,6 +373,18 @@ def _check_document(data):
                 if isinstance(source, str) and key_or_none(source) not in source_uids:
                     errors.append(f"{cpath}.source: unknown source “{source}”")
 
+    party_of_person = {}  # person uid → the slug of the party they speak for
+    for path, item in sections["parties"]:
+        since, until = item.get("since"), item.get("until")
+        if isinstance(since, str) and isinstance(until, str) and not _day(since) and until < since:
+            errors.append(f"{path}.until: is before since ({since})")
+        for j, person in enumerate(_items(item.get("persons"))):
+            ppath = f"{path}.persons[{j}]"
+            if _check_item(person, "persons", ppath, errors):
+                claim_uid(ppath, person.get("uid"))
+                uid = _hashable(person.get("uid")) and key_or_none(person["uid"]) or None
+                if uid is not None:
+                    party_of_person[uid] = _hashable(item.get("slug"))
     for path, item in sections["issues"]:
         others = issue_slugs - {_hashable(item.get("slug"))}
         refer(path, "parent", item.get("parent"), others, "parent issue")
@@ -373,6 +416,17 @@ def _check_document(data):
         claim_uid(path, item.get("uid"))
         refer(path, "party", item.get("party"), party_slugs, "party")
         refer(path, "issue", item.get("issue"), issue_slugs, "issue")
+        speaker = _hashable(item.get("speaker")) and key_or_none(item["speaker"]) or None
+        if speaker is not None and speaker not in party_of_person:
+            errors.append(
+                f"{path}.speaker: unknown person “{item['speaker']}” (list them under "
+                "their party's persons)"
+            )
+        elif speaker is not None and party_of_person[speaker] != item.get("party"):
+            errors.append(
+                f"{path}.speaker: {item['speaker']} speaks for {party_of_person[speaker]}, "
+                f"not for {item.get('party')}"
+            )
         citations(path, item)
     errors.extend(_cycles(sections["issues"], ("parent",)))
     errors.extend(_cycles(sections["proposals"], ("responds_to", "supersedes")))

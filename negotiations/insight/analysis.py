@@ -225,11 +225,26 @@ def snapshot(negotiation, parties, issues, mode, a, b):
         positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
         before = by_thread(positions.stated_by(a).current().select_related(None))
         after = by_thread(positions.stated_by(b).current().select_related(None))
-    return compare_snapshots(before, after, issues, parties)
+    # A party counts on a day only while it takes part (Participation.since/until): a
+    # mediator whose format was dissolved is left out after it, and its lines read
+    # "left" (or "joined"), not "dropped" or "added": its positions did not change.
+    spans = {p.party_id: p for p in negotiation.participations.filter(party_id__in=party_ids)}
+
+    def taking_part(snapshot, day):
+        return {k: v for k, v in snapshot.items() if k[1] in spans and spans[k[1]].active_on(day)}
+
+    lines = compare_snapshots(taking_part(before, a), taking_part(after, b), issues, parties)
+    for line in lines:
+        span = spans[line.party.pk]
+        if line.before is None and not span.active_on(a):
+            line.status = "joined"
+        elif line.after is None and not span.active_on(b):
+            line.status = "left"
+    return lines
 
 
 def summarise_lines(lines):
     counts = {"added": 0, "changed": 0, "dropped": 0, "unchanged": 0}
-    for line in lines:
-        counts[line.status] += 1
+    for line in lines:  # "joined" and "left" (participation spans) only when they occur
+        counts[line.status] = counts.get(line.status, 0) + 1
     return counts

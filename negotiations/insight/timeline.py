@@ -60,6 +60,11 @@ STANCE_STYLES = {
     Position.Stance.OPEN: StanceStyle("?", "ring", "#ffffff", "#3c4043"),
     Position.Stance.REJECTS: StanceStyle("R", "triangle_down", "#f3d1d1", "#5b0f0f"),
     Position.Stance.COMMITTED: StanceStyle("CT", "square", "#c8ecd3", "#0f5223"),
+    Position.Stance.COMMITS: StanceStyle("CM", "circle", "#c8ecd3", "#0f5223"),
+    Position.Stance.CONCERN: StanceStyle("CN", "ring", "#fff8e1", "#7a4a00"),
+    Position.Stance.OPPOSES: StanceStyle("OP", "triangle_down", "#fde7e5", "#8c1d18"),
+    Position.Stance.DENIES: StanceStyle("DN", "diamond", "#eceff1", "#3c4043"),
+    Position.Stance.THREATENS: StanceStyle("T", "octagon", "#f3d1d1", "#5b0f0f"),
 }
 UNKNOWN_STYLE = StanceStyle("·", "circle", "#eceff1", "#3c4043")
 

@@ -48,7 +48,9 @@ def dashboard(request, slug):
         "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
             "-date", "-pk"
         )[:10],
-        "events": negotiation.events.prefetch_related("issues").order_by("-date", "-pk")[:15],
+        "events": negotiation.events.prefetch_related("issues", "parties", "persons").order_by(
+            "-date", "-pk"
+        )[:15],
     }
 
     return render(request, "negotiations/dashboard.html", context)
@@ -105,9 +107,7 @@ def issue_detail(request, slug, issue):
         "issue": issue,
         "page": page,
         "silent": len(everyone) - len(spoken),
-        "sequences": [
-            (cell, by_party[cell.party.pk], hidden[cell.party.pk]) for cell in cells
-        ],
+        "sequences": [(cell, by_party[cell.party.pk], hidden[cell.party.pk]) for cell in cells],
         "positions": positions,
         "events": issue.events.all(),
         "children": issue.children.all(),

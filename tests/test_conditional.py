@@ -195,3 +195,22 @@ def test_pages_are_compressed_for_browsers_that_accept_it(two_talks, client, rea
     response = client.get(dashboard(two_talks[0]), headers={"accept_encoding": "gzip"})
     assert response["Content-Encoding"] == "gzip"
     assert b"<html" in gzip.decompress(response.content)
+
+
+def test_junk_query_parameters_leave_no_cache_entries(two_talks, client, reader, monkeypatch):
+    """Fails on the old main: every distinct query string of a read page stored its body
+    (and its whole response) in a cache, so junk parameters filled it (issue #12, item 9).
+    Read pages now answer reloads by ETag and keep nothing on the server."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    stored = []
+    for alias in settings.CACHES:
+        cache = caches[alias]
+        for method in ("set", "add", "set_many"):
+            monkeypatch.setattr(cache, method, lambda *args, **kwargs: stored.append(args[0]))
+    client.force_login(reader)
+    url = dashboard(two_talks[0])
+    for n in range(20):
+        assert client.get(url, {f"junk{n}": "x" * n, "utm_source": n}).status_code == 200
+    assert stored == []

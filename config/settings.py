@@ -83,6 +83,7 @@ MIDDLEWARE = [
     # random bytes to every compressed page against BREACH (README, "Reloads").
     "django.middleware.gzip.GZipMiddleware",
     "negotiations.middleware.RejectNulMiddleware",
+    "negotiations.middleware.CsvBomMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -1,3 +1,6 @@
+import codecs
+import itertools
+
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
@@ -77,6 +80,28 @@ def _personal(request):
         return True
     user = getattr(request, "user", None)
     return user is not None and user.is_authenticated
+
+
+class CsvBomMiddleware:
+    """`?bom=1` on a CSV download starts it with a byte-order mark, so that Excel on
+    Windows reads it as UTF-8 ("Türkiye", Armenian) instead of guessing a legacy code
+    page. Off by default: scripts and other programs read plain UTF-8. It sits inside
+    GZipMiddleware, so the mark is compressed with the rest."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        wanted = request.GET.get("bom") == "1" and response.status_code == 200
+        if wanted and response.get("Content-Type", "").startswith("text/csv"):
+            if response.streaming:
+                response.streaming_content = itertools.chain(
+                    [codecs.BOM_UTF8], response.streaming_content
+                )
+            else:
+                response.content = codecs.BOM_UTF8 + response.content
+        return response
 
 
 class RoleRequiredMiddleware:

@@ -1,5 +1,6 @@
 """CSV and JSON exports of what each page shows; the whole-negotiation document."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -542,3 +543,18 @@ def test_every_dated_export_has_the_date_columns(client, reader, world, name, ar
         for prefix in prefixes:
             for column in (f"{prefix}_start", f"{prefix}_end"):
                 assert row[column] == "" or ISO_DAY.fullmatch(row[column]), (column, row)
+
+
+def test_a_csv_for_spreadsheets_starts_with_a_byte_order_mark(client, reader, world):
+    """Fails on the old main: no CSV had a byte-order mark, so Excel on Windows showed
+    "Türkiye" and Armenian text garbled (issue #19); scripts still get plain UTF-8."""
+    make_position(world["maps"], world["beta"], summary="Türkiye and Հայաստան")
+    client.force_login(reader)
+    export = url("positions_export", "talks")
+    plain = body(client.get(export)).encode()
+    marked = b"".join(client.get(export, {"bom": "1"}).streaming_content)
+    assert not plain.startswith(codecs.BOM_UTF8)
+    assert marked == codecs.BOM_UTF8 + plain
+    assert "Türkiye and Հայաստան" in marked.decode("utf-8-sig")
+    page = client.get(reverse("negotiations:negotiation", args=["talks"])).content.decode()
+    assert "bom=1" in page and "for Excel" in page

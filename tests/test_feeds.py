@@ -303,3 +303,15 @@ def test_the_history_of_a_record_that_exists_links_to_it(client, reader, world):
     assert f"/n/talks/issues/corridor/alpha/#position-{world['first'].pk}" in page
     assert client.get(f"/history/position/{world['first'].pk + 1000}/").status_code == 404
     assert client.get(f"/history/negotiation/{world['negotiation'].pk}/").status_code == 404
+
+
+def test_every_entry_and_the_feed_have_an_author(client, token, analyst, world):
+    """Fails on the old main: entries about changes made by no user (imports, seeds) had
+    no author, and the feed none either, which RFC 4287 requires (issue #19)."""
+    edit(world["first"], analyst, "Reworded", summary="Demands a corridor, reworded.")
+    response = client.get(feed_url(token))
+    found = entries(response)
+    assert found and all(entry["author"] for entry in found)
+    assert {entry["author"] for entry in found} >= {"ana", "Redline"}
+    feed_author = ET.fromstring(response.content).findtext(f"{ATOM}author/{ATOM}name")
+    assert feed_author == "Redline"

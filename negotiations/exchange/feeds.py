@@ -10,6 +10,7 @@ answer as for a token that never existed, so a URL reveals nothing.
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
@@ -312,8 +313,13 @@ class _ChangesFeed(Feed):
 
     item_guid_is_permalink = False
 
+    def author_name(self):
+        # RFC 4287 requires an author for the feed (or every entry): the app itself.
+        return settings.SITE_NAME
+
     def item_author_name(self, item):
-        return item.user.get_username() if item.user else None
+        # Changes made by no user (imports, seeds, scripts) are the app's own.
+        return item.user.get_username() if item.user else settings.SITE_NAME
 
     def item_pubdate(self, item):
         return item.when

@@ -26,6 +26,9 @@ def envlist(name, default=""):
 # (negotiations/database.py); run `migrate` with DB_STATEMENT_TIMEOUT_MS=0.
 DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "30000"))
+# PostgreSQL's JIT compiles the app's short queries for longer than they run (it added
+# ~1.4 s to the dashboard's main query at size L): off unless DB_JIT=1.
+DB_JIT = envbool("DB_JIT")
 
 
 def database_from_url(url):
@@ -38,9 +41,12 @@ def database_from_url(url):
     if database["ENGINE"] == "django.db.backends.postgresql":
         options = database.setdefault("OPTIONS", {})
         options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+        startup = [options.get("options", "")]
         if DB_STATEMENT_TIMEOUT_MS:
-            startup = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
-            options["options"] = f"{options.get('options', '')} {startup}".strip()
+            startup.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+        if not DB_JIT:
+            startup.append("-c jit=off")
+        options["options"] = " ".join(part for part in startup if part)
     return database
 
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from config.settings import database_from_url
 from negotiations.database import long_running, statement_timeout
+from negotiations.exchange.interchange import ImportResult
 
 ROOT = Path(settings.BASE_DIR)
 SEED = ROOT / "seeds" / "armenia-azerbaijan.json"
@@ -78,7 +79,7 @@ def test_postgresql_connections_get_the_connect_and_statement_timeouts():
         "postgres://redline@db/redline?connect_timeout=9&options=-c%20search_path%3Dr"
     )
     assert params["connect_timeout"] == 9
-    assert params["options"] == "-c search_path=r -c statement_timeout=30000"
+    assert params["options"] == "-c search_path=r -c statement_timeout=30000 -c jit=off"
     # SQLite keeps its busy timeout and has no statement timeout.
     sqlite = database_from_url("sqlite:////tmp/redline.sqlite3")
     assert sqlite["NAME"] == "/tmp/redline.sqlite3" and "OPTIONS" not in sqlite
@@ -146,6 +147,15 @@ def timeout_now():
 
 
 @on_postgresql
+def test_the_apps_connections_run_without_jit(db):
+    """Fails on the old main: PostgreSQL's JIT was on, and compiling the dashboard's main
+    query took longer than running it at size L (issue #18)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@on_postgresql
 def test_a_statement_over_the_timeout_is_cancelled(db):
     """Fails on the old main: connections had no statement timeout (and no helper to
     change it)."""
@@ -185,11 +195,13 @@ def test_long_running_commands_lift_the_statement_timeout(db, monkeypatch, comma
     module = importlib.import_module(f"negotiations.management.commands.{command}")
     seen = []
 
-    def import_document(data, **kwargs):
+    def importer(data, **kwargs):
         seen.append(timeout_now())
-        return {}
+        return ImportResult()
 
-    monkeypatch.setattr(module, "import_document", import_document)
+    # The command imports through import_file (a file's bytes) or import_document.
+    name = "import_file" if command == "import_negotiation" else "import_document"
+    monkeypatch.setattr(module, name, importer)
     call_command(command, *([str(SEED)] if command == "import_negotiation" else []))
     assert seen == ["0"]
     assert timeout_now() == "30s"

@@ -1,5 +1,8 @@
 """The plain pages of the foundation: home and negotiation."""
 
+import re
+
+import pytest
 from django.urls import reverse
 
 from tests.factories import make_position, page_queries
@@ -54,3 +57,26 @@ def test_sources_list_shows_a_hundred_a_page(client, reader, db):
     assert "Sources 1–100 of 105" in first.content.decode()
     second = client.get(reverse("negotiations:sources"), {"page": 2})
     assert second.content.decode().count("Listed source") == 5
+
+
+def test_pages_name_their_icon_so_browsers_ask_for_no_missing_favicon(client, reader, world):
+    """Fails on the old main: no icon was named, so every visit asked for /favicon.ico and
+    got a 404 (issue #17)."""
+    client.force_login(reader)
+    page = client.get(reverse("negotiations:home")).content.decode()
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200
+    content = b"".join(icon.streaming_content) if icon.streaming else icon.content
+    assert b"<svg" in content
+
+
+@pytest.mark.parametrize(
+    "who, role", [("reader", "reader"), ("analyst", "analyst"), ("editor", "editor")]
+)
+def test_the_header_names_each_users_role_once(client, world, request, who, role):
+    """Fails on the old main: the editor's header read "editor · analyst"."""
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    page = client.get(reverse("negotiations:home")).content.decode()
+    assert f"<span>{user.get_username()} · {role}</span>" in page

@@ -179,6 +179,7 @@ if TRUSTED_PROXY_COUNT < 0 or AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_
         "LOGIN_COOL_OFF_SECONDS must be 1 or more"
     )
 AXES_CLIENT_IP_CALLABLE = "negotiations.accounts.auth.client_address"
+AXES_USERNAME_CALLABLE = "negotiations.accounts.auth.lockout_username"
 AXES_LOCKOUT_CALLABLE = "negotiations.accounts.auth.lockout_response"
 # A success forgets the pair's failures; a guess while locked is not counted, so the
 # count never passes the limit and the cool-off runs from the last counted failure.

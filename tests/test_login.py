@@ -360,3 +360,15 @@ def test_parallel_guesses_get_at_most_the_limit_checked(editor, form, monkeypatc
     client = Client()
     assert_locked_out(login(client, "edi", "pw-edi", form))
     assert not logged_in(client)
+
+
+def test_an_overlong_username_is_refused_with_the_form_not_a_database_error(client, db):
+    """Fails on the old main: axes stored the megabyte username as typed; PostgreSQL
+    refused it (varchar 255) and the login page answered 500 (found by the fuzz test)."""
+    from axes.models import AccessAttempt
+
+    huge = "Հայաստան Азербайджан " * 50_000
+    response = login(client, huge, huge)
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [150]

@@ -50,6 +50,21 @@ def client_address(request):
     return _ip(forwarded[-count]) or remote
 
 
+# Axes keeps the username it was given (a varchar of 255); no account's name is longer
+# than the user model allows, so a longer one is cut there rather than failing the
+# login page with a database error (PostgreSQL refuses to store it).
+USERNAME_LENGTH = 150
+
+
+def lockout_username(request, credentials=None):
+    """The username failures are counted under: as typed, cut to the longest possible."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username") if request is not None else None
+    return str(username or "")[:USERNAME_LENGTH]
+
+
 class AtomicDatabaseHandler(AxesDatabaseHandler):
     """Axes' database handler, with the check and the recorded failure made atomic.
 

@@ -620,7 +620,7 @@ class Proposal(Versioned, PartialDateModel):
         OTHER = "other", "Other"
 
     class Availability(models.TextChoices):
-        # Was text_status (official / leaked / reported-paraphrased); migration 0012 maps
+        # Was text_status (official / leaked / reported-paraphrased); migration 0013 maps
         # "leaked" and "reported" to REPORTED: both had their (reported) words stored.
         OFFICIAL = "official", "Official full text"
         REPORTED = "reported", "Leaked or reported text"

@@ -63,7 +63,7 @@ def build_document(statements, slug, seed=None, cited=1):
     for k in range(max(1, statements // 500)):
         proposals.append(
             {"slug": f"draft-{k}", "title": f"Draft {k}", "kind": "draft_treaty",
-             "author": rng.choice(parties)["slug"], "text_status": "official", "date": date(),
+             "author": rng.choice(parties)["slug"], "availability": "official", "date": date(),
              "responds_to": f"draft-{k - 1}" if k else None,
              "supersedes": f"draft-{k - 2}" if k > 1 else None, "summary": "",
              "citations": citations(),

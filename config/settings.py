@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # django-ninja (the API): its templates and static files, so that the API's docs
+    # page serves Swagger UI from this site instead of a CDN.
+    "ninja",
     "negotiations",
 ]
 # Benchmarks, the load test, the fault drill and synthetic data: development and CI

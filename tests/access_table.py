@@ -98,6 +98,25 @@ KINDS = {
     "logged-in-page": {**{role: (200, 405) for role in ROLES}, "anonymous": (LOGIN, LOGIN)},
     # Password reset by email is for those who cannot log in.
     "public-page": {role: (200, 405) for role in ROLES},
+    # The JSON API (/api/v1/) and its OpenAPI document: GET only; anonymous gets 401 JSON,
+    # not the login page (a script cannot follow it). Other methods are 405 for anyone.
+    "api": {
+        "anonymous": (401, 405),
+        "stranger": (403, 405),
+        "reader": (200, 405),
+        "analyst": (200, 405),
+        "editor": (200, 405),
+    },
+    # The API's docs page is a page: logged out, the login page.
+    "api-docs": {
+        "anonymous": (LOGIN, LOGIN),
+        "stranger": (403, 405),
+        "reader": (200, 405),
+        "analyst": (200, 405),
+        "editor": (200, 405),
+    },
+    # ninja's root of the API, there to find its prefix: nothing to see.
+    "api-root": {**{role: (404, 404) for role in ROLES}, "anonymous": (LOGIN, LOGIN)},
 }
 
 TABLE = {
@@ -168,6 +187,21 @@ TABLE = {
     "accounts:password_reset_done": "public-page",
     "accounts:password_reset_confirm": "public",
     "accounts:password_reset_complete": "public-page",
+    "api:api-root": "api-root",
+    "api:openapi-json": "api",
+    "api:openapi-view": "api-docs",
+    "api:negotiations": "api",
+    "api:negotiation": "api",
+    "api:parties": "api",
+    "api:issues": "api",
+    "api:statements": "api",
+    "api:texts": "api",
+    "api:provisions": "api",
+    "api:events": "api",
+    "api:persons": "api",
+    "api:sources": "api",
+    "api:source": "api",
+    "api:codebook": "api",
 }
 # A new access token's secret is shown in the answer to the POST itself (200), never
 # kept for a redirect; every other write view redirects.
@@ -188,6 +222,7 @@ def url_of(name, pattern, cast):
         "issue": cast["corridor"].slug,
         "party": cast["alpha"].slug,
         "proposal": cast["draft"].slug,
+        "text": cast["draft"].slug,
         "uid": cast["source"].uid,
         "token": cast["token"].token,
         "kind": "position",

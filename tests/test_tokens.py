@@ -249,7 +249,7 @@ def test_a_token_never_opens_a_form_the_account_pages_or_the_admin(editor, world
 def test_every_view_opens_to_a_token_only_if_it_reads(cast):
     """Walks every URL: a reader's token gets 200 from the views in TOKEN_VIEWS and 403
     from every other one, and TOKEN_VIEWS holds only views the matrix calls reads."""
-    reading_kinds = {"page", "read", "public-token"}
+    reading_kinds = {"page", "read", "public-token", "api", "api-docs"}
     names = {name for name, _ in app_patterns()}
     assert names >= tokens.TOKEN_VIEWS
     assert {TABLE[name] for name in tokens.TOKEN_VIEWS} <= reading_kinds

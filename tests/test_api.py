@@ -3,11 +3,16 @@ filters with partial dates, cursor pagination, who may read, the OpenAPI documen
 its docs page."""
 
 import datetime
+import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+from django.conf import settings
 
 from negotiations import codebook
 from negotiations.accounts import tokens
@@ -576,3 +581,44 @@ def test_an_endpoints_query_count_is_the_same_with_3_and_12_more_rows(
         large = client.get(url)
     if url != f"{API}/codebook":
         assert len(large.json()["items"]) >= len(small.json()["items"]) + 9
+
+
+# --- the README's examples, run -----------------------------------------------------------
+
+
+def readme_example(language):
+    """The README's code block of `language` in its section on the JSON API."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("### The JSON API", 1)[1].split("\n## ", 1)[0]
+    return re.search(rf"```{language}\n(.*?)```", section, re.S)[1]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_readme_pandas_and_curl_examples_run_against_a_live_server(
+    live_server, seeded, reader, monkeypatch
+):
+    pytest.importorskip("pandas")
+    _, secret = tokens.generate(reader, "notebook")
+    monkeypatch.setenv("REDLINE_TOKEN", secret)
+    code = readme_example("python")
+    code = code.replace("https://redline.example.org", live_server.url)
+    code = code.replace("limit=200", "limit=7")  # several pages, as a larger negotiation
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    frame = namespace["statements"]
+    expected = Position.objects.filter(issue__negotiation=seeded)
+    assert expected.count() > 7
+    assert list(frame["uid"]) == [
+        str(uid) for uid in expected.in_order().values_list("uid", flat=True)
+    ]
+    assert frame["date.start"].notna().sum() + frame["date.end"].notna().sum() > len(frame)
+    assert {"citations", "date.precision", "party", "stance"} <= set(frame.columns)
+
+    if shutil.which("curl"):
+        command = readme_example("sh").replace("https://redline.example.org", live_server.url)
+        out = subprocess.run(
+            ["sh", "-c", command], capture_output=True, text=True, check=True, timeout=60
+        ).stdout
+        found = json.loads(out)["items"]
+        assert found and {row["party"] for row in found} == {"armenia"}

@@ -109,7 +109,7 @@ def bad_filter(request, exc):
 
 @api.exception_handler(cursor.BadCursor)
 def bad_cursor(request, exc):
-    detail = "This cursor was not given by this list: start again without it."
+    detail = "This cursor cannot be read: start again without it, then follow `next`."
     return api.create_response(request, {"detail": detail}, status=400)
 
 

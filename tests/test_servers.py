@@ -1,6 +1,7 @@
 """More than one server: the shared cache (Redis or the database), a Redis outage, and
 the two-server drill (issue 19, item 6)."""
 
+import io
 import json
 import logging
 import os
@@ -11,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from config.settings import CACHE_TABLE, redis_cache
 from negotiations.devtools.liveserver import free_port, redis_server
+from tests.factories import load_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,3 +121,43 @@ def test_diffs_are_cached_in_the_shared_redis(client, reader, world):
         with override_settings(CACHES={"default": redis_cache(url)}):
             key = keys[0].decode().split(":", 2)[2]
             assert "<" in cache.get(key)
+
+
+# --- the two-server drill -----------------------------------------------------------------
+
+
+def test_the_two_server_drill_refuses_a_database_other_than_postgresql(db):
+    if connection.vendor == "postgresql":
+        pytest.skip("checks the refusal on SQLite")
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("two_server_drill", stdout=io.StringIO())
+
+
+@pytest.mark.postgres
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_the_two_server_drill_passes_every_check():
+    """Two gunicorn servers on this test database and a private redis-server; CI's
+    PostgreSQL run executes it (it is not marked slow: CI runs those on SQLite only)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the drill needs PostgreSQL (DATABASE_URL)")
+    load_seeds()
+    out = io.StringIO()
+    try:
+        call_command("two_server_drill", stdout=out)
+    except CommandError as error:
+        pytest.fail(f"{error}\n{out.getvalue()}")
+    output = out.getvalue()
+    checks = [line for line in output.splitlines() if line.startswith(("PASS", "FAIL"))]
+    assert not [line for line in checks if line.startswith("FAIL")], output
+    for what in (
+        "the session made on A is valid on B",
+        "B's next request shows the write made through A",
+        "B read from Redis",
+        "lock the account out on both",
+        "no acknowledged write lost",
+        "nothing duplicated or half-written",
+        "B kept serving",
+    ):
+        assert any(what in line for line in checks), (what, output)
+    assert "Two-server drill passed." in output

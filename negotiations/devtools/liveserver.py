@@ -122,17 +122,19 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Browser:
     """A cookie-keeping client that logs in and submits forms with their CSRF token."""
 
-    def __init__(self, base):
+    def __init__(self, base, jar=None):
         self.base = base
-        self.jar = http.cookiejar.CookieJar()
+        # Cookies do not name a port: a jar shared by two Browsers on two loopback ports
+        # carries one session to both servers.
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
         )
 
-    def request(self, path, data=None, timeout=30):
+    def request(self, path, data=None, timeout=30, headers=None):
         """(status, headers, body); a failed connection is status 0."""
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        req = urllib.request.Request(self.base + path, data=body)
+        req = urllib.request.Request(self.base + path, data=body, headers=headers or {})
         if data is not None:
             req.add_header("Referer", self.base + path)
         try:

@@ -70,6 +70,7 @@ TOKEN_VIEWS = frozenset(
         "sources_export",
         "codebook_export",
         "export_negotiation",
+        "dataset",
         "matrix_export",
         "positions_export",
         "snapshot_export",

@@ -7,6 +7,7 @@ import json
 import zipfile
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from frictionless import Package
@@ -149,3 +150,29 @@ def test_the_negotiation_page_links_to_the_dataset(client, reader, world):
 def test_an_undocumented_column_is_refused():
     with pytest.raises(ValueError, match="undocumented columns of positions"):
         dataset.schema_fields("positions", ["uid", "no_such_column"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_every_table_is_read_from_one_snapshot(client, reader, world, monkeypatch):
+    """REPEATABLE READ for the whole build: a save landing half-way through cannot make
+    positions.csv and the document disagree, or either disagree with the revision."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's isolation levels (DATABASE_URL)")
+    seen = []
+    build = dataset.build
+
+    def spying(*args, **kwargs):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            seen.append(cursor.fetchone()[0])
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(dataset, "build", spying)
+    client.force_login(reader)
+    assert "positions.csv" in download(client, "talks").namelist()
+    assert seen == ["repeatable read"]
+    # Any other request keeps PostgreSQL's default.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_isolation")
+        assert cursor.fetchone()[0] == "read committed"

@@ -7,6 +7,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from negotiations.database import one_snapshot
 from negotiations.exchange import dataset as datasets
 from negotiations.exchange import exports
 from negotiations.exchange.interchange import export_negotiation
@@ -189,7 +190,9 @@ def negotiation_document(request, slug):
 
 
 def dataset(request, slug):
-    """The negotiation as one documented zip (negotiations/exchange/dataset.py)."""
+    """The negotiation as one documented zip (negotiations/exchange/dataset.py), every
+    table read from one snapshot, so the zip matches the revision it names."""
+    one_snapshot()
     negotiation = get_object_or_404(Negotiation, slug=slug)
     data = datasets.build(negotiation, timezone.now(), request.build_absolute_uri())
     response = HttpResponse(data, content_type="application/zip")

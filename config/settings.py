@@ -215,17 +215,53 @@ STORAGES = {
     },
 }
 
-# Cached diffs are shared by all server processes in production: a database table
-# (create it with `manage.py createcachetable`). Login failures live in axes' tables.
-LOCAL_CACHE = DEBUG or TESTING or os.environ.get("CACHE") == "local"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends."
-        + ("locmem.LocMemCache" if LOCAL_CACHE else "db.DatabaseCache"),
-        "LOCATION": "redline_cache",
-        "OPTIONS": {"MAX_ENTRIES": 20000 if LOCAL_CACHE else 100000},
-    },
-}
+# Cached diffs and alignments: one cache shared by every server and worker, so that
+# nothing one process keeps can disagree with another. Redis when REDIS_URL is set
+# (e.g. redis://10.0.0.5:6379/0), else a database table (`migrate` creates it, see
+# negotiations/apps.py). Only debugging and tests, one process each, keep it in memory.
+# Every cache read and write is optional (negotiations/text/diffs.py): a Redis that is
+# down or unreachable costs REDIS_TIMEOUT seconds at most, with no retry, and the page
+# is served uncached.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "redline_cache"
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def redis_cache(url, timeout=REDIS_TIMEOUT):
+    """CACHES["default"] for the Redis at `url`: short timeouts and no retries."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "redline"),
+        "OPTIONS": {
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0),
+        },
+    }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+elif DEBUG or TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "redline_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100000},
+        },
+    }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only
 # for loopback drills and load tests that serve production settings over plain HTTP).

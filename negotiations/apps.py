@@ -18,6 +18,15 @@ def bump_after_migrate(sender, using="default", **kwargs):
     revisions.bump(revisions.SHARED, using)
 
 
+def create_cache_table(sender, using="default", **kwargs):
+    """The database cache's table, whichever cache is configured now: a site that
+    turns Redis off (REDIS_URL unset) falls back to a table that is already there."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("createcachetable", settings.CACHE_TABLE, database=using, verbosity=0)
+
+
 def record_delete_effects(sender, instance, origin=None, **kwargs):
     """Give every change a delete causes its history row and reason.
 
@@ -60,6 +69,7 @@ class NegotiationsConfig(AppConfig):
         # After every migrate (and every test-database flush) the role groups exist
         # with exactly the permissions negotiations/accounts/roles.py lists.
         post_migrate.connect(sync_role_groups, sender=self)
+        post_migrate.connect(create_cache_table, sender=self)
         pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")
         self.connect_revisions()
 

@@ -60,6 +60,7 @@ urlpatterns = [
     *both_formats("n/<slug:slug>/compare/export", exports.compare_export, "compare_export"),
     *both_formats("sources/export", exports.sources_export, "sources_export"),
     path("n/<slug:slug>/document.json", exports.negotiation_document, name="export_negotiation"),
+    path("n/<slug:slug>/dataset.zip", exports.dataset, name="dataset"),
     *both_formats("n/<slug:slug>/export", exports.matrix_export, "matrix_export"),
     *both_formats("n/<slug:slug>/positions", exports.positions_export, "positions_export"),
     *both_formats("n/<slug:slug>/snapshot/export", exports.snapshot_export, "snapshot_export"),

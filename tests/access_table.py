@@ -142,6 +142,7 @@ TABLE = {
     "negotiations:search_export": "read",
     "negotiations:sources_export": "read",
     "negotiations:export_negotiation": "read",
+    "negotiations:dataset": "read",
     "negotiations:matrix_export": "read",
     "negotiations:positions_export": "read",
     "negotiations:snapshot_export": "read",

@@ -76,5 +76,6 @@ def test_production_settings_do_not_install_the_devtools(tmp_path):
         return set(done.stdout.split())
 
     devtools = {"benchmark", "benchmark_diff", "fault_drill", "loadtest", "synthesize"}
+    devtools.add("two_server_drill")
     assert not devtools & commands()
     assert devtools <= commands(DEVTOOLS="1")

@@ -73,6 +73,7 @@ TOKEN_VIEWS = (
             "sources_export",
             "codebook_export",
             "export_negotiation",
+            "dataset",
             "matrix_export",
             "positions_export",
             "snapshot_export",

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from negotiations.aliases import AliasesField, split_aliases
 from negotiations.text.dates import PartialDate, Precision, Qualifier
+from negotiations.text.excerpts import split_paragraphs
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -20,6 +21,8 @@ from negotiations.text.dates import PartialDate, Precision, Qualifier
 SUMMARY_MAX_LENGTH = 2_000
 TEXT_MAX_LENGTH = 20_000
 PROVISION_TEXT_MAX_LENGTH = 500_000
+# A source's full text (an interview, a report, a treaty) is as long as a pasted draft.
+SOURCE_TEXT_MAX_LENGTH = PROVISION_TEXT_MAX_LENGTH
 
 
 def limited_text(max_length, **options):
@@ -365,9 +368,18 @@ class Source(Versioned, PartialDateModel):
     date_end = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
+    language = models.CharField(
+        max_length=12, default="en", help_text="ISO 639-1 code; “und” when it is not known."
+    )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    reliability_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this grade: track record, access, bias."
+    )
     notes = limited_text(TEXT_MAX_LENGTH, blank=True)
+    # The source's own words, pasted or extracted from `file` (kept as uploaded), shown
+    # as numbered paragraphs so that citations can be made and checked against it.
+    text = limited_text(SOURCE_TEXT_MAX_LENGTH, blank=True)
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=300)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -391,6 +403,11 @@ class Source(Versioned, PartialDateModel):
     def picker_label(self):
         details = ", ".join(str(x) for x in (self.outlet or self.author, self.partial_date) if x)
         return f"{self.title} ({details})" if details else self.title
+
+    @property
+    def paragraphs(self):
+        """The text's paragraphs, numbered from 1 by their place in this list."""
+        return split_paragraphs(self.text)
 
 
 class PositionQuerySet(models.QuerySet):

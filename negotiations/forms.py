@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 
 from negotiations.models import (
     DATE_COLUMNS,
@@ -230,15 +231,57 @@ class PositionEditForm(ReasonFormMixin, PositionForm):
     pass
 
 
+class SourceFinderField(forms.Field):
+    """One text box for an existing source: the finder's script fills in a suggestion
+    ("title (outlet, date) · uid"); without script, type its uid or words of its title,
+    author or outlet — one match is taken, several are listed to choose from. Numbers
+    are read as a source's id (scripts and older clients post those)."""
+
+    widget = forms.TextInput(
+        attrs={
+            "class": "source-finder",
+            "autocomplete": "off",
+            "placeholder": "Type words of the title, or paste its uid",
+        }
+    )
+
+    def prepare_value(self, value):
+        if isinstance(value, Source):
+            return value.finder_label
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            source = Source.objects.filter(pk=value).first()
+            return source.finder_label if source else value
+        return value
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            found = list(Source.objects.filter(pk=int(value))[:1])
+        else:
+            found = list(Source.objects.find(value, limit=6))
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ValidationError(
+                f"No source matches “{value[:100]}” (it may have been removed). Type other "
+                "words of its title, or describe a new source below.",
+                code="invalid_choice",
+            )
+        names = "; ".join(s.finder_label for s in found[:5])
+        raise ValidationError(
+            f"Several sources match “{value[:100]}”: {names}. Type more of the title, or "
+            "copy one of these (with its uid).",
+            code="ambiguous",
+        )
+
+
 class CitationForm(forms.Form):
-    source = forms.ModelChoiceField(
-        Source.objects.all(),
+    source = SourceFinderField(
         required=False,
         label="Existing source",
-        error_messages={
-            "invalid_choice": "That source does not exist (it may have been removed). "
-            "Pick another or describe a new one below."
-        },
+        help_text="Start typing its title; pick a suggestion, or paste the source's uid.",
     )
     new_source_title = forms.CharField(
         label="…or a new source: title", required=False, max_length=300
@@ -276,15 +319,9 @@ class CitationForm(forms.Form):
         help_text="Verbatim words.",
     )
 
-    # Sources offered in the picker; the field still accepts any source by id.
-    PICKER_LIMIT = 300
-
-    def __init__(self, *args, sources=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].widget.choices = [("", "—")] + [
-            (s.pk, s.picker_label) for s in sources
-        ]
-        self.fields["source"].widget.attrs["class"] = "searchable"
+        self.fields["source"].widget.attrs["data-find"] = reverse("negotiations:source_find")
 
     @property
     def has_content(self):
@@ -377,12 +414,9 @@ class OptionalCitationFormSet(CitationFormSet):
     require_one = False
 
 
-def citation_formset(data=None, *, optional=False, sources=None, initial=None):
+def citation_formset(data=None, *, optional=False, initial=None):
     cls = OptionalCitationFormSet if optional else CitationFormSet
-    sources = list(sources if sources is not None else Source.objects.picker())
-    chosen = [row["source"] for row in initial or () if row.get("source")]
-    sources += [s for s in chosen if s not in sources]
-    return cls(data, initial=initial, form_kwargs={"sources": sources})
+    return cls(data, initial=initial)
 
 
 def citation_from_text(source, excerpt="", para=None):

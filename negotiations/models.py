@@ -1,3 +1,4 @@
+import re
 import secrets
 import uuid
 
@@ -335,10 +336,27 @@ class Issue(models.Model):
             raise ValidationError({"parent": "An issue cannot be its own parent."})
 
 
+UID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
 class SourceQuerySet(models.QuerySet):
-    def picker(self, limit=300):
-        """The most recently used sources, for the citation picker."""
-        return self.order_by("-pk")[:limit]
+    def find(self, query, limit=20):
+        """Sources matching what was typed in the source finder: a uid anywhere in it
+        (the finder's own suggestions end with one), or every word in the title,
+        author or outlet; newest first. One query."""
+        query = (query or "").strip()
+        uid = UID_IN_TEXT.search(query)
+        if uid:
+            return self.filter(uid=uid.group(0).lower())[:1]
+        words = query.split()[:8]
+        if not words:
+            return self.none()
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word) | Q(author__icontains=word) | Q(outlet__icontains=word)
+            )
+        return self.filter(condition).order_by("-date", "-pk")[:limit]
 
 
 class Source(Versioned, PartialDateModel):
@@ -403,6 +421,11 @@ class Source(Versioned, PartialDateModel):
     def picker_label(self):
         details = ", ".join(str(x) for x in (self.outlet or self.author, self.partial_date) if x)
         return f"{self.title} ({details})" if details else self.title
+
+    @property
+    def finder_label(self):
+        """What the finder puts in the box: the label, then the uid it is read by."""
+        return f"{self.picker_label} · {self.uid}"
 
     @property
     def paragraphs(self):

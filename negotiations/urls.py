@@ -31,6 +31,7 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("sources/", pages.source_list, name="sources"),
     path("sources/new/", sources.source_add, name="source_add"),
+    path("sources/find.json", sources.source_find, name="source_find"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
     path("sources/<uuid:uid>/edit/", sources.source_edit, name="source_edit"),
     path("sources/<uuid:uid>/file/", sources.source_file, name="source_file"),

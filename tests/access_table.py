@@ -117,6 +117,7 @@ TABLE = {
     "negotiations:sources": "page",
     "negotiations:source": "page",
     "negotiations:source_add": "analyst-write",
+    "negotiations:source_find": "page",
     "negotiations:source_edit": "analyst-write",
     "negotiations:source_file": "source-file",
     "negotiations:negotiation": "page",

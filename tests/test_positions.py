@@ -188,7 +188,7 @@ def test_form_shows_previous_position_beside_it(client, analyst, world):
     ("overrides", "field_message"),
     [
         ({"cite-0-source": ""}, "Cite at least one source"),
-        ({"cite-0-source": "999999"}, "That source does not exist"),
+        ({"cite-0-source": "999999"}, "No source matches “999999” (it may have been removed)"),
         ({"when": "sometime soon"}, "Cannot read “sometime soon” as a date"),
         (
             {"when": "late Smarch 2023"},

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
@@ -36,6 +36,32 @@ def source_edit(request, uid):
         return redirect(source)
     context["form"] = form
     return render(request, "negotiations/source_form.html", context)
+
+
+FINDER_RESULTS = 20
+
+
+@permission_required("negotiations.view_source", raise_exception=True)
+@require_safe
+def source_find(request):
+    """The source finder's suggestions: {"results": [{"uid", "title", "label"}]} for
+    ?q=words of the title, author or outlet, or a uid. One query, whatever the size."""
+    sources = Source.objects.find(request.GET.get("q", "")[:200], limit=FINDER_RESULTS)
+    results = [
+        {"uid": str(s.uid), "title": s.title, "label": s.finder_label}
+        for s in sources.only(*FINDER_COLUMNS)
+    ]
+    return JsonResponse({"results": results})
+
+
+FINDER_COLUMNS = (
+    "uid",
+    "title",
+    "author",
+    "outlet",
+    *("date", "date_end", "date_precision", "date_approximate"),
+    *("date_qualifier", "date_inferred", "date_as_written"),
+)
 
 
 @permission_required("negotiations.view_source", raise_exception=True)

@@ -979,6 +979,40 @@ class Event(Versioned, PartialDateModel):
 
 
 class CitationQuerySet(models.QuerySet):
+    def with_targets(self):
+        """Each citation with what it backs, and what that belongs to, for naming it."""
+        return self.select_related(
+            "source",
+            "position__party",
+            "position__issue",
+            "provision__proposal",
+            "proposal",
+            "event",
+            "step__proposal",
+            "reported_content__proposal",
+            "reported_content__issue",
+        )
+
+    def curated(self, query=""):
+        """For the editors' list of a source's citations: with their targets, in order,
+        narrowed to those whose locator, excerpt or target's words contain `query`."""
+        rows = self.with_targets().order_by("pk")
+        if not query:
+            return rows
+        return rows.filter(
+            Q(locator__icontains=query)
+            | Q(excerpt__icontains=query)
+            | Q(position__summary__icontains=query)
+            | Q(position__party__name__icontains=query)
+            | Q(position__issue__title__icontains=query)
+            | Q(provision__label__icontains=query)
+            | Q(provision__proposal__title__icontains=query)
+            | Q(proposal__title__icontains=query)
+            | Q(event__title__icontains=query)
+            | Q(step__proposal__title__icontains=query)
+            | Q(reported_content__proposal__title__icontains=query)
+        )
+
     def for_negotiation(self, negotiation):
         return self.filter(
             Q(position__issue__negotiation=negotiation)

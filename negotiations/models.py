@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from negotiations.aliases import AliasesField, split_aliases
 from negotiations.text.dates import PartialDate, Precision, Qualifier
-from negotiations.text.excerpts import split_paragraphs
+from negotiations.text.excerpts import body_paragraphs
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -429,8 +429,8 @@ class Source(Versioned, PartialDateModel):
 
     @property
     def paragraphs(self):
-        """The text's paragraphs, numbered from 1 by their place in this list."""
-        return split_paragraphs(self.text)
+        """The text's body paragraphs (headings left out): "para. n" is item n - 1."""
+        return body_paragraphs(self.text)
 
 
 class PositionQuerySet(models.QuerySet):

@@ -7,9 +7,11 @@ from django.urls import reverse
 
 from negotiations.models import Citation, Position, Source
 from negotiations.text.excerpts import (
+    body_paragraphs,
     excerpt_found,
     locator_for,
     mentions,
+    numbered_blocks,
     paragraphs_with,
     read_paragraphs,
     split_paragraphs,
@@ -80,6 +82,24 @@ def test_paragraphs_are_blocks_between_blank_lines_or_else_lines():
     assert split_paragraphs("") == []
 
 
+def test_titles_and_headings_are_shown_but_not_numbered():
+    text = (
+        "Is Azerbaijan interested in peace?\n\nThe immediate aftermath\n\n"
+        "After the takeover, hopes rose.\n\nNo.\n\nHe said: “We will sign.”\n\n"
+        "Azerbaijan’s ever-changing demands\n\nFive months later, nothing."
+    )
+    assert numbered_blocks(text) == [
+        (None, "Is Azerbaijan interested in peace?"),
+        (None, "The immediate aftermath"),
+        (1, "After the takeover, hopes rose."),
+        (2, "No."),
+        (3, "He said: “We will sign.”"),
+        (None, "Azerbaijan’s ever-changing demands"),
+        (4, "Five months later, nothing."),
+    ]
+    assert body_paragraphs(text)[3] == "Five months later, nothing."
+
+
 def test_the_locator_names_the_paragraphs_an_excerpt_lies_in():
     paragraphs = split_paragraphs(TEXT)
     assert locator_for(paragraphs_with("any route", paragraphs)) == "para. 2"
@@ -96,7 +116,7 @@ def test_an_alias_is_found_as_a_whole_word_only():
 
 def test_paragraph_rows_mark_cited_passages_and_list_uncoded_mentions():
     named = [("corridor", ["Zangezur corridor"]), ("route", ["route"])]
-    rows = read_paragraphs(split_paragraphs(TEXT), ['"Zangezur corridor"'], named)
+    rows = read_paragraphs(numbered_blocks(TEXT), ['"Zangezur corridor"'], named)
     assert rows[0].cited and rows[0].uncoded_mentions == []
     assert ("“Zangezur corridor”", True) in rows[0].pieces
     assert "".join(words for words, _ in rows[0].pieces) == rows[0].text
@@ -215,7 +235,7 @@ def test_an_uploaded_file_gives_the_text_and_is_kept(client, analyst, db, name, 
     )
     assert response.status_code == 302
     source = Source.objects.get()
-    assert "Yerevan answers that any route" in " ".join(source.paragraphs)
+    assert "Yerevan answers that any route" in " ".join(source.text.split())
     assert source.file.name.endswith(name.rsplit(".", 1)[1])
     with source.file.open("rb") as kept:
         assert kept.read() == data

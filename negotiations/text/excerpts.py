@@ -2,6 +2,12 @@
 
 Pure functions (no database): the source page, the citation forms and the tests use them.
 
+Numbering: paragraphs are the blocks between blank lines (or the lines of a text with no
+blank line). A title or section heading — a block of at most HEADING_WORDS words that
+does not end a sentence (with . ! … : ; or a closing quote after one; a question mark
+does not count, headings ask questions) — is shown but not numbered, so "para. 5" is the
+fifth paragraph of body text, as analysts count (and as the seed data's locators do).
+
 Verbatim policy: an excerpt must appear in the text word for word, letter case and
 punctuation included, after two normalisations that copying text between a browser, a
 word processor and a PDF reader brings about without anyone changing a word:
@@ -43,6 +49,31 @@ def split_paragraphs(text):
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     blocks = _PARAGRAPH_BREAK.split(text) if _PARAGRAPH_BREAK.search(text) else text.split("\n")
     return [p for p in (normalise_space(b) for b in blocks) if p]
+
+
+HEADING_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!…:;][\"”’')\]]*$")
+
+
+def is_heading(block):
+    return len(block.split()) <= HEADING_WORDS and not _SENTENCE_END.search(block)
+
+
+def numbered_blocks(text):
+    """[(number or None for a heading, block)] of `text`, in order."""
+    rows, number = [], 0
+    for block in split_paragraphs(text):
+        if is_heading(block):
+            rows.append((None, block))
+        else:
+            number += 1
+            rows.append((number, block))
+    return rows
+
+
+def body_paragraphs(text):
+    """The numbered paragraphs of `text`: paragraph n is item n - 1."""
+    return [block for number, block in numbered_blocks(text) if number is not None]
 
 
 def normalise_space(text):
@@ -113,7 +144,7 @@ def mentions(text, named):
 
 @dataclass
 class Paragraph:
-    number: int
+    number: int | None  # None: a heading, shown but not numbered
     text: str
     # (words, cited?) pieces in order: the paragraph with its cited passages marked.
     pieces: list = field(default_factory=list)
@@ -155,23 +186,21 @@ def _marked(paragraph, needles):
     return pieces
 
 
-def read_paragraphs(paragraphs, excerpts, named):
-    """Paragraph rows for a source page: numbered, cited passages marked, and the
-    issues (from `named`, as for mentions()) each paragraph mentions."""
+def read_paragraphs(blocks, excerpts, named):
+    """Rows for a source page from numbered_blocks(): cited passages marked, and the
+    issues (from `named`, as for mentions()) each body paragraph mentions."""
     needles = [n for n in (normalise(e) for e in excerpts) if n]
+    body = [text for number, text in blocks if number is not None]
     cited = set()
     for needle in needles:
-        cited.update(paragraphs_with(needle, paragraphs))
-    rows = []
-    for number, text in enumerate(paragraphs, start=1):
-        pieces = _marked(text, needles)
-        rows.append(
-            Paragraph(
-                number=number,
-                text=text,
-                pieces=pieces,
-                cited=number in cited,
-                issues=mentions(text, named),
-            )
+        cited.update(paragraphs_with(needle, body))
+    return [
+        Paragraph(
+            number=number,
+            text=text,
+            pieces=_marked(text, needles),
+            cited=number in cited,
+            issues=mentions(text, named) if number is not None else [],
         )
-    return rows
+        for number, text in blocks
+    ]

@@ -113,7 +113,9 @@ def source_detail(request, uid):
         issues = Issue.objects.select_related("negotiation").order_by("negotiation", "order")
         named = [(issue, [issue.title, *issue.alias_list]) for issue in issues]
         context |= {
-            "paragraphs": excerpts_module.read_paragraphs(source.paragraphs, excerpts, named),
+            "paragraphs": excerpts_module.read_paragraphs(
+                excerpts_module.numbered_blocks(source.text), excerpts, named
+            ),
             "negotiations": Negotiation.objects.order_by("title"),
         }
     return render(request, "negotiations/source.html", context)

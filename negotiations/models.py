@@ -1,3 +1,4 @@
+import re
 import secrets
 import uuid
 
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from negotiations.aliases import AliasesField, split_aliases
 from negotiations.text.dates import PartialDate, Precision, Qualifier
+from negotiations.text.excerpts import body_paragraphs
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -20,6 +22,8 @@ from negotiations.text.dates import PartialDate, Precision, Qualifier
 SUMMARY_MAX_LENGTH = 2_000
 TEXT_MAX_LENGTH = 20_000
 PROVISION_TEXT_MAX_LENGTH = 500_000
+# A source's full text (an interview, a report, a treaty) is as long as a pasted draft.
+SOURCE_TEXT_MAX_LENGTH = PROVISION_TEXT_MAX_LENGTH
 
 
 def limited_text(max_length, **options):
@@ -332,10 +336,27 @@ class Issue(models.Model):
             raise ValidationError({"parent": "An issue cannot be its own parent."})
 
 
+UID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
 class SourceQuerySet(models.QuerySet):
-    def picker(self, limit=300):
-        """The most recently used sources, for the citation picker."""
-        return self.order_by("-pk")[:limit]
+    def find(self, query, limit=20):
+        """Sources matching what was typed in the source finder: a uid anywhere in it
+        (the finder's own suggestions end with one), or every word in the title,
+        author or outlet; newest first. One query."""
+        query = (query or "").strip()
+        uid = UID_IN_TEXT.search(query)
+        if uid:
+            return self.filter(uid=uid.group(0).lower())[:1]
+        words = query.split()[:8]
+        if not words:
+            return self.none()
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word) | Q(author__icontains=word) | Q(outlet__icontains=word)
+            )
+        return self.filter(condition).order_by("-date", "-pk")[:limit]
 
 
 class Source(Versioned, PartialDateModel):
@@ -365,9 +386,18 @@ class Source(Versioned, PartialDateModel):
     date_end = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
+    language = models.CharField(
+        max_length=12, default="en", help_text="ISO 639-1 code; “und” when it is not known."
+    )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    reliability_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this grade: track record, access, bias."
+    )
     notes = limited_text(TEXT_MAX_LENGTH, blank=True)
+    # The source's own words, pasted or extracted from `file` (kept as uploaded), shown
+    # as numbered paragraphs so that citations can be made and checked against it.
+    text = limited_text(SOURCE_TEXT_MAX_LENGTH, blank=True)
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=300)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -391,6 +421,16 @@ class Source(Versioned, PartialDateModel):
     def picker_label(self):
         details = ", ".join(str(x) for x in (self.outlet or self.author, self.partial_date) if x)
         return f"{self.title} ({details})" if details else self.title
+
+    @property
+    def finder_label(self):
+        """What the finder puts in the box: the label, then the uid it is read by."""
+        return f"{self.picker_label} · {self.uid}"
+
+    @property
+    def paragraphs(self):
+        """The text's body paragraphs (headings left out): "para. n" is item n - 1."""
+        return body_paragraphs(self.text)
 
 
 class PositionQuerySet(models.QuerySet):
@@ -939,6 +979,40 @@ class Event(Versioned, PartialDateModel):
 
 
 class CitationQuerySet(models.QuerySet):
+    def with_targets(self):
+        """Each citation with what it backs, and what that belongs to, for naming it."""
+        return self.select_related(
+            "source",
+            "position__party",
+            "position__issue",
+            "provision__proposal",
+            "proposal",
+            "event",
+            "step__proposal",
+            "reported_content__proposal",
+            "reported_content__issue",
+        )
+
+    def curated(self, query=""):
+        """For the editors' list of a source's citations: with their targets, in order,
+        narrowed to those whose locator, excerpt or target's words contain `query`."""
+        rows = self.with_targets().order_by("pk")
+        if not query:
+            return rows
+        return rows.filter(
+            Q(locator__icontains=query)
+            | Q(excerpt__icontains=query)
+            | Q(position__summary__icontains=query)
+            | Q(position__party__name__icontains=query)
+            | Q(position__issue__title__icontains=query)
+            | Q(provision__label__icontains=query)
+            | Q(provision__proposal__title__icontains=query)
+            | Q(proposal__title__icontains=query)
+            | Q(event__title__icontains=query)
+            | Q(step__proposal__title__icontains=query)
+            | Q(reported_content__proposal__title__icontains=query)
+        )
+
     def for_negotiation(self, negotiation):
         return self.filter(
             Q(position__issue__negotiation=negotiation)

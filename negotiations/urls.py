@@ -13,6 +13,7 @@ from negotiations.views import (
     proposals,
     records,
     search,
+    sources,
     texts,
 )
 
@@ -29,7 +30,11 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
     path("sources/", pages.source_list, name="sources"),
+    path("sources/new/", sources.source_add, name="source_add"),
+    path("sources/find.json", sources.source_find, name="source_find"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
+    path("sources/<uuid:uid>/edit/", sources.source_edit, name="source_edit"),
+    path("sources/<uuid:uid>/file/", sources.source_file, name="source_file"),
     path("codebook/", codebook.codebook_page, name="codebook"),
     *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions

@@ -18,6 +18,7 @@ from tests.factories import (
     provision_data,
     reorder_data,
     reported_data,
+    source_data,
     step_data,
     walk,
 )
@@ -82,6 +83,13 @@ KINDS = {
         "analyst": (403, 405),
         "editor": (404, 405),
     },
+    # A source's original file, GET and HEAD: the sample source has none (404).
+    "source-file": {
+        **NO_ROLE,
+        "reader": (404, 405),
+        "analyst": (404, 405),
+        "editor": (404, 405),
+    },
     # Every role manages its own feed token and access tokens (POST only).
     "own-token": {
         **NO_ROLE,
@@ -127,6 +135,10 @@ TABLE = {
     "negotiations:home": "page",
     "negotiations:sources": "page",
     "negotiations:source": "page",
+    "negotiations:source_add": "analyst-write",
+    "negotiations:source_find": "page",
+    "negotiations:source_edit": "analyst-write",
+    "negotiations:source_file": "source-file",
     "negotiations:negotiation": "page",
     "negotiations:snapshot": "page",
     "negotiations:party": "page",
@@ -267,6 +279,8 @@ def valid_bodies(cast):
         "negotiations:text_party_add": {"party": cast["gamma"].pk, "role": "witness"},
         "negotiations:reported_add": reported_data(cast),
         "negotiations:person_add": {"name": "B. Envoy", "party": cast["beta"].pk},
+        "negotiations:source_add": source_data(),
+        "negotiations:source_edit": source_data(cast["source"], change_reason="outlet named"),
         "negotiations:person_edit": {
             "name": "A. Envoy",
             "title": "Special envoy",

@@ -95,6 +95,8 @@ WRITE_VIEWS = [
     "negotiations:reported_add",
     "negotiations:person_add",
     "negotiations:person_edit",
+    "negotiations:source_add",
+    "negotiations:source_edit",
     "negotiations:import",
     "negotiations:feed_token_change",
     "negotiations:compare_pairing",

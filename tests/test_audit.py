@@ -294,7 +294,14 @@ def app_session(world, analyst, editor):
     a, e = web(analyst), web(editor)
     n = world["negotiation"]
     new = new_position_data(world, **{"cite-0-source": ""})
-    new.update({"cite-0-new_source_title": "Новый источник", "cite-0-new_source_kind": "leak"})
+    new.update(
+        {
+            "cite-0-new_source_title": "Новый источник",
+            "cite-0-new_source_kind": "leak",
+            "cite-0-new_source_reliability": "C",
+            "cite-0-new_source_language": "ru",
+        }
+    )
     expect(a.post(reverse("negotiations:position_add", args=[n.slug]), new))
     position = Position.objects.order_by("-pk").first()
     edit = position_edit_data(position, summary="Corrected.", change_reason="typo in summary")

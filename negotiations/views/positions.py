@@ -1,13 +1,21 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from negotiations.forms import PositionEditForm, PositionForm, citation_formset
+from negotiations.forms import (
+    PositionEditForm,
+    PositionForm,
+    citation_formset,
+    citation_from_text,
+)
 from negotiations.history import entries_for
 from negotiations.insight import analysis, loading, timeline
-from negotiations.models import Issue, Negotiation, Party, Position
+from negotiations.models import Issue, Negotiation, Party, Position, Source
+from negotiations.text.excerpts import mentions
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
@@ -149,11 +157,12 @@ def thread(request, slug, issue, party):
 def position_add(request, slug):
     negotiation = _negotiation(slug)
     initial = {"party": None, "issue": None}
+    cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
     if request.method == "GET":
         initial["party"] = Party.objects.filter(slug=request.GET.get("party", "")).first()
         initial["issue"] = negotiation.issues.filter(slug=request.GET.get("issue", "")).first()
     form = PositionForm(request.POST or None, negotiation=negotiation, initial=initial)
-    citations = citation_formset(request.POST or None)
+    citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
         if form_ok and citations_ok:
@@ -184,8 +193,40 @@ def position_add(request, slug):
         "previous": previous,
         "order_uncertain": not certain,
         "suggested": suggested,
+        "suggested_parties": suggested_parties,
+        "suggested_issues": suggested_issues,
     }
     return render(request, "negotiations/position_form.html", context)
+
+
+def coded_from_text(request, negotiation):
+    """(citation formset initial, suggested parties, suggested issues) for a record
+    form opened from a source's text: ?source=<uid>&excerpt=<selection> or &para=<n>.
+    Parties and issues are suggested from their aliases in the passage, never chosen."""
+    uid = request.GET.get("source", "")
+    source = Source.objects.filter(uid=uid).first() if _is_uuid(uid) else None
+    if request.method != "GET" or source is None or not source.text:
+        return None, [], []
+    para = request.GET.get("para", "")
+    cite = citation_from_text(
+        source, request.GET.get("excerpt", ""), int(para) if para.isdigit() else None
+    )
+    parties = Party.objects.filter(participations__negotiation=negotiation).order_by("name")
+    party_names = [(p, [p.name, p.short_name, *p.alias_list]) for p in parties]
+    issue_names = [(i, [i.title, *i.alias_list]) for i in negotiation.issues.all()]
+    return (
+        [cite],
+        mentions(cite["excerpt"], party_names),
+        mentions(cite["excerpt"], issue_names),
+    )
+
+
+def _is_uuid(text):
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @permission_required("negotiations.change_position", raise_exception=True)

@@ -5,6 +5,7 @@ from negotiations.models import (
     DATE_COLUMNS,
     TEXT_MAX_LENGTH,
     Citation,
+    Event,
     Party,
     Person,
     Position,
@@ -366,3 +367,106 @@ class PersonEditForm(PersonForm):
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["change_reason"]
         return super().save(commit)
+
+
+class CitationEditForm(forms.ModelForm):
+    """A correction of one citation: its source, locator or excerpt, with a reason.
+
+    Citations have no version counter: the row is locked while it is saved, and a
+    correction is small enough to be typed again if two analysts cross."""
+
+    change_reason = ReasonFormMixin.base_fields["change_reason"]
+
+    class Meta:
+        model = Citation
+        fields = ["source", "locator", "excerpt"]
+        widgets = {"excerpt": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"excerpt": "Verbatim words from the source."}
+        error_messages = {
+            "source": {
+                "invalid_choice": "That source does not exist (it may have been removed). "
+                "Pick another."
+            }
+        }
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picker offers the recent sources and the one cited now; any source is
+        # accepted by id.
+        offered = list(sources)
+        current = self.instance.source if self.instance.source_id else None
+        if current is not None and current not in offered:
+            offered.insert(0, current)
+        self.fields["source"].widget.choices = [(s.pk, s.picker_label) for s in offered]
+        self.fields["source"].widget.attrs["class"] = "searchable"
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["change_reason"]
+        return super().save(commit)
+
+
+class RemovalForm(forms.Form):
+    """Removing a sub-record (a citation, a step…): the reason goes on its history row."""
+
+    change_reason = forms.CharField(
+        label="Reason for removing it",
+        max_length=300,
+        error_messages={"required": "Say why this is being removed."},
+        help_text="For example “duplicate” or “the source does not say this”.",
+    )
+
+
+class EventForm(PartialDateFormMixin, forms.ModelForm):
+    """An event: what happened, when (as the source wrote it), who acted, on what."""
+
+    class Meta:
+        model = Event
+        fields = ["title", "kind", "description", "parties", "persons", "issues"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "parties": forms.CheckboxSelectMultiple,
+            "issues": forms.CheckboxSelectMultiple,
+        }
+        labels = {"parties": "Actor parties", "persons": "Actor persons"}
+        help_texts = {
+            "parties": "The parties that did or said it.",
+            "persons": "The persons who did or said it (of any party in this negotiation, "
+            "an actor party or not). Hold Ctrl or ⌘ to pick several.",
+            "issues": "What it was about.",
+        }
+        error_messages = {
+            "parties": {"invalid_choice": "That party does not take part in this negotiation."},
+            "persons": {
+                "invalid_choice": "That person does not act for a party in this negotiation."
+            },
+            "issues": {"invalid_choice": "That issue is not part of this negotiation."},
+        }
+
+    def __init__(self, *args, negotiation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.negotiation = negotiation
+        self.fields["parties"].queryset = Party.objects.filter(
+            participations__negotiation=negotiation
+        ).order_by("name")
+        self.fields["persons"].queryset = (
+            Person.objects.filter(party__participations__negotiation=negotiation)
+            .select_related("party")
+            .order_by("party__name", "name")
+        )
+        self.fields["persons"].label_from_instance = lambda p: f"{p} ({p.party})"
+        self.fields["issues"].queryset = negotiation.issues.all()
+        self.fields["when"].label = "When it happened"
+        self.fields["when"].widget.attrs["placeholder"] = "e.g. 8 Aug 2025, mid-May 2024"
+        self.order_fields(
+            ["title", "kind", "when", "when_inferred", "description", "parties", "persons"]
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Give the event a title.")
+        return title
+
+
+class EventEditForm(ReasonFormMixin, EventForm):
+    pass

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from negotiations.forms import CitationEditForm, RemovalForm
 from negotiations.models import Citation, Source
 from negotiations.views.common import locked
+from negotiations.views.records import MODELS as RECORD_KINDS
 
 # What these back is recorded with at least one source (their forms ask for one), so
 # their last citation cannot be removed: cite the right source first, or correct it.
@@ -50,6 +51,11 @@ def _page(request, citation, form, removal, status=200):
         "form": form,
         "removal": removal,
         "history_url": reverse("negotiations:record_history", args=["citation", citation.pk]),
+        "target_history_url": reverse(
+            "negotiations:record_history", args=[target._meta.model_name, target.pk]
+        )
+        if target._meta.model_name in RECORD_KINDS
+        else None,
     }
     return render(request, "negotiations/citation_form.html", context, status=status)
 

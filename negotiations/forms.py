@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from negotiations import merging
 from negotiations.models import (
     DATE_COLUMNS,
     TEXT_MAX_LENGTH,
@@ -98,6 +99,19 @@ class ReasonFormMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        # A confirmed merge (the conflict page) names the fields both sides changed:
+        # each needs the analyst's choice, or an optional one would be silently emptied.
+        if hasattr(self.data, "getlist"):
+            for name in self.data.getlist(merging.CHOOSE_FIELD):
+                if name in self.fields and name not in self.data:
+                    self.add_error(
+                        name,
+                        "Both you and the other person changed this: choose theirs or yours.",
+                    )
+        return data
 
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["change_reason"]

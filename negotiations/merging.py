@@ -10,6 +10,9 @@ differing values there are a conflict rather than a guess.
 from dataclasses import dataclass
 from enum import StrEnum
 
+# The form field that lists the conflicting fields a confirmed merge must choose for.
+CHOOSE_FIELD = "merge_choose"
+
 
 class Outcome(StrEnum):
     SAME = "same"  # both sides hold the same value

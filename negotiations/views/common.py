@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
@@ -81,6 +82,22 @@ def _shown(field, values):
     return ", ".join(values)
 
 
+def _history_many(record, names):
+    """The many-to-many values a history record kept (models that track them, such as
+    events); a field it did not keep is left out: unknown, so never guessed."""
+    values = {}
+    for name in names:
+        try:
+            field = record.instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        kept = getattr(record, name, None)
+        if field.many_to_many and hasattr(kept, "values_list"):
+            column = f"{field.related_model._meta.model_name}_id"
+            values[name] = [str(pk) for pk in kept.values_list(column, flat=True)]
+    return values
+
+
 def conflict_if_stale(request, form, current, theirs_queryset, context, **form_kwargs):
     """A 409 conflict page when someone saved the row since `form` was opened, else None.
 
@@ -104,9 +121,9 @@ def conflict_if_stale(request, form, current, theirs_queryset, context, **form_k
     base = {}
     record = current.history.filter(version=loaded).order_by("-history_id").first()
     if record is not None:
-        # Many-to-many values are not restored from history: unknown, so never guessed.
         single = [name for name in names if name not in multiple]
         base = _form_values(form_class(instance=record.instance, **form_kwargs), single)
+        base |= _history_many(record, multiple)
     theirs_values = _form_values(form_class(instance=theirs, **form_kwargs), names)
     yours = {name: request.POST.getlist(name) for name in names if name in request.POST}
     merges = merging.merge(base, theirs_values, yours)

@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
+from negotiations import merging
 from negotiations.models import (
     DATE_COLUMNS,
     TEXT_MAX_LENGTH,
     Citation,
+    Event,
     Party,
     Person,
     Position,
@@ -107,6 +109,19 @@ class ReasonFormMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        # A confirmed merge (the conflict page) names the fields both sides changed:
+        # each needs the analyst's choice, or an optional one would be silently emptied.
+        if hasattr(self.data, "getlist"):
+            for name in self.data.getlist(merging.CHOOSE_FIELD):
+                if name in self.fields and name not in self.data:
+                    self.add_error(
+                        name,
+                        "Both you and the other person changed this: choose theirs or yours.",
+                    )
+        return data
 
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["change_reason"]
@@ -569,4 +584,107 @@ class SourceForm(PartialDateFormMixin, forms.ModelForm):
 
 
 class SourceEditForm(ReasonFormMixin, SourceForm):
+    pass
+
+
+class CitationEditForm(forms.ModelForm):
+    """A correction of one citation: its source, locator or excerpt, with a reason.
+
+    Citations have no version counter: the row is locked while it is saved, and a
+    correction is small enough to be typed again if two analysts cross."""
+
+    change_reason = ReasonFormMixin.base_fields["change_reason"]
+
+    class Meta:
+        model = Citation
+        fields = ["source", "locator", "excerpt"]
+        widgets = {"excerpt": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"excerpt": "Verbatim words from the source."}
+        error_messages = {
+            "source": {
+                "invalid_choice": "That source does not exist (it may have been removed). "
+                "Pick another."
+            }
+        }
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The picker offers the recent sources and the one cited now; any source is
+        # accepted by id.
+        offered = list(sources)
+        current = self.instance.source if self.instance.source_id else None
+        if current is not None and current not in offered:
+            offered.insert(0, current)
+        self.fields["source"].widget.choices = [(s.pk, s.picker_label) for s in offered]
+        self.fields["source"].widget.attrs["class"] = "searchable"
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["change_reason"]
+        return super().save(commit)
+
+
+class RemovalForm(forms.Form):
+    """Removing a sub-record (a citation, a step…): the reason goes on its history row."""
+
+    change_reason = forms.CharField(
+        label="Reason for removing it",
+        max_length=300,
+        error_messages={"required": "Say why this is being removed."},
+        help_text="For example “duplicate” or “the source does not say this”.",
+    )
+
+
+class EventForm(PartialDateFormMixin, forms.ModelForm):
+    """An event: what happened, when (as the source wrote it), who acted, on what."""
+
+    class Meta:
+        model = Event
+        fields = ["title", "kind", "description", "parties", "persons", "issues"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "parties": forms.CheckboxSelectMultiple,
+            "issues": forms.CheckboxSelectMultiple,
+        }
+        labels = {"parties": "Actor parties", "persons": "Actor persons"}
+        help_texts = {
+            "parties": "The parties that did or said it.",
+            "persons": "The persons who did or said it (of any party in this negotiation, "
+            "an actor party or not). Hold Ctrl or ⌘ to pick several.",
+            "issues": "What it was about.",
+        }
+        error_messages = {
+            "parties": {"invalid_choice": "That party does not take part in this negotiation."},
+            "persons": {
+                "invalid_choice": "That person does not act for a party in this negotiation."
+            },
+            "issues": {"invalid_choice": "That issue is not part of this negotiation."},
+        }
+
+    def __init__(self, *args, negotiation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.negotiation = negotiation
+        self.fields["parties"].queryset = Party.objects.filter(
+            participations__negotiation=negotiation
+        ).order_by("name")
+        self.fields["persons"].queryset = (
+            Person.objects.filter(party__participations__negotiation=negotiation)
+            .select_related("party")
+            .order_by("party__name", "name")
+        )
+        self.fields["persons"].label_from_instance = lambda p: f"{p} ({p.party})"
+        self.fields["issues"].queryset = negotiation.issues.all()
+        self.fields["when"].label = "When it happened"
+        self.fields["when"].widget.attrs["placeholder"] = "e.g. 8 Aug 2025, mid-May 2024"
+        self.order_fields(
+            ["title", "kind", "when", "when_inferred", "description", "parties", "persons"]
+        )
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise ValidationError("Give the event a title.")
+        return title
+
+
+class EventEditForm(ReasonFormMixin, EventForm):
     pass

@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 
 from negotiations.accounts import tokens
 from tests.factories import (
+    event_data,
     new_position_data,
     pairing_body,
     paste_save_data,
@@ -191,6 +192,16 @@ TABLE = {
     "negotiations:person_add": "analyst-write",
     "negotiations:person_edit": "analyst-write",
     "negotiations:codebook_export": "page",
+    "negotiations:citation_edit": "analyst-write",
+    "negotiations:citation_delete": "analyst-delete",
+    "negotiations:event_add": "analyst-write",
+    "negotiations:event_edit": "analyst-write",
+    "negotiations:step_edit": "analyst-write",
+    "negotiations:step_delete": "analyst-delete",
+    "negotiations:text_party_edit": "analyst-write",
+    "negotiations:text_party_delete": "analyst-delete",
+    "negotiations:reported_edit": "analyst-write",
+    "negotiations:reported_delete": "analyst-delete",
     "accounts:account": "account",
     "accounts:token_create": "own-token",
     "accounts:token_revoke": "own-token",
@@ -229,6 +240,24 @@ def app_patterns():
         yield name, pattern
 
 
+# The sample row of each view whose URL names a pk, by the view name's start.
+PK_SAMPLES = {
+    "provision_": "provision",
+    "person_": "person",
+    "citation_": "citation",
+    "event_": "event",
+    "step_": "step",
+    "text_party_": "text_party",
+    "reported_": "reported",
+}
+
+
+def _sample_pk(name, cast):
+    short = name.split(":")[-1]
+    key = next((k for prefix, k in PK_SAMPLES.items() if short.startswith(prefix)), "first")
+    return cast[key].pk
+
+
 def url_of(name, pattern, cast):
     values = {
         "slug": cast["negotiation"].slug,
@@ -240,11 +269,7 @@ def url_of(name, pattern, cast):
         "token": cast["token"].token,
         "kind": "position",
         "uidb64": "MQ",
-        "pk": cast["provision"].pk
-        if ":provision_" in name
-        else cast["person"].pk
-        if ":person_" in name
-        else cast["first"].pk,
+        "pk": _sample_pk(name, cast),
     }
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"{name}: give a sample value for URL parameter(s) {missing}"
@@ -287,6 +312,34 @@ def valid_bodies(cast):
             "party": cast["alpha"].pk,
             "change_reason": "new title",
         },
+        "negotiations:citation_edit": {
+            "source": cast["source"].pk,
+            "locator": "para. 4",
+            "excerpt": "",
+            "change_reason": "wrong paragraph",
+        },
+        "negotiations:citation_delete": {"remove-change_reason": "duplicate"},
+        "negotiations:event_add": event_data(cast),
+        "negotiations:event_edit": event_data(
+            cast, version=cast["event"].version, change_reason="date per the communiqué"
+        ),
+        "negotiations:step_edit": step_data(
+            cast, kind="sent", version=cast["step"].version, change_reason="date"
+        ),
+        "negotiations:step_delete": {"remove-change_reason": "duplicate"},
+        "negotiations:text_party_edit": {
+            "party": cast["beta"].pk,
+            "role": "guarantor",
+            "change_reason": "guarantees it",
+        },
+        "negotiations:text_party_delete": {"remove-change_reason": "not a party"},
+        "negotiations:reported_edit": reported_data(
+            cast,
+            issue=cast["maps"].pk,
+            version=cast["reported"].version,
+            change_reason="wording",
+        ),
+        "negotiations:reported_delete": {"remove-change_reason": "duplicate"},
         "accounts:token_create": {"name": "script"},
         "accounts:token_revoke": lambda: {
             "token": tokens.generate(cast["users"]["reader"], "script")[0].pk

@@ -411,6 +411,22 @@ def step_data(world, **overrides):
     }
 
 
+def event_data(world, **overrides):
+    """A valid POST body of the event form (add; pass version and change_reason to edit)."""
+    return {
+        "title": "Foreign ministers meet in Almaty",
+        "kind": "talks",
+        "when": "10 May 2024",
+        "description": "",
+        "parties": [world["alpha"].pk, world["beta"].pk],
+        "issues": [world["corridor"].pk],
+        **CITE,
+        "cite-0-source": world["source"].pk,
+        "cite-0-locator": "para. 1",
+        **overrides,
+    }
+
+
 def reported_data(world, **overrides):
     return {
         "issue": world["corridor"].pk,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from negotiations.exchange import feeds as atom
 from negotiations.views import (
+    changes,
     codebook,
     exports,
     feeds,
@@ -31,6 +32,8 @@ urlpatterns = [
     path("sources/", pages.source_list, name="sources"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
     path("codebook/", codebook.codebook_page, name="codebook"),
+    path("changes/", changes.site_changes, name="changes"),
+    path("n/<slug:slug>/changes/", changes.negotiation_changes, name="negotiation_changes"),
     *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions
     path("n/<slug:slug>/", positions.dashboard, name="negotiation"),

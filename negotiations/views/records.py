@@ -9,10 +9,10 @@ from django.http import Http404
 from django.shortcuts import render
 
 from negotiations.history import compare_records, entries_for
-from negotiations.models import Citation, Event, Position, Proposal, Provision
+from negotiations.models import Citation, Event, Position, Proposal, Provision, Source
 from negotiations.views.common import read_page
 
-MODELS = {m._meta.model_name: m for m in (Position, Proposal, Provision, Event, Citation)}
+MODELS = {m._meta.model_name: m for m in (Position, Proposal, Provision, Event, Citation, Source)}
 
 
 @read_page

@@ -1,5 +1,6 @@
-"""Pages read right with assistive technology (issue 17, item 10): every id named by
-aria-describedby exists on the page, every data table has a caption."""
+"""Pages read right with assistive technology and direct visits (issue 17, item 10):
+every id named by aria-describedby exists on the page, every data table has a caption,
+quotes and excerpts say their language, a POST-only address opened shows a page."""
 
 from html.parser import HTMLParser
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from negotiations.models import Position
 from tests.access_table import KINDS, TABLE, app_patterns, client_for, url_of
+from tests.factories import make_citation, make_position, make_source
 
 
 class _Collector(HTMLParser):
@@ -92,3 +94,23 @@ def test_a_405_page_links_back_only_to_this_site(client, editor, world):
     url = reverse("negotiations:position_delete", args=[world["first"].pk])
     page = client.get(url, headers={"referer": "https://evil.example/x"}).content.decode()
     assert "evil.example" not in page and "nothing was changed" in page
+
+
+def test_quotes_and_excerpts_carry_their_sources_language(client, reader, world):
+    armenian = make_source(title="Armenpress", language="hy")
+    position = make_position(
+        world["maps"], world["beta"], armenian, quote="Սահմանազատումը կշարունակվի։"
+    )
+    citation = position.citations.get()
+    citation.excerpt = "Սահմանազատումը"
+    citation.save()
+    mixed = make_position(world["maps"], world["beta"], armenian, quote="Mixed words.")
+    make_citation(make_source(language="ru"), position=mixed, excerpt="Слова.")
+    client.force_login(reader)
+    page = client.get(reverse("negotiations:thread", args=["talks", "maps", "beta"]))
+    html = page.content.decode()
+    assert '<blockquote lang="hy">Սահմանազատումը կշարունակվի։</blockquote>' in html
+    assert '<q lang="hy">Սահմանազատումը</q>' in html
+    assert '<q lang="ru">Слова.</q>' in html
+    # Two sources in two languages: which the quote is in is not known.
+    assert "<blockquote>Mixed words.</blockquote>" in html

@@ -614,6 +614,13 @@ class Position(Versioned, PartialDateModel):
         )
 
     @property
+    def quote_language(self):
+        """The language of the quote, for its `lang` attribute: that of its cited sources
+        when they agree, else "" (not known). Reads prefetched citations when there are."""
+        languages = {c.source.language for c in self.citations.all()}
+        return languages.pop() if len(languages) == 1 else ""
+
+    @property
     def is_shift(self):
         return self.movement in self.SHIFTS
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from negotiations.exchange import feeds as atom
 from negotiations.views import (
+    changes,
     citations,
     codebook,
     events,
@@ -38,6 +39,8 @@ urlpatterns = [
     path("sources/<uuid:uid>/edit/", sources.source_edit, name="source_edit"),
     path("sources/<uuid:uid>/file/", sources.source_file, name="source_file"),
     path("codebook/", codebook.codebook_page, name="codebook"),
+    path("changes/", changes.site_changes, name="changes"),
+    path("n/<slug:slug>/changes/", changes.negotiation_changes, name="negotiation_changes"),
     *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions
     path("n/<slug:slug>/", positions.dashboard, name="negotiation"),

@@ -187,6 +187,8 @@ TABLE = {
     "negotiations:provision_delete": "analyst-delete",
     "negotiations:provision_history": "page",
     "negotiations:record_history": "page",
+    "negotiations:changes": "page",
+    "negotiations:negotiation_changes": "page",
     "negotiations:codebook": "page",
     "negotiations:persons": "page",
     "negotiations:person_add": "analyst-write",

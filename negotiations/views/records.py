@@ -16,13 +16,14 @@ from negotiations.models import (
     Proposal,
     Provision,
     ReportedContent,
+    Source,
     TextStep,
 )
 from negotiations.views.common import read_page
 
 MODELS = {
     m._meta.model_name: m
-    for m in (Position, Proposal, Provision, Event, Citation, TextStep, ReportedContent)
+    for m in (Position, Proposal, Provision, Event, Citation, TextStep, ReportedContent, Source)
 }
 # The citation field that points at each kind of record: its citations' corrections
 # and removals (with their reasons) are part of its history.

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from django.utils.html import format_html
 
-from negotiations.models import DATE_COLUMNS, Position
+from negotiations.models import DATE_COLUMNS, CurrentPosition, Position
 from negotiations.templatetags.partial_dates import time_html
 from negotiations.text.dates import certainly_before, thread_order
 from negotiations.text.diffs import cached_diff_html
@@ -69,7 +69,10 @@ def matrix(positions, issues, parties):
     issue_ids = [i.pk for i in issues]
     party_ids = [p.pk for p in parties]
     scope = positions.filter(issue_id__in=issue_ids, party_id__in=party_ids)
-    current = {(p.issue_id, p.party_id): p for p in scope.current().with_first_source()}
+    # The current statements are kept (CurrentPosition), not recomputed: an index
+    # lookup for the cells shown instead of an anti-join over every statement.
+    kept = CurrentPosition.objects.of(issue_ids, party_ids).values("position_id")
+    current = {(p.issue_id, p.party_id): p for p in scope.filter(pk__in=kept).with_first_source()}
     shifts = scope.shift_counts()
     last_shifts = {
         (p.issue_id, p.party_id): p

@@ -47,6 +47,8 @@ def test_the_unfiltered_page_shows_one_bounded_page_principals_first(client, rea
     assert re.search(r'href="\?pp=2">next parties', html)
     assert re.search(r'href="\?ip=2">next issues', html)
     assert "whole=1" in html
+    cells = (len(mediators) + len(principals)) * len(issues)
+    assert f"2 of {cells} cells of the whole matrix hold a statement" in html
 
 
 def test_the_next_pages_show_the_rest(client, reader, wide):

@@ -7,6 +7,7 @@ runs a fixed number of queries, whatever the amount of data.
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.utils.html import format_html
 
@@ -214,16 +215,62 @@ def compare_snapshots(before, after, issues, parties):
     return lines
 
 
-def snapshot(negotiation, parties, issues, mode, a, b):
+class Light(NamedTuple):
+    """What a snapshot line's status needs of a statement: no texts. fill() replaces it
+    with the statement itself for the lines a page shows."""
+
+    pk: int
+    issue_id: int
+    party_id: int
+    stance: str
+    movement: str
+    date: datetime.date
+    summary: None = None  # the same row is the same text: pk tells
+
+
+def stated_as_of(negotiation, party_ids, day):
+    """{(issue_id, party_id): Light} of the latest statement of each thread stated by
+    `day`, in one query: the kept current state (CurrentPosition) when nothing is stated
+    after the day (a compare with "now"), else a window over the thread index."""
+    positions = Position.objects.filter(issue__negotiation=negotiation, party_id__in=party_ids)
+    fields = ("pk", "issue_id", "party_id", "stance", "movement", "date")
+    if day >= datetime.date.today() and not positions.filter(date__gt=day).exists():
+        kept = CurrentPosition.objects.filter(negotiation=negotiation, party_id__in=party_ids)
+        rows = positions.filter(pk__in=kept.values("position_id")).order_by()
+    else:
+        rows = positions.stated_by(day).order_by().latest_per_thread()
+    return {(r.issue_id, r.party_id): r for r in (Light(*row) for row in rows.values_list(*fields))}
+
+
+def fill(lines):
+    """Put the statements themselves (texts included) in place of the Light rows of
+    these lines (those a page shows): one query."""
+    pks = {p.pk for line in lines for p in (line.before, line.after) if isinstance(p, Light)}
+    if not pks:
+        return lines
+    full = Position.objects.in_bulk(pks)
+    for line in lines:
+        if isinstance(line.before, Light):
+            line.before = full[line.before.pk]
+        if isinstance(line.after, Light):
+            line.after = full[line.after.pk]
+    return lines
+
+
+def snapshot(negotiation, parties, issues, mode, a, b, light=False):
     """Lines comparing the parties' positions at day `a` and day `b`.
 
     mode "stated": by the dates the statements were made; "recorded": what this
-    database held at the end of each day, from the record history.
+    database held at the end of each day, from the record history. `light`: stated
+    lines carry Light rows (no texts) for fill() to complete the shown ones.
     """
     party_ids = [p.pk for p in parties]
     if mode == "recorded":
         before = recorded_as_of(negotiation, party_ids, a)
         after = recorded_as_of(negotiation, party_ids, b)
+    elif light:
+        before = stated_as_of(negotiation, party_ids, a)
+        after = stated_as_of(negotiation, party_ids, b)
     else:
         positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
         before = by_thread(positions.stated_by(a).current().select_related(None))

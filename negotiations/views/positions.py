@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
 from negotiations.history import entries_for
 from negotiations.insight import analysis, loading, timeline
-from negotiations.models import Issue, Negotiation, Party, Position
+from negotiations.models import CurrentPosition, Issue, Negotiation, Party, Position
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
@@ -56,6 +56,9 @@ def dashboard(request, slug):
         "issue_page": issue_page,
         "hidden_parties": party_count - len(parties),
         "hidden_issues": issue_count - len(issues),
+        # Counted (from the kept current state) only when the page says it.
+        "current_count": CurrentPosition.objects.filter(negotiation=negotiation).count,
+        "cell_count": len(all_parties) * len(all_issues),
         "all_parties": all_parties,
         "all_issues": all_issues,
         "parties": parties,
@@ -260,11 +263,13 @@ def snapshot(request, slug):
     show_all = request.GET.get("show") == "all"
     lines, counts, page = None, None, None
     if a and b and not errors:
-        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
+        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b, light=True)
         counts = analysis.summarise_lines(lines)
         shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
-        # 200 parties × 100 issues is 20,000 lines: show them a page at a time.
+        # 200 parties × 100 issues is 20,000 lines: show them a page at a time, and
+        # read the texts of that page's statements only.
         page = Paginator(shown, 100).get_page(request.GET.get("page"))
+        analysis.fill(page.object_list)
     elif request.GET and not errors:
         errors["a"] = "Give both dates to compare."
     context = {

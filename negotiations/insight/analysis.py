@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from negotiations.models import DATE_COLUMNS, CurrentPosition, Position
 from negotiations.templatetags.partial_dates import time_html
 from negotiations.text.dates import certainly_before, thread_order
-from negotiations.text.diffs import cached_diff_html
+from negotiations.text.diffs import cached_diff_html, cached_diffs_html
 
 
 @dataclass
@@ -124,7 +124,7 @@ def thread_steps(positions, history=None):
     positions = list(positions)
     dates = [p.partial_date for p in positions]
     order = thread_order(dates)
-    steps, previous = [], None
+    steps, previous, wanted = [], None, []
     for n, position in enumerate(positions):
         step = Step(position, previous, history=(history or {}).get(position.pk, []))
         if previous is not None:
@@ -132,15 +132,17 @@ def thread_steps(positions, history=None):
             step.previous_uncertain = not step.order_uncertain and not order[n][1]
         if previous is not None and not step.order_uncertain:
             key = f"{previous.pk}.{previous.version}:{position.pk}.{position.version}"
-            step.summary_diff = cached_diff_html(
-                f"position-summary:{key}", previous.summary, position.summary
-            )
+            wanted.append((step, "summary_diff", f"position-summary:{key}", previous.summary,
+                           position.summary))  # fmt: skip
             if previous.quote or position.quote:
-                step.quote_diff = cached_diff_html(
-                    f"position-quote:{key}", previous.quote, position.quote
-                )
+                wanted.append((step, "quote_diff", f"position-quote:{key}", previous.quote,
+                               position.quote))  # fmt: skip
         steps.append(step)
         previous = position
+    # The page's diffs in one cache round trip, not one each.
+    htmls = cached_diffs_html([(key, a, b) for _, _, key, a, b in wanted])
+    for (step, name, *_), html in zip(wanted, htmls, strict=True):
+        setattr(step, name, html)
     return steps
 
 
@@ -157,13 +159,17 @@ class SnapshotLine:
 
     @cached_property
     def summary_diff(self):
-        """Computed only for the lines a page shows."""
-        a, b = self.before, self.after
-        if a is None or b is None or self.status == "unchanged":
+        """Computed only for the lines a page shows (diff_lines() sets them at once)."""
+        if not self.diffed():
             return ""
-        return cached_diff_html(
-            f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}", a.summary, b.summary
-        )
+        return cached_diff_html(self.diff_key(), self.before.summary, self.after.summary)
+
+    def diffed(self):
+        return self.before is not None and self.after is not None and self.status != "unchanged"
+
+    def diff_key(self):
+        a, b = self.before, self.after
+        return f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}"
 
 
 def by_thread(positions):
@@ -254,6 +260,15 @@ def fill(lines):
             line.before = full[line.before.pk]
         if isinstance(line.after, Light):
             line.after = full[line.after.pk]
+    return diff_lines(lines)
+
+
+def diff_lines(lines):
+    """The summary diffs of these lines (those a page shows), in one cache round trip."""
+    wanted = [line for line in lines if line.diffed()]
+    keys = [(line.diff_key(), line.before.summary, line.after.summary) for line in wanted]
+    for line, html in zip(wanted, cached_diffs_html(keys), strict=True):
+        line.summary_diff = html
     return lines
 
 

@@ -5,8 +5,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -466,6 +467,18 @@ class PositionQuerySet(models.QuerySet):
         )
         return self.filter(~Exists(later.values("pk")))
 
+    def latest_per_thread(self):
+        """The latest statement of each party on each issue within this queryset, by
+        DATE_ORDER, numbered with a window function: one pass in thread order instead
+        of current()'s anti-join, for computing the kept state (CurrentPosition)."""
+        return self.annotate(
+            thread_nth=Window(
+                RowNumber(),
+                partition_by=[F("issue_id"), F("party_id")],
+                order_by=[F("date").desc(), F("date_end").desc(), F("pk").desc()],
+            )
+        ).filter(thread_nth=1)
+
     def stated_by(self, day):
         """Statements whose sort day (earliest possible day, or the latest when only that
         is known) is on or before `day`."""
@@ -604,6 +617,16 @@ class Position(Versioned, PartialDateModel):
     def __str__(self):
         return f"{self.party} on {self.issue}: {self.get_stance_display()} ({self.partial_date})"
 
+    def save(self, *args, **kwargs):
+        # The kept current state changes with the statement, in the same transaction
+        # (a delete is handled by a post_delete receiver: cascades skip delete()).
+        from negotiations import current
+
+        with transaction.atomic(using=kwargs.get("using")):
+            moved_from = current.threads_of([self.pk]) if self.pk else set()
+            super().save(*args, **kwargs)
+            current.refresh_threads(moved_from | {(self.issue_id, self.party_id)})
+
     def get_absolute_url(self):
         return (
             reverse(
@@ -655,6 +678,42 @@ class Position(Versioned, PartialDateModel):
                     f"{self.speaker.party}, not for {self.party}."
                 }
             )
+
+
+class CurrentPositionQuerySet(models.QuerySet):
+    def of(self, issue_ids, party_ids):
+        return self.filter(issue_id__in=issue_ids, party_id__in=party_ids)
+
+
+class CurrentPosition(models.Model):
+    """The latest statement (or commitment) of each party on each issue, by DATE_ORDER:
+    the "current" cell of the matrix, kept instead of recomputed from every statement.
+
+    Written only by negotiations/current.py, in the transaction of each write that can
+    change it (statement saves and deletes, commitments, imports, synthesis); derived
+    data, so no history (UNTRACKED_MODELS): `manage.py rebuild_current_state` recomputes
+    it from the statements.
+    """
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    position = models.OneToOneField(Position, on_delete=models.CASCADE, related_name="+")
+
+    objects = CurrentPositionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "party"], name="currentposition_one_a_thread")
+        ]
+        indexes = [
+            models.Index(fields=["negotiation", "party", "issue"], name="currentposition_neg_idx")
+        ]
+
+    def __str__(self):
+        return (
+            f"Current: position {self.position_id} (issue {self.issue_id}, party {self.party_id})"
+        )
 
 
 class Proposal(Versioned, PartialDateModel):
@@ -1117,7 +1176,7 @@ class Citation(models.Model):
 
 # Models that are deliberately not versioned with django-simple-history: they hold no
 # negotiation content, only access credentials.
-UNTRACKED_MODELS = ["FeedToken", "Revision", "AccessToken", "ImportJob"]
+UNTRACKED_MODELS = ["FeedToken", "Revision", "AccessToken", "ImportJob", "CurrentPosition"]
 
 
 def new_feed_token():

@@ -19,7 +19,7 @@ EXPECTED = {
     "issue": 17,
     "party": 10,
     "thread": 13,
-    "snapshot stated": 10,  # + the participation spans
+    "snapshot stated": 11,  # + the participation spans; +1 (#18): the texts of the shown lines only
     "snapshot recorded": 10,  # + the participation spans
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known

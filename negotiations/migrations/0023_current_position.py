@@ -34,7 +34,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('negotiations', '0020_event_actors'),
+        ('negotiations', '0022_source_text'),
     ]
 
     operations = [

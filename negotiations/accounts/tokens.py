@@ -14,8 +14,7 @@ user is set on the request for that request only; the session and CSRF layers ar
 told nothing happened (``BearerTokenMiddleware.__call__``). django-axes throttles
 ``authenticate()``; a token is never guessed, so it needs no throttle.
 
-What a token opens (TOKEN_VIEWS): the read pages, the CSV/JSON exports, the feeds and
-the JSON API,
+What a token opens (TOKEN_VIEWS): the read pages, the CSV/JSON exports and the feeds,
 by URL name, for GET and HEAD only; everything else — write views even for GET, the
 account pages, the admin, the login page — answers 403. A view added later is closed
 to tokens until its name is added here. On the views it opens, the token's user has
@@ -45,51 +44,50 @@ _SHAPE = re.compile(r"rl_[A-Za-z0-9_-]{43}")
 LAST_USED_EVERY = timedelta(minutes=1)
 SAFE_METHODS = ("GET", "HEAD")
 
-TOKEN_VIEWS = (
-    frozenset(
-        "negotiations:" + name
-        for name in (
-            # read pages
-            "home",
-            "sources",
-            "source",
-            "negotiation",
-            "snapshot",
-            "party",
-            "issue",
-            "thread",
-            "timeline",
-            "analytics",
-            "search",
-            "proposals",
-            "proposal",
-            "compare",
-            "provision_history",
-            "codebook",
-            "persons",
-            # exports (CSV and JSON) and the negotiation document
-            "analytics_export",
-            "search_export",
-            "sources_export",
-            "codebook_export",
-            "export_negotiation",
-            "dataset",
-            "matrix_export",
-            "positions_export",
-            "snapshot_export",
-            "party_export",
-            "issue_export",
-            "proposals_export",
-            "provisions_export",
-            "compare_export",
-            "thread_export",
-            # feeds (their URL still carries the feed secret, checked by the feed)
-            "feed_negotiation",
-            "feed_thread",
-        )
+TOKEN_VIEWS = frozenset(
+    "negotiations:" + name
+    for name in (
+        # read pages
+        "home",
+        "sources",
+        "source",
+        "negotiation",
+        "snapshot",
+        "party",
+        "issue",
+        "thread",
+        "timeline",
+        "analytics",
+        "search",
+        "proposals",
+        "proposal",
+        "compare",
+        "provision_history",
+        "codebook",
+        "persons",
+        # exports (CSV and JSON) and the negotiation document
+        "analytics_export",
+        "search_export",
+        "sources_export",
+        "codebook_export",
+        "export_negotiation",
+        "dataset",
+        "matrix_export",
+        "positions_export",
+        "snapshot_export",
+        "party_export",
+        "issue_export",
+        "proposals_export",
+        "provisions_export",
+        "compare_export",
+        "thread_export",
+        # feeds (their URL still carries the feed secret, checked by the feed)
+        "feed_negotiation",
+        "feed_thread",
     )
-    | api.URL_NAMES
-)  # the JSON API (/api/v1/), every endpoint, its document and docs
+)
+# The JSON API (/api/v1/): every endpoint, its OpenAPI document and its docs page.
+TOKEN_VIEWS |= api.URL_NAMES
 
 
 def hash_secret(secret):

@@ -272,3 +272,20 @@ def test_the_step_form_runs_a_fixed_number_of_queries(client, analyst, cast):
         assert client.get(url("step_edit", draft, step)).status_code == 200
     queries = [q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert len(queries) == STEP_PAGE_QUERIES, "\n".join(q["sql"] for q in queries)
+
+
+def test_a_new_signatory_of_a_text_that_addresses_no_issue_is_refused(
+    client, analyst, world, treaty
+):
+    client.force_login(analyst)
+    initial(client, world, treaty)
+    for provision in treaty.provisions.all():
+        provision.issue = None
+        with_reason(provision, "issues unassigned")
+    gamma = TextParty.objects.get(proposal=treaty, party=world["gamma"])
+    data = {"party": world["gamma"].pk, "role": "signatory", "change_reason": "signed"}
+    response = client.post(url("text_party_edit", treaty, gamma), data)
+    assert response.status_code == 200
+    assert "assign issues first" in str(response.context["form"].errors["role"])
+    gamma.refresh_from_db()
+    assert gamma.role == "witness"

@@ -4,6 +4,7 @@ correct and remove them (removing needs a reason, kept on the history row)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -209,15 +210,22 @@ def text_party_edit(request, slug, proposal, pk):
     form = TextPartyEditForm(request.POST or None, instance=text_party, proposal=proposal)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["change_reason"]
-        text_party = form.save()
-        now = (text_party.party, text_party.role)
         signatory = TextParty.Role.SIGNATORY
-        if now != was and was[1] == signatory:
-            commitments.drop_party(proposal, was[0], reason)
-        if now != was and now[1] == signatory:
-            commitments.add_party(proposal, now[0], reason)
-        messages.success(request, "Correction saved.")
-        return redirect(text_party)
+        try:
+            # A new signatory whose commitments cannot be recorded (the text no longer
+            # addresses any issue) leaves nothing saved.
+            with transaction.atomic():
+                text_party = form.save()
+                now = (text_party.party, text_party.role)
+                if now != was and was[1] == signatory:
+                    commitments.drop_party(proposal, was[0], reason)
+                if now != was and now[1] == signatory:
+                    commitments.add_party(proposal, now[0], reason)
+        except ValidationError as exc:
+            form.add_error("role", exc.messages)
+        else:
+            messages.success(request, "Correction saved.")
+            return redirect(text_party)
     return _party_page(request, proposal, text_party, form)
 
 

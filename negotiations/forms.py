@@ -593,6 +593,11 @@ class CitationEditForm(forms.ModelForm):
     Citations have no version counter: the row is locked while it is saved, and a
     correction is small enough to be typed again if two analysts cross."""
 
+    source = SourceFinderField(
+        label="Source",
+        help_text="Start typing its title; pick a suggestion, or paste the source's uid.",
+        error_messages={"required": "Which source is this citation from?"},
+    )
     change_reason = ReasonFormMixin.base_fields["change_reason"]
 
     class Meta:
@@ -600,23 +605,24 @@ class CitationEditForm(forms.ModelForm):
         fields = ["source", "locator", "excerpt"]
         widgets = {"excerpt": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"excerpt": "Verbatim words from the source."}
-        error_messages = {
-            "source": {
-                "invalid_choice": "That source does not exist (it may have been removed). "
-                "Pick another."
-            }
-        }
 
-    def __init__(self, *args, sources=(), **kwargs):
+    def __init__(self, *args, sources=None, **kwargs):
+        # `sources` is no longer offered as a list: the finder searches every source.
         super().__init__(*args, **kwargs)
-        # The picker offers the recent sources and the one cited now; any source is
-        # accepted by id.
-        offered = list(sources)
-        current = self.instance.source if self.instance.source_id else None
-        if current is not None and current not in offered:
-            offered.insert(0, current)
-        self.fields["source"].widget.choices = [(s.pk, s.picker_label) for s in offered]
-        self.fields["source"].widget.attrs["class"] = "searchable"
+
+    def clean(self):
+        data = super().clean()
+        source, excerpt = data.get("source"), data.get("excerpt")
+        # As on every citation form: where the source holds its text, the excerpt must
+        # be found in it.
+        if (
+            source is not None
+            and excerpt
+            and source.text
+            and not excerpt_found(excerpt, source.text)
+        ):
+            self.add_error("excerpt", EXCERPT_NOT_FOUND)
+        return data
 
     def save(self, commit=True):
         self.instance._change_reason = self.cleaned_data["change_reason"]

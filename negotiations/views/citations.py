@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from negotiations.forms import CitationEditForm, RemovalForm
-from negotiations.models import Citation, Source
+from negotiations.models import Citation
 from negotiations.views.common import locked
 from negotiations.views.records import MODELS as RECORD_KINDS
 
@@ -63,8 +63,7 @@ def _page(request, citation, form, removal, status=200):
 @permission_required("negotiations.change_citation", raise_exception=True)
 def citation_edit(request, pk):
     citation = _citation(request, pk)
-    sources = Source.objects.picker()
-    form = CitationEditForm(request.POST or None, instance=citation, sources=sources)
+    form = CitationEditForm(request.POST or None, instance=citation)
     if request.method == "POST" and form.is_valid():
         citation = form.save()
         messages.success(request, "Citation corrected.")
@@ -86,5 +85,5 @@ def citation_delete(request, pk):
             citation.delete()
             messages.success(request, "Citation removed. Its history keeps it, with your reason.")
             return redirect(target)
-    form = CitationEditForm(instance=citation, sources=Source.objects.picker())
+    form = CitationEditForm(instance=citation)
     return _page(request, citation, form, removal)

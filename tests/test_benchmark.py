@@ -75,6 +75,13 @@ def test_production_settings_do_not_install_the_devtools(tmp_path):
         )
         return set(done.stdout.split())
 
-    devtools = {"benchmark", "benchmark_diff", "fault_drill", "loadtest", "synthesize"}
+    devtools = {
+        "benchmark",
+        "benchmark_diff",
+        "benchmark_source_admin",
+        "fault_drill",
+        "loadtest",
+        "synthesize",
+    }
     assert not devtools & commands()
     assert devtools <= commands(DEVTOOLS="1")

@@ -169,3 +169,20 @@ def test_the_source_history_shows_field_level_changes(client, editor, world):
     assert "<strong>reliability:</strong>" in changes.replace("Reliability", "reliability")
     assert "<strong>outlet:</strong>" in changes.replace("Outlet", "outlet")
     assert "graded" in changes
+
+
+def test_the_source_admin_benchmark_measures_and_leaves_nothing_behind(world, tmp_path):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from negotiations.models import Citation, Position, Source
+
+    before = (Source.objects.count(), Position.objects.count(), Citation.objects.count())
+    out, report = io.StringIO(), tmp_path / "figures.json"
+    call_command("benchmark_source_admin", citations=60, runs=2, json_file=str(report), stdout=out)
+    figures = json.loads(report.read_text())
+    assert figures["citations"] == 60 and figures["queries"] > 0 and figures["bytes"] > 0
+    assert f"{figures['queries']} queries" in out.getvalue()
+    assert (Source.objects.count(), Position.objects.count(), Citation.objects.count()) == before

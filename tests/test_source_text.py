@@ -409,3 +409,23 @@ def test_a_source_without_text_is_not_checked(client, analyst, world):
     data = new_position_data(world, **{"cite-0-excerpt": "anything at all"})
     response = client.post(reverse("negotiations:position_add", args=["talks"]), data)
     assert response.status_code == 302
+
+
+def test_the_source_page_with_text_runs_the_same_queries_for_more_citations(client, reader, world):
+    from tests.factories import make_position, page_queries
+
+    source = world["source"]
+    client.force_login(reader)
+    without_text = page_queries(client, source.get_absolute_url())
+    source.text = TEXT
+    with_reason(source)
+    few = page_queries(client, source.get_absolute_url())
+    # The text adds two for a reader: the excerpts and the issues with their aliases
+    # (an analyst's page also reads the negotiations to code in, for the cite links).
+    assert few == without_text + 2
+    for n in range(30):
+        position = make_position(world["maps"], world["beta"], source, summary=f"S{n}")
+        citation = position.citations.get()
+        citation.excerpt = "any route"
+        with_reason(citation)
+    assert page_queries(client, source.get_absolute_url()) == few

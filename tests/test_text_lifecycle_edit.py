@@ -17,8 +17,8 @@ from tests.factories import (
 )
 
 # GET of a step's correction form as an analyst: session, user, permissions; the text
-# (with its negotiation, author, responses), the step, its citations, the picker.
-STEP_PAGE_QUERIES = 7
+# (with its negotiation, author, responses), the step, its citations (no source list).
+STEP_PAGE_QUERIES = 6
 
 
 def url(name, proposal, row):

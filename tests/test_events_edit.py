@@ -17,8 +17,8 @@ from tests.factories import (
 )
 
 # GET of the correction form as an analyst: session, user, permissions; negotiation,
-# event, its citations (sources are found by the finder, not listed), the actor parties, persons and issues
-# offered, and the event's chosen parties, persons and issues.
+# event, its citations (sources are found by the finder, not listed), the actor
+# parties, persons and issues offered, and the event's chosen parties, persons and issues.
 EDIT_PAGE_QUERIES = 12
 
 

@@ -59,6 +59,22 @@ def test_dashboard_filters_parties_and_issues(client, reader, world):
     assert "Transit corridor" not in table.split("</table>")[0]
 
 
+def test_dashboard_can_hide_empty_rows_and_columns(client, reader, world):
+    # Alpha has positions on the corridor only; Beta and Gamma none, the maps none.
+    client.force_login(reader)
+    url = world["negotiation"].get_absolute_url()
+    response = client.get(url, {"empty": "hide"})
+    assert [c.party.slug for c in response.context["columns"]] == ["alpha"]
+    assert [r.issue.slug for r in response.context["rows"]] == ["corridor"]
+    table = response.content.decode().split('class="matrix"')[1].split("</table>")[0]
+    assert "No position recorded" not in table and "Border maps" not in table
+    # Shown in full otherwise, and with chosen parties the emptiness is theirs.
+    full = client.get(url).context
+    assert len(full["columns"]) == 3 and len(full["rows"]) == 2
+    chosen = client.get(url, {"empty": "hide", "party": ["beta", "gamma"]}).context
+    assert chosen["columns"] == [] and chosen["rows"] == []
+
+
 def test_reader_sees_no_edit_controls(client, reader, world):
     client.force_login(reader)
     for url in (

@@ -32,6 +32,10 @@ def dashboard(request, slug):
     parties, party_filtered = _selected(request, "party", all_parties)
     issues, issue_filtered = _selected(request, "issue", all_issues)
     positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, issues, parties)
+    hide_empty = request.GET.get("empty") == "hide"
+    if hide_empty:
+        rows, parties = analysis.without_empty(rows, parties)
     context = {
         "negotiation": negotiation,
         "participations": participations,
@@ -42,8 +46,9 @@ def dashboard(request, slug):
         "issues": issues,
         "selected_parties": set(request.GET.getlist("party")),
         "selected_issues": set(request.GET.getlist("issue")),
-        "filtered": party_filtered or issue_filtered,
-        "rows": analysis.matrix(positions, issues, parties),
+        "filtered": party_filtered or issue_filtered or hide_empty,
+        "hide_empty": hide_empty,
+        "rows": rows,
         # The latest few; the proposal list and the timeline show all of them.
         "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
             "-date", "-pk"

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from negotiations.forms import PositionEditForm, PositionForm, citation_formset
@@ -189,8 +191,36 @@ def position_add(request, slug):
         "previous": previous,
         "order_uncertain": not certain,
         "suggested": suggested,
+        "party": party,
+        "issue": issue,
     }
     return render(request, "negotiations/position_form.html", context)
+
+
+@read_page
+def previous_statement(request, slug):
+    """JSON for the record form's "Previous statement" panel: the latest statement of the
+    party (?party=pk) on the issue (?issue=pk), as the panel's HTML. Four queries."""
+    negotiation = _negotiation(slug)
+    party = issue = None
+    try:
+        if request.GET.get("party"):
+            party = Party.objects.filter(
+                pk=int(request.GET["party"]), participations__negotiation=negotiation
+            ).first()
+        if request.GET.get("issue"):
+            issue = negotiation.issues.filter(pk=int(request.GET["issue"])).first()
+    except ValueError:
+        return JsonResponse({"error": "party and issue are ids (numbers)."}, status=400)
+    previous = None
+    if party and issue:
+        previous = Position.objects.filter(party=party, issue=issue).with_related().last()
+    suggested = Position.Movement.NEW
+    if previous:
+        suggested = Position(stance=previous.stance).suggest_movement(previous)
+    context = {"previous": previous, "suggested": suggested, "party": party, "issue": issue}
+    html = render_to_string("negotiations/_previous_statement.html", context, request)
+    return JsonResponse({"found": previous is not None, "html": html})
 
 
 @permission_required("negotiations.change_position", raise_exception=True)

@@ -49,6 +49,11 @@ urlpatterns = [
     path("n/<slug:slug>/issues/<slug:issue>/", positions.issue_detail, name="issue"),
     path("n/<slug:slug>/issues/<slug:issue>/<slug:party>/", positions.thread, name="thread"),
     path("n/<slug:slug>/positions/new/", positions.position_add, name="position_add"),
+    path(
+        "n/<slug:slug>/positions/previous.json",
+        positions.previous_statement,
+        name="previous_statement",
+    ),
     path("n/<slug:slug>/persons/", persons.person_list, name="persons"),
     path("n/<slug:slug>/persons/new/", persons.person_add, name="person_add"),
     path("n/<slug:slug>/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),

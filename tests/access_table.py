@@ -146,6 +146,7 @@ TABLE = {
     "negotiations:issue": "page",
     "negotiations:thread": "page",
     "negotiations:position_add": "analyst-write",
+    "negotiations:previous_statement": "page",
     "negotiations:position_edit": "analyst-write",
     "negotiations:position_delete": "editor-delete",
     "negotiations:timeline": "page",

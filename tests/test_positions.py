@@ -10,6 +10,7 @@ from tests.factories import (
     add_url,
     edit_url,
     make_issue,
+    make_negotiation,
     make_party,
     make_position,
     make_source,
@@ -57,6 +58,22 @@ def test_dashboard_filters_parties_and_issues(client, reader, world):
     assert "Beta" in table and "Border maps" in table
     assert "Alpha" not in table.split("</table>")[0]
     assert "Transit corridor" not in table.split("</table>")[0]
+
+
+def test_dashboard_can_hide_empty_rows_and_columns(client, reader, world):
+    # Alpha has positions on the corridor only; Beta and Gamma none, the maps none.
+    client.force_login(reader)
+    url = world["negotiation"].get_absolute_url()
+    response = client.get(url, {"empty": "hide"})
+    assert [c.party.slug for c in response.context["columns"]] == ["alpha"]
+    assert [r.issue.slug for r in response.context["rows"]] == ["corridor"]
+    table = response.content.decode().split('class="matrix"')[1].split("</table>")[0]
+    assert "No position recorded" not in table and "Border maps" not in table
+    # Shown in full otherwise, and with chosen parties the emptiness is theirs.
+    full = client.get(url).context
+    assert len(full["columns"]) == 3 and len(full["rows"]) == 2
+    chosen = client.get(url, {"empty": "hide", "party": ["beta", "gamma"]}).context
+    assert chosen["columns"] == [] and chosen["rows"] == []
 
 
 def test_reader_sees_no_edit_controls(client, reader, world):
@@ -182,6 +199,40 @@ def test_form_shows_previous_position_beside_it(client, analyst, world):
     content = response.content.decode()
     assert "Previous statement" in content
     assert "Demands a corridor without any border controls." in content
+
+
+def test_previous_statement_json_follows_party_and_issue(client, analyst, world):
+    client.force_login(analyst)
+    url = reverse("negotiations:previous_statement", args=["talks"])
+    alpha, beta, corridor, maps = world["alpha"], world["beta"], world["corridor"], world["maps"]
+    found = client.get(url, {"party": alpha.pk, "issue": corridor.pk}).json()
+    assert found["found"] is True
+    assert "Demands a corridor without any border controls." in found["html"]
+    assert "Alpha on Transit corridor" in found["html"]
+    none = client.get(url, {"party": beta.pk, "issue": maps.pk}).json()
+    assert none["found"] is False and "Beta has no statement on Border maps yet" in none["html"]
+    assert "Choose a party" in client.get(url, {"party": alpha.pk}).json()["html"]
+    assert client.get(url, {"party": "x", "issue": corridor.pk}).status_code == 400
+    # A party of another negotiation is no party here.
+    other = make_party(make_negotiation(slug="other"), slug="delta")
+    assert client.get(url, {"party": other.pk, "issue": corridor.pk}).json()["found"] is False
+
+
+def test_previous_statement_json_escapes_what_users_typed(client, reader, world):
+    position = world["second"]
+    position.summary = "<img src=x onerror=alert(1)>"
+    position.save()
+    client.force_login(reader)
+    url = reverse("negotiations:previous_statement", args=["talks"])
+    html = client.get(url, {"party": world["alpha"].pk, "issue": world["corridor"].pk}).json()
+    assert "<img" not in html["html"] and "&lt;img" in html["html"]
+
+
+def test_record_form_loads_the_previous_statement_script(client, analyst, world):
+    client.force_login(analyst)
+    content = client.get(add_url(world)).content.decode()
+    assert 'src="/static/previous_statement.js"' in content
+    assert 'data-previous-url="/n/talks/positions/previous.json"' in content
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,8 @@ EXPECTED = {
     "changes": 9,
     "site changes": 8,
     "changes filtered": 9,
+    # Negotiation, party, issue, the statement and its citations.
+    "previous statement": 9,
 }
 
 # Pages whose reload is answered "304 Not Modified": the request's own three queries
@@ -68,6 +70,7 @@ READ_PAGES = [
     "changes",
     "site changes",
     "changes filtered",
+    "previous statement",
 ]
 RELOAD = 4
 
@@ -108,6 +111,9 @@ def urls():
         "site changes": r("negotiations:changes"),
         "changes filtered": r("negotiations:negotiation_changes", args=[SLUG])
         + f"?kind=citation&issue={Issue.objects.get(slug='transit-corridor').pk}",
+        "previous statement": r("negotiations:previous_statement", args=[SLUG])
+        + f"?party={Party.objects.get(slug='azerbaijan').pk}"
+        + f"&issue={Issue.objects.get(slug='transit-corridor').pk}",
     }
 
 

@@ -1,6 +1,7 @@
 """Timeline pictures: the issue timeline and the negotiation-wide timeline."""
 
 import datetime
+import itertools
 import re
 
 import pytest
@@ -416,3 +417,23 @@ def test_other_issues_positions_stay_off_the_issue_timeline(client, reader, worl
     elsewhere = make_position(other, world["beta"])
     content = client.get(issue_url(world["corridor"])).content.decode()
     assert elsewhere.get_absolute_url() not in marker_links(content)
+
+
+@pytest.mark.parametrize("days", [200, 700, 1000, 1400, 2000, 3000, 6000])
+def test_axis_labels_never_overlap(days):
+    start = datetime.date(2021, 11, 20)
+    ticks = timeline._ticks(timeline.Scale(start, start + datetime.timedelta(days=days)))
+    extents = sorted(t.label_extent for t in ticks if t.label)
+    assert all(
+        left >= previous_right for (_, previous_right), (left, _) in itertools.pairwise(extents)
+    )
+    assert any(t.major and t.label for t in ticks)  # the years are always labelled
+
+
+def test_quarter_labels_next_to_a_year_label_are_dropped_not_the_year():
+    # About 30 px a quarter: "Q2" would touch "2023".
+    start = datetime.date(2021, 11, 20)
+    ticks = timeline._ticks(timeline.Scale(start, start + datetime.timedelta(days=2000)))
+    assert {t.label for t in ticks if t.major} >= {"2022", "2023", "2024", "2025"}
+    assert not any(t.label == "Q2" for t in ticks)
+    assert any(t.label in ("Q3",) for t in ticks)

@@ -99,6 +99,16 @@ def matrix(positions, issues, parties):
     return rows
 
 
+def without_empty(rows, parties):
+    """The matrix without its empty rows and columns: (rows, parties) keeping only the
+    issues on which some shown party has a position, and the parties with one on some
+    shown issue. The rows are new; their cells are the same."""
+    rows = [row for row in rows if any(cell.position for cell in row.cells)]
+    keep = [i for i in range(len(parties)) if any(row.cells[i].position for row in rows)]
+    trimmed = [Row(row.issue, row.url, [row.cells[i] for i in keep]) for row in rows]
+    return trimmed, [parties[i] for i in keep]
+
+
 @dataclass
 class Step:
     """One statement in a thread, with what changed since the one before.

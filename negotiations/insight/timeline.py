@@ -123,6 +123,15 @@ class Tick:
     label: str
     major: bool
 
+    # A year label (12 px, bold) starts 3 px right of its tick; a quarter label (10.5 px)
+    # is centred on it. Widths are estimates per character, generous rather than tight.
+    @property
+    def label_extent(self):
+        if self.major:
+            return self.x + 3, self.x + 3 + 8 * len(self.label)
+        half = 3.4 * len(self.label)
+        return self.x - half, self.x + half
+
 
 @dataclass
 class Marker:
@@ -330,6 +339,28 @@ def _ticks(scale):
             if not ticks and quarter_px >= 60:  # say which year the axis starts in
                 label += f" {day.year}"
             ticks.append(Tick(scale.x(day), label, False))
+    return _without_overlaps(ticks)
+
+
+LABEL_GAP = 4  # px kept free between two axis labels
+
+
+def _without_overlaps(ticks):
+    """The ticks with every quarter label that would touch a year label, or the quarter
+    label kept before it, left blank (the tick stays). Year labels are always kept."""
+    years = [t.label_extent for t in ticks if t.major and t.label]
+    last_right = -math.inf
+    for tick in ticks:
+        if tick.major or not tick.label:
+            continue
+        left, right = tick.label_extent
+        clash = left < last_right + LABEL_GAP or any(
+            left < y_right + LABEL_GAP and y_left < right + LABEL_GAP for y_left, y_right in years
+        )
+        if clash:
+            tick.label = ""
+        else:
+            last_right = right
     return ticks
 
 

@@ -3,7 +3,9 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from negotiations.forms import (
@@ -53,8 +55,12 @@ def dashboard(request, slug):
         party_page = Paginator(parties, MATRIX_PARTIES).get_page(request.GET.get("pp"))
         issue_page = Paginator(issues, MATRIX_ISSUES).get_page(request.GET.get("ip"))
         parties, issues = list(party_page.object_list), list(issue_page.object_list)
-    shown = set(parties)
     positions = Position.objects.filter(issue__negotiation=negotiation)
+    rows = analysis.matrix(positions, issues, parties)
+    hide_empty = request.GET.get("empty") == "hide"
+    if hide_empty:
+        rows, parties = analysis.without_empty(rows, parties)
+    shown = set(parties)
     context = {
         "negotiation": negotiation,
         "participations": participations,
@@ -73,8 +79,9 @@ def dashboard(request, slug):
         "issues": issues,
         "selected_parties": set(request.GET.getlist("party")),
         "selected_issues": set(request.GET.getlist("issue")),
-        "filtered": party_filtered or issue_filtered,
-        "rows": analysis.matrix(positions, issues, parties),
+        "filtered": party_filtered or issue_filtered or hide_empty,
+        "hide_empty": hide_empty,
+        "rows": rows,
         # The latest few; the proposal list and the timeline show all of them.
         "proposals": negotiation.proposals.select_related("author", "responds_to").order_by(
             "-date", "-pk"
@@ -218,6 +225,8 @@ def position_add(request, slug):
         "suggested": suggested,
         "suggested_parties": suggested_parties,
         "suggested_issues": suggested_issues,
+        "party": party,
+        "issue": issue,
     }
     return render(request, "negotiations/position_form.html", context)
 
@@ -250,6 +259,32 @@ def _is_uuid(text):
     except ValueError:
         return False
     return True
+
+
+@read_page
+def previous_statement(request, slug):
+    """JSON for the record form's "Previous statement" panel: the latest statement of the
+    party (?party=pk) on the issue (?issue=pk), as the panel's HTML. Four queries."""
+    negotiation = _negotiation(slug)
+    party = issue = None
+    try:
+        if request.GET.get("party"):
+            party = Party.objects.filter(
+                pk=int(request.GET["party"]), participations__negotiation=negotiation
+            ).first()
+        if request.GET.get("issue"):
+            issue = negotiation.issues.filter(pk=int(request.GET["issue"])).first()
+    except ValueError:
+        return JsonResponse({"error": "party and issue are ids (numbers)."}, status=400)
+    previous = None
+    if party and issue:
+        previous = Position.objects.filter(party=party, issue=issue).with_related().last()
+    suggested = Position.Movement.NEW
+    if previous:
+        suggested = Position(stance=previous.stance).suggest_movement(previous)
+    context = {"previous": previous, "suggested": suggested, "party": party, "issue": issue}
+    html = render_to_string("negotiations/_previous_statement.html", context, request)
+    return JsonResponse({"found": previous is not None, "html": html})
 
 
 @permission_required("negotiations.change_position", raise_exception=True)

@@ -84,3 +84,15 @@ def test_pages_and_admin_break_no_content_security_policy_rule(
         page.goto(base_url + path)
         page.wait_for_load_state("load")
     assert violations == []
+
+
+def test_previous_statement_panel_follows_party_and_issue(page, base_url, login, analyst, world):
+    login(analyst)
+    page.goto(f"{base_url}/n/talks/positions/new/")
+    panel = page.locator("aside.previous")
+    expect(panel).to_contain_text("Choose a party and an issue")
+    page.get_by_label("Party").select_option(str(world["alpha"].pk))
+    page.get_by_label("Issue").select_option(str(world["corridor"].pk))
+    expect(panel).to_contain_text("Demands a corridor without any border controls.")
+    page.get_by_label("Issue").select_option(str(world["maps"].pk))
+    expect(panel).to_contain_text("Alpha has no statement on Border maps yet")

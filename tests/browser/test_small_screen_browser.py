@@ -95,3 +95,34 @@ def test_log_out_is_reachable_at_390_px(page, base_url, login, analyst, seeded):
     assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
     button.click()
     page.wait_for_url("**/login/**")
+
+
+def test_sticky_matrix_headers_never_cover_the_focused_cell(page, base_url, login, analyst, seeded):
+    page.set_viewport_size({"width": WIDTH, "height": 700})
+    login(analyst)
+    page.goto(f"{base_url}/n/{SLUG}/")
+    links = page.locator("table.matrix tbody td a")
+    covered = []
+    for index in (links.count() // 2, links.count() - 1):
+        link = links.nth(index)
+        link.focus()
+        box = link.bounding_box()
+        head = page.locator("table.matrix thead").bounding_box()
+        row_head = link.locator("xpath=ancestor::tr/th").bounding_box()
+        if box["y"] < head["y"] + head["height"] or box["x"] < row_head["x"] + row_head["width"]:
+            covered.append(index)
+    assert covered == []
+    # The matrix scrolled inside its own region, not the page.
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    assert page.evaluate("document.querySelector('.matrix-wrap').scrollLeft") > 0
+
+
+def test_matrix_hides_empty_rows_and_columns_at_390_px(page, base_url, login, analyst, seeded):
+    page.set_viewport_size({"width": WIDTH, "height": 844})
+    login(analyst)
+    page.goto(f"{base_url}/n/{SLUG}/")
+    full = page.locator("table.matrix td.empty").count()
+    page.get_by_role("link", name="Hide empty rows and columns").click()
+    page.wait_for_url("**empty=hide**")
+    assert page.locator("table.matrix td.empty").count() < full
+    expect(page.get_by_role("link", name="Show them")).to_be_visible()

@@ -176,3 +176,17 @@ def test_on_postgresql_every_table_is_read_from_one_snapshot(client, reader, wor
     with connection.cursor() as cursor:
         cursor.execute("SHOW transaction_isolation")
         assert cursor.fetchone()[0] == "read committed"
+
+
+def test_the_json_schema_is_included_as_the_repository_has_it(
+    client, reader, world, tmp_path, monkeypatch
+):
+    schema = tmp_path / "redline-2.schema.json"
+    schema.write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema"}\n')
+    monkeypatch.setattr(dataset, "SCHEMA_PATH", schema)
+    client.force_login(reader)
+    archive = download(client, "talks")
+    assert archive.read("redline-2.schema.json") == schema.read_bytes()
+    assert "redline-2.schema.json" in archive.read("CITATION.txt").decode()
+    monkeypatch.setattr(dataset, "SCHEMA_PATH", tmp_path / "missing.json")
+    assert "redline-2.schema.json" not in download(client, "talks").namelist()

@@ -15,7 +15,7 @@ SLUG = "armenia-azerbaijan"
 EXPECTED = {
     "healthz": 1,
     "home": 5,
-    "dashboard": 15,  # + the events' parties and persons
+    "dashboard": 16,  # + the events' parties and persons; +1 (#18): the cells with a statement
     "issue": 17,
     "party": 10,
     "thread": 13,

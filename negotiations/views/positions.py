@@ -70,8 +70,9 @@ def dashboard(request, slug):
         "issue_page": issue_page,
         "hidden_parties": party_count - len(parties),
         "hidden_issues": issue_count - len(issues),
-        # Counted (from the kept current state) only when the page says it.
-        "current_count": CurrentPosition.objects.filter(negotiation=negotiation).count,
+        # From the kept current state; counted on every page, so that the page runs the
+        # same queries at any size (it is shown only when the matrix has more pages).
+        "current_count": CurrentPosition.objects.filter(negotiation=negotiation).count(),
         "cell_count": len(all_parties) * len(all_issues),
         "all_parties": all_parties,
         "all_issues": all_issues,

@@ -1271,6 +1271,7 @@ DECLARATION_2025 = {
     ],
 }
 
+REPORTED_ONLY = "The words of this article were not retrieved from a public source; reports of the published text give its subject as: "
 NOT_RETRIEVED = "The words of this article were not retrieved from a public source; a secondary listing gives its subject as: "
 AGREEMENT_2025 = {
     "slug": "peace-agreement-2025",
@@ -1345,7 +1346,8 @@ AGREEMENT_2025 = {
             "Art. III",
             "Non-use of force and of territory",
             ["use-of-force", "non-use-of-territory"],
-            "No use or threat of force; neither party lets a third party use its territory for the use of force against the other. (In our words from a summary of the official text.)",
+            REPORTED_ONLY
+            + "no use or threat of force, and neither party lets a third party use its territory for the use of force against the other.",
             [
                 (
                     "S60",
@@ -1358,7 +1360,7 @@ AGREEMENT_2025 = {
             "Art. IV",
             "Non-interference",
             ["non-interference"],
-            "Non-interference in each other's internal affairs. (Subject only; the words were not retrieved.)",
+            REPORTED_ONLY + "non-interference in each other's internal affairs.",
             [
                 (
                     "S60",
@@ -1374,9 +1376,9 @@ AGREEMENT_2025 = {
             "Diplomatic relations are established within a number of days after the instruments of ratification are exchanged; the number is blank in the initialled text.",
             [
                 (
-                    "S60",
-                    "listing",
-                    "Seventeen articles in the document address key aspects of rapprochement between the two countries",
+                    "S59",
+                    "The Levant Files, on Art. V",
+                    "Within a specified period after the exchange of instruments of ratification—left blank in the initialed text",
                 )
             ],
         ),
@@ -1384,7 +1386,8 @@ AGREEMENT_2025 = {
             "Art. VI",
             "Border delimitation",
             ["border-delimitation"],
-            "Good-faith negotiations in the border commissions, under their agreed regulation, toward a delimitation and demarcation agreement. (Subject as reported; the words were not retrieved.)",
+            REPORTED_ONLY
+            + "good-faith negotiations in the border commissions, under their agreed regulation, toward a delimitation and demarcation agreement.",
             [
                 (
                     "S60",

@@ -35,6 +35,7 @@ from negotiations.models import (
     Source,
     TextParty,
     TextStep,
+    date_columns,
 )
 from negotiations.text.dates import PartialDate
 
@@ -481,6 +482,26 @@ SOURCES = {
         "en",
         "B",
         "Azerbaijani outlet, for Azerbaijan's stated position",
+    ),
+    "S68": (
+        "OSCE Minsk Group closure expected on September 1",
+        "Public Radio of Armenia",
+        "2025-08-28",
+        "https://en.armradio.am/2025/08/28/osce-minsk-group-closure-expected-on-september-1/",
+        "news_report",
+        "en",
+        "B",
+        "state broadcaster quoting the OSCE Secretariat",
+    ),
+    "S77": (
+        "Armenia to rewrite Constitution after parliamentary elections, Pashinyan says",
+        "Vestnik Kavkaza",
+        "2025-11-21",
+        "https://en.vestikavkaza.ru/news/Armenia-to-rewrite-Constitution-after-parliamentary-elections-Pashinyan-says.html",
+        "news_report",
+        "en",
+        "B",
+        "news report quoting the Prime Minister; its Russian version is dated 14 Nov",
     ),
     "S69": (
         "OSCE Ministerial Council adopts decision to close the Minsk Process",
@@ -2056,6 +2077,78 @@ EVENTS = [
             )
         ],
     ),
+    (
+        "chisinau-2023",
+        "2023-06-01",
+        "summit",
+        "Chișinău meeting of five leaders",
+        "Aliyev and Pashinyan meet Michel, Macron and Scholz on the margins of the European Political Community summit in Moldova.",
+        ["eu", "france", "germany", "armenia", "azerbaijan"],
+        ["michel", "macron", "scholz", "aliyev", "pashinyan"],
+        ["negotiation-platform"],
+        [("S27", "report", "The five leaders already met in this format in Moldova on June 1.")],
+    ),
+    (
+        "berlin-2024",
+        "2024-02-28/2024-02-29",
+        "talks",
+        "Foreign-minister talks in Berlin",
+        "Hosted by Germany. The sources disagree on the day: one report says 28 February, another 29 February; both are recorded.",
+        ["germany", "armenia", "azerbaijan"],
+        ["mirzoyan", "bayramov"],
+        ["negotiation-platform"],
+        [
+            (
+                "S100",
+                "worldwideheadline (German)",
+                "Bayramov und Mirzoyan trafen sich zuletzt am 28. Februar in Berlin",
+            ),
+            (
+                "S100",
+                "news-pravda (German)",
+                "trafen sich die Außenminister der beiden Länder am 29. Februar in Berlin",
+            ),
+        ],
+    ),
+    (
+        "minsk-silent-2025",
+        "2025-08-25",
+        "other",
+        "OSCE puts the closure of the Minsk process to a silent procedure",
+        "After a special Permanent Council meeting, a draft Ministerial Council decision is put to a silent procedure ending on 1 September.",
+        ["osce"],
+        [],
+        ["minsk-group"],
+        [
+            (
+                "S68",
+                "OSCE Secretariat",
+                "Following a Special Permanent Council Meeting held on 25 August, a draft Ministerial Council decision to close the Minsk Process and related structures was submitted",
+            )
+        ],
+    ),
+    (
+        "tripp-framework-2026",
+        "2026-01-14",
+        "agreement",
+        "TRIPP Implementation Framework published",
+        "Non-binding US–Armenia framework: a TRIPP Development Company, 74% US and 26% Armenia, for an initial 49 years with a possible 50-year extension. Trump had spoken in August 2025 of a partnership of \u201cup to 99 years\u201d: the sources give both terms.",
+        ["us", "armenia"],
+        ["rubio", "mirzoyan"],
+        ["transit-corridor", "corridor-border-controls"],
+        [
+            (
+                "S92",
+                "framework",
+                "expected to be granted the right to development for an initial term of 49 years.",
+            ),
+            (
+                "S54",
+                "quoting Trump",
+                "Armenia will establish an “exclusive partnership with the United States to develop this corridor, which could extend for up to 99 years,” he said",
+            ),
+        ],
+    ),
 ]
 
 # --- positions: (key, party, issue, stance, date, speaker, attribution, summary, citations)
@@ -2520,6 +2613,28 @@ POSITIONS = [
             )
         ],
     ),
+    (
+        "am-new-constitution-2025-11",
+        "armenia",
+        "armenian-constitution",
+        "proposes",
+        "2025-11-14/2025-11-21",
+        "pashinyan",
+        "own",
+        "Pashinyan: a new constitution, by referendum after the June 2026 parliamentary elections; Armenia rejects the change as Azerbaijan's precondition (the date differs between the report's Russian and English versions).",
+        [
+            (
+                "S77",
+                "quoting Pashinyan",
+                "will take place after the elections to the National Assembly, which will take place in June next year",
+            ),
+            (
+                "S74",
+                "report",
+                "While rejecting the Azerbaijani precondition in public, Pashinian pledged last year to enact a new constitution.",
+            ),
+        ],
+    ),
 ]
 
 
@@ -2619,7 +2734,11 @@ class _Builder:
             self.add_text(text)
         for event in EVENTS:
             self.add_event(*event)
-        for position in POSITIONS:
+        # In date order, so that each statement's movement is suggested against the
+        # party's statement before it.
+        for position in sorted(
+            POSITIONS, key=lambda p: date_columns(PartialDate.parse(p[4]))["date"]
+        ):
             self.add_position(*position)
         for party, issue, day, citations in CORROBORATIONS:
             position = Position.objects.get(party__slug=party, issue=self.issue(issue), date=day)

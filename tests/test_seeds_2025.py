@@ -259,3 +259,15 @@ def test_inferred_dates_are_marked(seeded):
     regulation = Source.objects.get(url__contains="33012106")  # "date not shown" (June 2024)
     assert regulation.date_inferred
     assert Position.objects.filter(date_inferred=True, summary__contains="point 9").exists()
+
+
+def test_the_seeds_doc_counts_what_the_file_holds():
+    """docs/seeds.md's table of counts is the file's, so the closing note stays true."""
+    table = re.findall(r"^\| (\w+) \| (\d+) \|$", (BASE / "docs/seeds.md").read_text(), re.M)
+    data = seed_data()
+    actual = {kind: len(data[kind]) for kind in ("parties", "issues", "sources", "events")}
+    actual |= {"proposals": len(data["proposals"]), "positions": len(data["positions"])}
+    actual["persons"] = sum(len(p.get("persons", [])) for p in data["parties"])
+    actual["provisions"] = sum(len(p["provisions"]) for p in data["proposals"])
+    actual["citations"] = sum(1 for _ in all_citations(data))
+    assert {kind: int(n) for kind, n in table} == actual

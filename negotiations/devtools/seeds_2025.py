@@ -1012,13 +1012,10 @@ ALIASES = {
         "TRIPP",
         "Trump Route for International Peace and Prosperity",
         "Trump route",
+        "Peaceful Crossroads",
         "Meghri route",
     ],
-    "communications": [
-        "Crossroads of Peace",
-        "Peaceful Crossroads",
-        "unblocking of transport links",
-    ],
+    "communications": ["unblocking of transport links"],
     "alma-ata-basis": ["Alma-Ata Declaration of 1991", "Almaty Declaration", "mutual recognition"],
     "nagorno-karabakh-status": ["Karabakh", "Artsakh", "Haut-Karabakh"],
     "minsk-group": ["Minsk Group", "Minsk Process", "Minsk Conference"],
@@ -2265,7 +2262,7 @@ POSITIONS = [
         "2026-01-14",
         "mirzoyan",
         "reported",
-        "TRIPP framework with the United States: Armenian state services operate at all Armenian border and customs checkpoints on the route.",
+        "Route framework with the United States (January 2026): Armenian state services operate at all Armenian border and customs checkpoints on the route.",
         [
             (
                 "S92",
@@ -2765,7 +2762,7 @@ class _Builder:
             self.save(participation)
         for slug, aliases in PARTY_ALIASES.items():
             party = Party.objects.get(slug=slug)
-            party.aliases = "\n".join(aliases)
+            party.aliases = "\n".join(dict.fromkeys(party.alias_list + aliases))
             self.save(party)
         for key, (party, name, title, since, until, notes) in PERSONS.items():
             person = Person(
@@ -2794,7 +2791,8 @@ class _Builder:
             )
         for slug, aliases in ALIASES.items():
             issue = self.issue(slug)
-            issue.aliases = "\n".join(aliases)
+            # Added to the article's aliases, which stay first.
+            issue.aliases = "\n".join(dict.fromkeys(issue.alias_list + aliases))
             self.save(issue)
 
     def issue(self, slug):

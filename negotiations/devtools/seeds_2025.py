@@ -263,6 +263,16 @@ SOURCES = {
         "B",
         "RFE/RL copy",
     ),
+    "S28": (
+        "Déclaration de Grenade (Pashinyan, Michel, Macron, Scholz)",
+        "Armenpress",
+        "2023-10-05",
+        "https://armenpress.am/fr/article/1121317",
+        "official_statement",
+        "fr",
+        "A",
+        "the Armenian state agency reproducing the declaration's text",
+    ),
     "S29": (
         "Nagorno-Karabakh Republic will cease to exist from Jan 1, 2024 – Nagorno-Karabakh authorities",
         "Reuters via The Straits Times",
@@ -1048,7 +1058,12 @@ STATEMENT_2020 = {
                     "S6",
                     "lead",
                     "Le 9 novembre, le Président azerbaïdjanais Ilham Aliev, le Premier ministre arménien Nikol Pachinian et le Président russe ont signé une déclaration",
-                )
+                ),
+                (
+                    "S12",
+                    "background",
+                    "On November 9, 2020, Vladimir Putin, Ilham Aliyev and Nikol Pashinyan signed a joint statement on the full cessation of hostilities.",
+                ),
             ],
         ),
         (
@@ -1106,7 +1121,7 @@ STATEMENT_2020 = {
         (
             "Point 4",
             "Peacekeepers' term",
-            ["peacekeepers", "troop-withdrawal"],
+            ["peacekeepers"],
             "The peacekeepers deploy as the Armenian armed forces withdraw and stay five years, \u201cwith further automatic 5-year extensions\u201d unless a party gives six months' notice.",
             [
                 (
@@ -1731,23 +1746,6 @@ EVENTS = [
         ],
     ),
     (
-        "attack-2022-09",
-        "2022-09-13",
-        "military",
-        "Azerbaijani shelling of Goris, Sotk and Jermuk areas",
-        "Armenia asks Russia, the CSTO and the UN Security Council for help.",
-        ["azerbaijan", "armenia"],
-        [],
-        ["use-of-force", "troop-withdrawal"],
-        [
-            (
-                "S12",
-                "report",
-                "On November 9, 2020, Vladimir Putin, Ilham Aliyev and Nikol Pashinyan signed a joint statement on the full cessation of hostilities.",
-            )
-        ],
-    ),
-    (
         "prague-2022",
         "2022-10-06",
         "summit",
@@ -1906,7 +1904,17 @@ EVENTS = [
                 "S26",
                 "Azerbaijani source",
                 "Azerbaijan will not participate in meetings where France is represented",
-            )
+            ),
+            (
+                "S28",
+                "declaration",
+                "l'intégrité territoriale de l'Arménie (29 800 km2) et de l'Azerbaïdjan (86 600 km2)",
+            ),
+            (
+                "S28",
+                "declaration",
+                "ces réfugiés devraient être libres d'exercer leur droit au retour dans leurs foyers",
+            ),
         ],
     ),
     (
@@ -2241,7 +2249,7 @@ POSITIONS = [
         "am-syunik-2025",
         "armenia",
         "transit-corridor",
-        "red_line",
+        "demand",
         "2025-08?/2025-09?",
         "pashinyan",
         "reported",
@@ -2267,7 +2275,7 @@ POSITIONS = [
             (
                 "S92",
                 "framework",
-                "Armenia intends to offer the United States a 74% share and to hold itself a 26% share in the TRIPP Development Company.",
+                "Armenian state services will operate at all of Armenia’s border and customs checkpoints.",
             )
         ],
     ),

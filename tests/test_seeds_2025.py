@@ -271,3 +271,27 @@ def test_the_seeds_doc_counts_what_the_file_holds():
     actual["provisions"] = sum(len(p["provisions"]) for p in data["proposals"])
     actual["citations"] = sum(1 for _ in all_citations(data))
     assert {kind: int(n) for kind, n in table} == actual
+
+
+def test_the_agreement_page_shows_the_articles_and_their_sources(seeded_client):
+    """A new user finds the initialled agreement, what is not known of it, and its sources
+    one click away."""
+    agreement = Proposal.objects.get(slug="peace-agreement-2025")
+    response = seeded_client.get(agreement.get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Art. XVII" in page and "were not retrieved" in page
+    source = Source.objects.get(url__contains="33500159")  # RFE/RL on the published text
+    assert source.get_absolute_url() in page
+
+
+def test_every_export_of_the_seeds_validates_against_the_shipped_schema():
+    """Once the interchange ships its JSON Schema (issue #14, item 8), the seed file is
+    checked against it."""
+    schemas = sorted(BASE.glob("docs/*.schema.json")) + sorted(BASE.glob("schemas/*.json"))
+    if not schemas:
+        pytest.skip("no JSON Schema shipped yet")
+    import jsonschema
+
+    for schema in schemas:
+        jsonschema.validate(seed_data(), json.loads(schema.read_text(encoding="utf-8")))

@@ -2640,6 +2640,57 @@ POSITIONS = [
             ),
         ],
     ),
+    (
+        "am-minsk-2025",
+        "armenia",
+        "minsk-group",
+        "supports",
+        "2025-08-08",
+        "mirzoyan",
+        "reported",
+        "Both foreign ministers sign a joint letter to the OSCE Chairperson-in-Office asking to close the Minsk process.",
+        [
+            (
+                "S64",
+                "report",
+                "both foreign ministers signed a joint letter to the OSCE Chairperson-in-Office, officially requesting the closure of the OSCE Minsk Process",
+            )
+        ],
+    ),
+    (
+        "az-minsk-2025-08",
+        "azerbaijan",
+        "minsk-group",
+        "supports",
+        "2025-08-08",
+        "bayramov",
+        "reported",
+        "Both foreign ministers sign a joint letter to the OSCE Chairperson-in-Office asking to close the Minsk process.",
+        [
+            (
+                "S64",
+                "report",
+                "both foreign ministers signed a joint letter to the OSCE Chairperson-in-Office, officially requesting the closure of the OSCE Minsk Process",
+            )
+        ],
+    ),
+    (
+        "am-recognition-2025",
+        "armenia",
+        "alma-ata-basis",
+        "demand",
+        "2025-03-27",
+        "mirzoyan",
+        "reported",
+        "After the text was agreed: mutual recognition of territorial integrity, and delimitation based on the Alma-Ata Declaration.",
+        [
+            (
+                "S46",
+                "ARKA, 27 March",
+                "recognition of the territorial integrity of both states and the implementation of the delimitation process based on the provisions of the Alma-Ata Declaration",
+            )
+        ],
+    ),
 ]
 
 

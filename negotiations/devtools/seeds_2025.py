@@ -2909,11 +2909,17 @@ class _Builder:
                 proposal=proposal,
                 label=label,
                 heading=heading,
-                issue=self.issue(issues[0]),
                 text=text,
                 order=n + 1,
             )
+            # A provision names one issue (Provision.issue) until the interchange
+            # redline/2 makes it several (Provision.issues): fill whichever the model has.
+            fields = {f.name for f in Provision._meta.get_fields()}
+            if "issue" in fields:
+                provision.issue = self.issue(issues[0])
             self.save(provision)
+            if "issues" in fields:
+                provision.issues.set([self.issue(i) for i in issues])
             self.cite(f"provision:{slug}:{label}", citations, provision=provision)
         for issue, summary, citations in spec.get("reported", []):
             content = ReportedContent(

@@ -34,6 +34,7 @@ from negotiations.models import (
     Negotiation,
     Participation,
     Party,
+    Person,
     Position,
     Proposal,
     Provision,
@@ -66,6 +67,7 @@ def wipe():
         Participation,
         Negotiation,
         Source,
+        Person,
         Party,
     ):
         model.objects.all().delete()

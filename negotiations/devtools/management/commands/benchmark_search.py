@@ -40,7 +40,7 @@ QUERIES = {
         '"border delimitation"',
         '"extraterritorial corridor"',
     ],
-    "misspelling": ["Nakhichevan", "corrridor", "delimitaton", "Azerbajan"],
+    "misspelling": ["Nakhchevan", "corrridor", "delimitaton", "Azerbajan"],
 }
 SEED_ALIASES = {
     (Issue, "transit-corridor"): [

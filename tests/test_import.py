@@ -557,7 +557,7 @@ def hostile(case):
         return text, "positions[0].summary: contains a lone surrogate (\\ud800 at character 11)"
     if case == "deep nesting":
         text = '{"format": "redline/1", "negotiation": ' + "[" * 50_000 + "]" * 50_000 + "}"
-        return text, "(document): nested too deeply to be a redline/1 document (more than 100 "
+        return text, "(document): nested too deeply to be a redline document (more than 100 "
     raise AssertionError(case)
 
 

@@ -1193,7 +1193,7 @@ class ProvisionPairing(models.Model):
 
 
 class ImportJob(models.Model):
-    """A large redline/1 upload, imported outside the request (negotiations/exchange/importjobs.py)
+    """A large redline upload, imported outside the request (negotiations/exchange/importjobs.py)
     so that no web worker is killed for taking too long. Not content: the rows it
     imports get their own history rows."""
 

@@ -289,7 +289,7 @@ def test_missing_file_is_a_message(client, editor, db):
     client.force_login(editor)
     response = client.post(URL, {})
     assert response.status_code == 400
-    assert "Choose a redline/1 JSON file" in response.content.decode()
+    assert "Choose a redline JSON file" in response.content.decode()
 
 
 # --- who may import --------------------------------------------------------------------

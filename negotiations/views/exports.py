@@ -178,7 +178,7 @@ def sources_export(request, fmt):
 
 
 def negotiation_document(request, slug):
-    """The whole negotiation as one redline/1 document (as `manage.py export_negotiation`)."""
+    """The whole negotiation as one redline/2 document (as `manage.py export_negotiation`)."""
     negotiation = get_object_or_404(Negotiation, slug=slug)
     text = json.dumps(export_negotiation(negotiation), ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(text, content_type="application/json; charset=utf-8")

@@ -416,3 +416,19 @@ def test_other_issues_positions_stay_off_the_issue_timeline(client, reader, worl
     elsewhere = make_position(other, world["beta"])
     content = client.get(issue_url(world["corridor"])).content.decode()
     assert elsewhere.get_absolute_url() not in marker_links(content)
+
+
+def test_a_provision_on_two_issues_marks_its_proposal_on_both_issue_pages(client, reader, world):
+    """Issue #14 item 6: the proposal is shown as addressing each issue of its provision."""
+    make_position(world["maps"], world["beta"], summary="Maps first.")
+    draft = make_proposal(world["negotiation"], world["alpha"], slug="both", title="Both")
+    make_provision(
+        draft, label="Art. 1", text="Roads and maps.", issues=[world["corridor"], world["maps"]]
+    )
+    other = make_proposal(world["negotiation"], world["beta"], slug="neither", title="Neither")
+    make_provision(other, label="Art. 1", text="Something else.")
+    client.force_login(reader)
+    for issue in (world["corridor"], world["maps"]):
+        ticks = client.get(issue_url(issue)).context["timeline"].proposals
+        on = {t.label.split(": ", 2)[-1]: t.on_issue for t in ticks}
+        assert on == {"Both": True, "Neither": False}, issue

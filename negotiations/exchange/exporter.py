@@ -71,9 +71,9 @@ def export_negotiation(negotiation):
             ),
             Prefetch(
                 "provisions",
-                queryset=Provision.objects.select_related("issue")
-                .prefetch_related(cited)
-                .order_by("order", "pk"),
+                queryset=Provision.objects.prefetch_related("issues", cited).order_by(
+                    "order", "pk"
+                ),
             ),
         )
         .order_by("date", "date_end", "pk")
@@ -243,7 +243,7 @@ def _text(p):
                 "uid": str(v.uid),
                 "label": v.label,
                 "heading": v.heading,
-                "issues": [v.issue.slug] if v.issue else [],
+                "issues": [issue.slug for issue in v.sorted_issues()],
                 "text": v.text,
                 "citations": _citations(v.citations.all()),
             }

@@ -117,8 +117,9 @@ DOC_NAMES = {
     "reported_content": "cited record",
     "commitment_of": "commitment",
 }
-# An event's links to other records (many-to-many, each recorded in its history rows).
-EVENT_LINKS = ("issues", "parties", "persons")
+# Links to other records (many-to-many, each recorded in the history rows).
+LINKS = {"Event": ("issues", "parties", "persons"), "Provision": ("issues",)}
+LINK_NAMES = {"issues", "parties", "persons"}
 # Negotiation-owned records found by uid, and how a stored one finds its negotiation.
 OWNER = {
     Event: F("negotiation_id"),
@@ -153,7 +154,7 @@ class _Row:
     obj: object
     new: bool
     wanted: dict  # field name → value the document gives (related records as objects)
-    links: dict | None = None  # an event's {"issues"|"parties"|"persons": [records]}
+    links: dict | None = None  # {"issues"|"parties"|"persons": [records]} (LINKS)
     changed: list = field(default_factory=list)  # names of fields that differ
 
 
@@ -383,17 +384,8 @@ class _Plan:
     def events(self):
         items = self.data.get("events", [])
         stored = self.owned(Event, items, lambda k: f"events[{k}]")
-        # name → event pk → {linked pk: through row}
-        self.stored_event_links = {name: defaultdict(dict) for name in EVENT_LINKS}
-        if stored:
-            for name in EVENT_LINKS:
-                target = _target(name)
-                through = getattr(Event, name).through.objects.filter(
-                    event_id__in=[e.pk for e in stored.values()]
-                )
-                for link in through:
-                    linked = getattr(link, f"{target}_id")
-                    self.stored_event_links[name][link.event_id][linked] = link
+        self.stored_links = {}  # model → name → row pk → {linked pk: through row}
+        self.read_links(Event, stored)
         self.cited = []  # (path, citation item, target field, target)
         for k, e in enumerate(items):
             uid = key(e["uid"])
@@ -419,6 +411,19 @@ class _Plan:
                 },
             ).obj
             self.cite(f"events[{k}]", e, "event", event)
+
+    def read_links(self, model, stored):
+        """The stored links (LINKS) of the stored records `stored` ({key: record})."""
+        found = self.stored_links[model] = {}
+        source = model._meta.model_name
+        for name in LINKS[model.__name__]:
+            found[name] = defaultdict(dict)
+            target = _target(model, name)
+            links = getattr(model, name).through.objects.filter(
+                **{f"{source}_id__in": [obj.pk for obj in stored.values()]}
+            )
+            for link in links if stored else ():
+                found[name][getattr(link, f"{source}_id")][getattr(link, f"{target}_id")] = link
 
     def cite(self, path, item, target_field, target):
         for j, c in enumerate(item.get("citations") or []):
@@ -459,6 +464,7 @@ class _Plan:
             for order, v in enumerate(p.get("provisions") or [])
         ]
         stored = self.owned(Provision, [v for _, v, _, _ in provisions], lambda k: provisions[k][0])
+        self.read_links(Provision, stored)
         by_proposal = defaultdict(list)
         for k, p in enumerate(items):
             self.cite(f"proposals[{k}]", p, "proposal", self.proposal[p["slug"]])
@@ -474,10 +480,11 @@ class _Plan:
                     "proposal": proposal,
                     "label": v["label"],
                     "heading": _text_of(v, "heading"),
-                    # One issue a provision in the model (validation refuses more).
-                    "issue": next((self.issue[slug] for slug in v.get("issues") or []), None),
                     "text": v["text"],
                     "order": order,
+                },
+                links={
+                    "issues": [self.issue[slug] for slug in dict.fromkeys(v.get("issues") or [])]
                 },
             )
             by_proposal[id(proposal)].append(row)
@@ -614,7 +621,7 @@ class _Plan:
                     name for name, value in row.wanted.items() if _differs(row, name, value)
                 ]
                 if row.links is not None:
-                    row.changed += [n for n in EVENT_LINKS if self.event_links_differ(row, n)]
+                    row.changed += [n for n in row.links if self.links_differ(row, n)]
                 if row.changed:
                     names = by_path.setdefault(row.path, [])
                     names.extend(
@@ -622,8 +629,9 @@ class _Plan:
                     )
         return list(by_path.items())
 
-    def event_links_differ(self, row, name):
-        stored, wanted = set(self.stored_event_links[name][row.obj.pk]), row.links[name]
+    def links_differ(self, row, name):
+        stored = set(self.stored_links[type(row.obj)][name][row.obj.pk])
+        wanted = row.links[name]
         return any(obj.pk is None for obj in wanted) or stored != {obj.pk for obj in wanted}
 
     # --- writing ----------------------------------------------------------------------
@@ -641,8 +649,8 @@ class _Plan:
             if not objs:
                 continue
             links = None
-            if model is Event:
-                links = {id(row.obj): row.links for row in self.rows[Event] if row.new}
+            if model.__name__ in LINKS:
+                links = {id(row.obj): row.links for row in self.rows[model] if row.new}
             # In parts, for the progress shown; issues and proposals whole, since
             # they refer to each other.
             size = len(objs) if model in (Issue, Proposal) else 5 * BATCH
@@ -651,7 +659,7 @@ class _Plan:
             result[model.__name__] += len(objs)
         for model, rows in changed.items():
             if rows:
-                writer.update(model, rows, self.stored_event_links)
+                writer.update(model, rows, self.stored_links.get(model))
                 result.updated[model.__name__] += len(rows)
         if result or result.updated:
             # Bulk writes send no post_save: count the change here. The shared row,
@@ -755,9 +763,9 @@ class _Writer:
             obj.pk = pk
         fields = model._meta.concrete_fields
         history_fields = history_model._meta.concrete_fields
-        events = model is Event
+        linked = LINKS.get(model.__name__, ())
         history_ids = iter(
-            _reserve_ids(history_model._meta.db_table, len(objs), "history_id") if events else []
+            _reserve_ids(history_model._meta.db_table, len(objs), "history_id") if linked else []
         )
         extra = {
             "history_date": self.now,
@@ -774,7 +782,7 @@ class _Writer:
             values["history_id"] = next(history_ids, None)
             record_of[obj.pk] = values
             history_rows.append(values)
-        if not events:  # the database numbers them
+        if not linked:  # the database numbers them
             history_fields = [f for f in history_fields if f.attname != "history_id"]
         _copy_rows(model._meta.db_table, fields, rows)
         _copy_rows(
@@ -782,17 +790,20 @@ class _Writer:
             history_fields,
             [[values[f.attname] for f in history_fields] for values in history_rows],
         )
-        for name in EVENT_LINKS if events else ():
-            through, target = getattr(Event, name).through, _target(name)
-            pairs = [(obj.pk, linked.pk) for obj in objs for linked in links[id(obj)][name]]
+        source = model._meta.model_name
+        for name in linked:
+            through, target = getattr(model, name).through, _target(model, name)
+            pairs = [(obj.pk, other.pk) for obj in objs for other in links[id(obj)][name]]
             ids = _reserve_ids(through._meta.db_table, len(pairs))
-            rows = [[pk, event, other] for pk, (event, other) in zip(ids, pairs, strict=True)]
-            _copy_rows(through._meta.db_table, [through._meta.pk, *_through_fields(name)], rows)
+            rows = [[pk, one, other] for pk, (one, other) in zip(ids, pairs, strict=True)]
+            _copy_rows(
+                through._meta.db_table, [through._meta.pk, *_through_fields(model, name)], rows
+            )
             m2m = getattr(history_model, name).model
             _copy_rows(
                 m2m._meta.db_table,
-                [m2m._meta.get_field(n) for n in ("id", "event", target, "history")],
-                [[pk, event, other, record_of[event]["history_id"]] for pk, event, other in rows],
+                [m2m._meta.get_field(n) for n in ("id", source, target, "history")],
+                [[pk, one, other, record_of[one]["history_id"]] for pk, one, other in rows],
             )
         if post_create_historical_record.has_listeners(history_model):
             names = [f.attname for f in history_model._meta.concrete_fields]
@@ -802,7 +813,7 @@ class _Writer:
 
     def update(self, model, rows, stored_links):
         """UPDATE stored rows the document changes, each with a "~" history row."""
-        columns = {name for row in rows for name in row.changed} - {"partial_date", *EVENT_LINKS}
+        columns = {name for row in rows for name in row.changed} - {"partial_date", *LINK_NAMES}
         if any("partial_date" in row.changed for row in rows):
             columns |= set(DATE_COLUMNS)
         fields = sorted(columns)
@@ -817,12 +828,12 @@ class _Writer:
             chunk = [row.obj for row in chunk_rows]
             model.objects.bulk_update(chunk, fields, batch_size=BATCH)
             records = self.history(model, chunk, "~")
-            for name in EVENT_LINKS if model is Event else ():
-                through = getattr(Event, name).through
-                kept, gone, added = _relink(chunk_rows, name, stored_links[name], through)
+            for name in LINKS.get(model.__name__, ()):
+                through = getattr(model, name).through
+                kept, gone, added = _relink(model, chunk_rows, name, stored_links[name], through)
                 through.objects.filter(pk__in=gone).delete()
                 through.objects.bulk_create(added, batch_size=BATCH)
-                m2m, snapshot = self.link_snapshot(name, records, kept + added)
+                m2m, snapshot = self.link_snapshot(model, name, records, kept + added)
                 m2m.objects.bulk_create(snapshot, batch_size=BATCH)
             self.announce(model, chunk, records)
             self.step(model, len(chunk))
@@ -839,17 +850,17 @@ class _Writer:
         )
 
     @staticmethod
-    def link_snapshot(name, records, links):
-        """(model, rows): the issues, parties or persons (`name`) each event's history
-        row records, as a save would (simple-history keeps the link's id)."""
-        m2m, target = getattr(Event.history.model, name).model, _target(name)
+    def link_snapshot(model, name, records, links):
+        """(model, rows): the issues, parties or persons (`name`) each history row of
+        `model` records, as a save would (simple-history keeps the link's id)."""
+        m2m, target = getattr(model.history.model, name).model, _target(model, name)
+        source = f"{model._meta.model_name}_id"
         record_of = {record.id: record for record in records}
         return m2m, [
             m2m(
                 id=link.pk,
-                event_id=link.event_id,
-                history=record_of[link.event_id],
-                **{f"{target}_id": getattr(link, f"{target}_id")},
+                history=record_of[getattr(link, source)],
+                **{source: getattr(link, source), f"{target}_id": getattr(link, f"{target}_id")},
             )
             for link in links
         ]
@@ -898,7 +909,7 @@ def _apply(row):
     records created by this import have their keys by now."""
     obj = row.obj
     for name in row.changed:
-        if name in EVENT_LINKS:
+        if name in LINK_NAMES:
             continue
         value = row.wanted[name]
         if isinstance(value, _New):
@@ -907,27 +918,31 @@ def _apply(row):
             setattr(obj, name, value)
 
 
-def _target(name):
+def _target(model, name):
     """The through model's field naming the linked record: "issue", "party", "person"."""
-    return getattr(Event, name).field.m2m_reverse_field_name()
+    return getattr(model, name).field.m2m_reverse_field_name()
 
 
-def _through_fields(name):
-    through = getattr(Event, name).through
-    return [through._meta.get_field("event"), through._meta.get_field(_target(name))]
+def _through_fields(model, name):
+    through = getattr(model, name).through
+    return [
+        through._meta.get_field(model._meta.model_name),
+        through._meta.get_field(_target(model, name)),
+    ]
 
 
-def _relink(rows, name, stored, through):
-    """(links kept, link ids to delete, links to add) giving events the document's
-    issues, parties or persons (`name`)."""
-    kept, gone, added, target = [], [], [], _target(name)
+def _relink(model, rows, name, stored, through):
+    """(links kept, link ids to delete, links to add) giving events or provisions the
+    document's issues, parties or persons (`name`)."""
+    kept, gone, added, target = [], [], [], _target(model, name)
+    source = f"{model._meta.model_name}_id"
     for row in rows:
         have = stored[row.obj.pk]
         wanted = {obj.pk for obj in row.links[name]}
         gone += [link.pk for pk, link in have.items() if pk not in wanted]
         kept += [link for pk, link in have.items() if pk in wanted]
         added += [
-            through(event_id=row.obj.pk, **{f"{target}_id": obj.pk})
+            through(**{source: row.obj.pk, f"{target}_id": obj.pk})
             for obj in row.links[name]
             if obj.pk not in have
         ]

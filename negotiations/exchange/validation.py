@@ -516,13 +516,6 @@ def _check_document(data):
                 claim_uid(ppath, provision.get("uid"))
                 for slug in _items(provision.get("issues")):
                     refer(ppath, "issues", slug, issue_slugs, "issue")
-                if len(set(map(_hashable, _items(provision.get("issues"))))) > 1:
-                    # The format carries a list; the model holds one issue a provision
-                    # until provisions on several issues land (issue #14, item 6).
-                    errors.append(
-                        f"{ppath}.issues: names more than one issue; this Redline stores "
-                        "one issue per provision"
-                    )
                 citations(ppath, provision)
     for path, item in sections["positions"]:
         claim_uid(path, item.get("uid"))

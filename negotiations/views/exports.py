@@ -126,7 +126,7 @@ def provisions_export(request, slug, proposal, fmt):
             exports.REPORTED_COLUMNS,
             ((c.issue.slug, c.summary, Proposal.NOT_PUBLIC) for c in contents),
         )
-    provisions = proposal.provisions.select_related("issue").order_by("order", "pk")
+    provisions = proposal.provisions.prefetch_related("issues").order_by("order", "pk")
     return exports.download(
         fmt,
         f"{slug}-{proposal.slug}",
@@ -154,7 +154,7 @@ def compare_export(request, slug, fmt):
         )
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])
-        .select_related("issue")
+        .prefetch_related("issues")
         .order_by("order", "pk")
     )
     manual, apart = ProvisionPairing.objects.between(a, b)  # as the compare page has them

@@ -24,6 +24,7 @@ from negotiations.models import (
     Person,
     Position,
     Proposal,
+    Provision,
     ReportedContent,
     Source,
     TextParty,
@@ -147,7 +148,9 @@ def full_negotiation():
     undated.partial_date = PartialDate.parse("as of 12 Feb 2024")
     with_reason(undated)
     treaty = make_proposal(n, None, slug="treaty", title="Treaty", summary="Peace.")
-    make_provision(treaty, label="Art. 1", heading="Recognition", text="Both.", issue=corridor)
+    make_provision(
+        treaty, label="Art. 1", heading="Recognition", text="Both.", issues=[maps, corridor]
+    )
     untagged = make_provision(treaty, label="Art. 2", text="Maps.")
     make_citation(source, provision=untagged)
     make_citation(source, proposal=treaty)
@@ -202,7 +205,8 @@ def test_export_of_a_negotiation_using_every_feature_carries_it_and_validates(db
         "2025-08-08",
         "8 August 2025",
     )
-    assert [v["issues"] for v in treaty["provisions"]] == [["corridor"], []]
+    # A provision on two issues, in the negotiation's issue order; one on none.
+    assert [v["issues"] for v in treaty["provisions"]] == [["corridor", "maps"], []]
     assert texts["described"]["provisions"] == []
     assert [r["issue"] for r in texts["described"]["reported_contents"]] == ["maps"]
     committed = [p for p in document["positions"] if p["stance"] == "committed"]
@@ -259,11 +263,14 @@ def test_every_feature_survives_import_into_a_new_negotiation_and_back(db):
     assert not Participation.objects.filter(party__slug="full-witness").exists()
     # The imported commitments point at the imported step, and history has the actors.
     step = TextStep.objects.get(proposal__negotiation__slug="full-copy")
-    assert step.commitments.count() == 2
+    assert step.commitments.count() == 4  # two signatories × the two issues of Art. 1
     event = Event.objects.get(negotiation__slug="full-copy")
     [record] = event.history.all()
     assert {p.party.slug for p in record.parties.all()} == {"full-alpha", "full-witness"}
     assert record.persons.count() == 1
+    provision = Provision.objects.get(proposal__negotiation__slug="full-copy", label="Art. 1")
+    [record] = provision.history.all()
+    assert sorted(link.issue.slug for link in record.issues.all()) == ["corridor", "maps"]
 
 
 def test_importing_an_export_again_writes_nothing(db):
@@ -296,6 +303,25 @@ def test_changed_actors_and_words_are_differences_then_updates(db):
     latest = event.history.first()
     assert [p.party.slug for p in latest.parties.all()] == ["full-alpha"]
     assert latest.persons.count() == 1 and latest.issues.count() == 1
+
+
+def test_a_provisions_changed_issues_are_a_difference_then_an_update_with_history(db):
+    negotiation = full_negotiation()
+    document = interchange.export_negotiation(negotiation)
+    k = next(k for k, t in enumerate(document["proposals"]) if t["slug"] == "treaty")
+    document["proposals"][k]["provisions"][0]["issues"] = ["maps"]
+    with pytest.raises(interchange.InvalidDocument) as refused:
+        interchange.import_document(document, reason="test")
+    assert f"proposals[{k}].provisions[0]: differs from the stored version (issues)" in (
+        refused.value.errors
+    )
+    interchange.import_document(document, reason="fewer issues", update=True)
+    provision = Provision.objects.get(proposal__slug="treaty", label="Art. 1")
+    assert [i.slug for i in provision.issues.all()] == ["maps"]
+    latest = provision.history.first()
+    assert latest.history_change_reason == "fewer issues"
+    assert [link.issue.slug for link in latest.issues.all()] == ["maps"]
+    assert interchange.export_negotiation(negotiation) == document
 
 
 # --- refusals -----------------------------------------------------------------------------

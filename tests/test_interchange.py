@@ -4,13 +4,16 @@ the way in, and export → import → export is stable."""
 
 import copy
 import datetime
+import itertools
 import json
 import uuid
 from pathlib import Path
 
 import jsonschema
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from negotiations import commitments
 from negotiations.exchange import interchange
@@ -43,9 +46,11 @@ from tests.factories import (
     with_reason,
 )
 
-SCHEMA_PATH = Path(settings.BASE_DIR) / "negotiations/exchange/schema/redline-2.schema.json"
-REDLINE_1_SEEDS = Path(settings.BASE_DIR) / "tests/fixtures/armenia-azerbaijan-redline-1.json"
-SEEDS = Path(settings.BASE_DIR) / "seeds/armenia-azerbaijan.json"
+SCHEMA_PATH = Path(django_settings.BASE_DIR) / "negotiations/exchange/schema/redline-2.schema.json"
+REDLINE_1_SEEDS = (
+    Path(django_settings.BASE_DIR) / "tests/fixtures/armenia-azerbaijan-redline-1.json"
+)
+SEEDS = Path(django_settings.BASE_DIR) / "seeds/armenia-azerbaijan.json"
 
 # Every enum of the schema, and the model choices it must equal.
 ENUMS = {
@@ -431,3 +436,86 @@ def test_the_seeds_export_validates_and_equals_the_seed_file(seeded):
     document = interchange.export_negotiation(seeded)
     assert_valid(document)
     assert document == seeds_document()
+
+
+# --- property: redline/1 → import → export → import → export ------------------------------
+
+_documents = itertools.count(1)
+TYPED = [s for s in Position.Stance.values if s != "committed"]  # "committed": by a step
+DATES = ["2024-01-10", "2023-12~", "late 2023-12", "2024-Q1", "2025-08-08/2025-08-11", "2024?"]
+
+
+@st.composite
+def small_redline_1(draw):
+    """A small valid redline/1 negotiation: principals, issues (a parent), a source, an
+    event, a proposal with provisions on an issue or none, and cited statements."""
+    n = next(_documents)
+    source = str(uuid.uuid4())
+    parties = [f"p{n}-{k}" for k in range(draw(st.integers(1, 3)))]
+    issues = [f"i{k}" for k in range(draw(st.integers(1, 3)))]
+    cite = lambda: [{"uid": str(uuid.uuid4()), "source": source, "locator": "", "excerpt": ""}]  # noqa: E731
+    return {
+        "format": "redline/1",
+        "negotiation": {"slug": f"prop-{n}", "title": f"Talks {n}", "description": ""},
+        "parties": [
+            {"slug": p, "name": p.upper(), "short_name": "", "kind": "state", "description": "",
+             "role": draw(st.sampled_from(Participation.Role.values))}
+            for p in parties
+        ],
+        "issues": [
+            {"slug": i, "title": f"Issue {i}", "description": "",
+             "parent": issues[0] if k and draw(st.booleans()) else None}
+            for k, i in enumerate(issues)
+        ],
+        "sources": [
+            {"uid": source, "title": "Report", "author": "", "outlet": "",
+             "date": draw(st.sampled_from([None, *DATES])), "url": "", "kind": "analysis",
+             "language": "en", "reliability": "B", "notes": ""}
+        ],
+        "events": [
+            {"uid": str(uuid.uuid4()), "title": "Summit", "kind": "summit", "description": "",
+             "date": draw(st.sampled_from(DATES)),
+             "issues": sorted(draw(st.sets(st.sampled_from(issues), max_size=2))),
+             "citations": cite()}
+        ],
+        "proposals": [
+            {"slug": "draft", "title": "Draft", "kind": "draft_treaty",
+             "author": draw(st.sampled_from([None, *parties])),
+             "text_status": draw(st.sampled_from(["official", "leaked", "reported"])),
+             "date": draw(st.sampled_from(DATES)), "responds_to": None, "supersedes": None,
+             "summary": "", "citations": cite(),
+             "provisions": [
+                 {"uid": str(uuid.uuid4()), "label": f"Art. {j}", "heading": "",
+                  "issue": draw(st.sampled_from([None, *issues])), "text": f"Text {j}.",
+                  "citations": []}
+                 for j in range(draw(st.integers(0, 3)))
+             ]}
+        ],
+        "positions": [
+            {"uid": str(uuid.uuid4()), "party": draw(st.sampled_from(parties)),
+             "issue": draw(st.sampled_from(issues)),
+             "stance": draw(st.sampled_from(TYPED)),
+             "movement": draw(st.sampled_from(Position.Movement.values)),
+             "summary": "Said so.", "quote": "", "date": draw(st.sampled_from(DATES)),
+             "citations": cite()}
+            for _ in range(draw(st.integers(0, 4)))
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(legacy=small_redline_1())
+def test_property_redline_1_upgrades_and_round_trips_stably(legacy):
+    interchange.import_document(copy.deepcopy(legacy), reason="redline/1")
+    negotiation = Negotiation.objects.get(slug=legacy["negotiation"]["slug"])
+    first = interchange.export_negotiation(negotiation)
+    assert_valid(first)
+    assert len(first["positions"]) == len(legacy["positions"])
+    assert [v["issues"] for v in first["proposals"][0]["provisions"]] == [
+        [v["issue"]] if v["issue"] else [] for v in legacy["proposals"][0]["provisions"]
+    ]
+    assert interchange.import_document(first, reason="again").summary() == (
+        "nothing new (already here)"
+    )
+    assert interchange.export_negotiation(negotiation) == first

@@ -227,6 +227,30 @@ def test_provision_history_shows_field_diffs(client, analyst, reader, drafts):
     assert "ana" in content
 
 
+def test_provision_on_two_issues_edited_in_the_form_and_its_history_shows_them(
+    client, analyst, reader, drafts
+):
+    """Issue #14 item 6: a provision takes several issues; one history row records them."""
+    provision = drafts["first"].provisions.get(label="Art. 1")
+    both = [drafts["corridor"].pk, drafts["maps"].pk]
+    client.force_login(analyst)
+    response = client.post(
+        url("provision_edit", provision.pk),
+        provision_data(provision, issues=both, change_reason="Also on maps"),
+    )
+    assert response.status_code == 302
+    assert sorted(provision.issues.values_list("pk", flat=True)) == sorted(both)
+    latest = provision.history.first()
+    assert latest.history_change_reason == "Also on maps" and provision.history.count() == 2
+    assert sorted(link.issue_id for link in latest.issues.all()) == sorted(both)
+    client.force_login(reader)
+    content = client.get(url("provision_history", provision.pk)).content.decode()
+    assert "Transit corridor, Border maps" in content  # the issues now, in issue order
+    entry = client.get(url("provision_history", provision.pk)).context["entries"][0]
+    [change] = [c for c in entry.changes if c.label == "Issues"]
+    assert (change.old, change.new) == ("Transit corridor", "Border maps, Transit corridor")
+
+
 # --- roles ---------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ EXPECTED = {
     "proposal described": 15,
     "compare": 11,  # +1: the provisions' issues (many), prefetched
     "compare described": 10,
-    "provision history": 9,
+    "provision history": 10,  # +1: the issues each history row recorded
     "search": 11,
     "sources": 6,
     "source": 7,

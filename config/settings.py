@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # django-ninja (the API): its templates and static files, so that the API's docs
+    # page serves Swagger UI from this site instead of a CDN.
+    "ninja",
     "negotiations",
 ]
 # Benchmarks, the load test, the fault drill and synthetic data: development and CI
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "negotiations.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "negotiations.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -212,17 +216,53 @@ STORAGES = {
     },
 }
 
-# Cached diffs are shared by all server processes in production: a database table
-# (create it with `manage.py createcachetable`). Login failures live in axes' tables.
-LOCAL_CACHE = DEBUG or TESTING or os.environ.get("CACHE") == "local"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends."
-        + ("locmem.LocMemCache" if LOCAL_CACHE else "db.DatabaseCache"),
-        "LOCATION": "redline_cache",
-        "OPTIONS": {"MAX_ENTRIES": 20000 if LOCAL_CACHE else 100000},
-    },
-}
+# Cached diffs and alignments: one cache shared by every server and worker, so that
+# nothing one process keeps can disagree with another. Redis when REDIS_URL is set
+# (e.g. redis://10.0.0.5:6379/0), else a database table (`migrate` creates it, see
+# negotiations/apps.py). Only debugging and tests, one process each, keep it in memory.
+# Every cache read and write is optional (negotiations/text/diffs.py): a Redis that is
+# down or unreachable costs REDIS_TIMEOUT seconds at most, with no retry, and the page
+# is served uncached.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_TABLE = "redline_cache"
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def redis_cache(url, timeout=REDIS_TIMEOUT):
+    """CACHES["default"] for the Redis at `url`: short timeouts and no retries."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "redline"),
+        "OPTIONS": {
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+            "retry": Retry(NoBackoff(), 0),
+        },
+    }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
+elif DEBUG or TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "redline_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100000},
+        },
+    }
 
 # Security: HTTPS-only cookies and HSTS unless debugging, testing, or HTTPS=0 (only
 # for loopback drills and load tests that serve production settings over plain HTTP).
@@ -288,7 +328,7 @@ ADMINS = [("Admin", a) for a in envlist("ADMINS")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_REQUEST_SIZE = int(os.environ.get("UPLOAD_MAX_REQUEST_SIZE", 10 * 1024 * 1024))
-UPLOAD_URL_NAMES = ["negotiations:import"]
+UPLOAD_URL_NAMES = ["negotiations:import", "negotiations:source_add", "negotiations:source_edit"]
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -302,3 +342,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Uploaded files (a source's original file). Served by the app to logged-in users only
+# (negotiations/views/sources.py), never from a public folder.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+# The largest source file (.txt, .html, .docx, .pdf) an analyst may upload.
+SOURCE_FILE_MAX_SIZE = int(os.environ.get("SOURCE_FILE_MAX_SIZE", 5 * 1024 * 1024))

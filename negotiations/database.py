@@ -49,3 +49,25 @@ def statement_timeout(milliseconds, using=DEFAULT_DB_ALIAS):
 def long_running(using=DEFAULT_DB_ALIAS):
     """No statement timeout for the block: for management commands that run long."""
     return statement_timeout(0, using)
+
+
+def one_snapshot(using=DEFAULT_DB_ALIAS):
+    """Let the rest of the current transaction read one snapshot of the database
+    (PostgreSQL's REPEATABLE READ), so that a download made of many queries, such as the
+    dataset zip, cannot mix rows from before and after someone's save.
+
+    Only possible before the transaction's first statement: called later (or outside a
+    transaction, or in a test's wrapping transaction), it does nothing. SQLite's
+    transactions see one snapshot already.
+    """
+    from psycopg.pq import TransactionStatus
+
+    connection = connections[using]
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return False
+    connection.ensure_connection()
+    if connection.connection.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    return True

@@ -119,7 +119,7 @@ def test_persons_migration_keeps_positions_and_participations_as_they_were():
 def test_provision_issues_migration_copies_each_issue_into_the_links_and_their_history():
     """0021 turns a provision's one issue into its issues (many): every provision keeps
     its issue, and every history row records the issue the provision had then."""
-    apps = migrate([("negotiations", "0020_event_actors")])
+    apps = migrate([("negotiations", "0023_current_position")])
     get = lambda name: apps.get_model("negotiations", name)  # noqa: E731
     try:
         negotiation = get("Negotiation").objects.create(slug="talks", title="Talks")

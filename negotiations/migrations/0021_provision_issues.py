@@ -79,7 +79,9 @@ def copy_first_issue_back(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("negotiations", "0020_event_actors"),
+        # After the migrations merged into main meanwhile (0022, 0023), so that the
+        # graph has one leaf.
+        ("negotiations", "0023_current_position"),
     ]
 
     operations = [

@@ -5,7 +5,10 @@ import json
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from negotiations.database import one_snapshot
+from negotiations.exchange import dataset as datasets
 from negotiations.exchange import exports
 from negotiations.exchange.interchange import export_negotiation
 from negotiations.insight import analysis
@@ -183,4 +186,15 @@ def negotiation_document(request, slug):
     text = json.dumps(export_negotiation(negotiation), ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
+
+
+def dataset(request, slug):
+    """The negotiation as one documented zip (negotiations/exchange/dataset.py), every
+    table read from one snapshot, so the zip matches the revision it names."""
+    one_snapshot()
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    data = datasets.build(negotiation, timezone.now(), request.build_absolute_uri())
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-dataset.zip"'
     return response

@@ -202,8 +202,8 @@ class PositionAdmin(HistoryAdmin):
 class ProvisionInline(admin.StackedInline):
     model = Provision
     extra = 0
-    fields = ["order", "label", "heading", "issue", "text"]
-    autocomplete_fields = ["issue"]
+    fields = ["order", "label", "heading", "issues", "text"]
+    autocomplete_fields = ["issues"]
     show_change_link = True
 
 
@@ -250,12 +250,19 @@ class ReportedContentAdmin(HistoryAdmin):
 
 @admin.register(Provision)
 class ProvisionAdmin(HistoryAdmin):
-    list_display = ["label", "proposal", "heading", "issue", "order"]
+    list_display = ["label", "proposal", "heading", "issue_titles", "order"]
     list_filter = ["proposal__negotiation"]
     search_fields = ["label", "heading", "text", "proposal__title"]
-    autocomplete_fields = ["proposal", "issue"]
+    autocomplete_fields = ["proposal", "issues"]
     readonly_fields = ["uid", "version"]
     inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("issues")
+
+    @admin.display(description="issues")
+    def issue_titles(self, provision):
+        return ", ".join(issue.title for issue in provision.sorted_issues())
 
 
 @admin.register(Event)

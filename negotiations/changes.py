@@ -64,15 +64,18 @@ def _in_negotiation(kind, negotiation):
 def _on_issue(kind, issue):
     """Q over kind's historical rows: those about `issue`. Texts are about an issue
     through their provisions; kinds with no issue (sources) match nothing."""
-    if kind in ("position", "provision"):
+    if kind == "position":
         return Q(issue_id=issue.pk)
+    if kind == "provision":  # the issues each history row recorded (several at once)
+        recorded = Provision.history.model.issues.model.objects.filter(issue_id=issue.pk)
+        return Q(history_id__in=recorded.values("history_id"))
     if kind == "proposal":
-        return Q(id__in=Provision.objects.filter(issue=issue).values("proposal_id"))
+        return Q(id__in=Provision.objects.filter(issues=issue).values("proposal_id"))
     if kind == "event":
         return Q(id__in=Event.issues.through.objects.filter(issue=issue).values("event_id"))
     if kind == "citation":
         return Q(position_id__in=Position.objects.filter(issue=issue).values("pk")) | Q(
-            provision_id__in=Provision.objects.filter(issue=issue).values("pk")
+            provision_id__in=Provision.objects.filter(issues=issue).values("pk")
         )
     return Q(pk__in=[])
 

@@ -111,6 +111,43 @@ def compare_records(model, old, new, labeller=None, pending=None):
     return changes
 
 
+def linked_by_record(model, records):
+    """{history_id: {field: names}}: what each history record's many-to-many fields
+    linked (a provision's issues; an event's issues, parties and persons), one query a
+    field whatever the number of records."""
+    history_model = model.history.model
+    found = {}
+    for f in getattr(history_model, "_history_m2m_fields", []):
+        target = f.m2m_reverse_field_name()
+        rows = (
+            getattr(history_model, f.name)
+            .model.objects.filter(history_id__in=[r.history_id for r in records])
+            .select_related(target)
+        )
+        for row in rows:
+            obj = getattr(row, target)
+            name = str(obj) if obj is not None else f"(deleted, #{getattr(row, target + '_id')})"
+            found.setdefault(row.history_id, {}).setdefault(f, set()).add(name)
+    return found
+
+
+def compare_links(model, old, new, linked):
+    """Changes of the many-to-many fields from history record `old` to `new`."""
+    changes = []
+    for f in getattr(model.history.model, "_history_m2m_fields", []):
+        before = linked.get(old.history_id, {}).get(f, set()) if old is not None else set()
+        after = linked.get(new.history_id, {}).get(f, set())
+        if before != after:
+            changes.append(
+                FieldChange(
+                    str(f.verbose_name).capitalize(),
+                    ", ".join(sorted(before)) or "—",
+                    ", ".join(sorted(after)) or "—",
+                )
+            )
+    return changes
+
+
 def fill_diffs(pending):
     """Set the diffs compare_records(pending=...) left, in one cache round trip."""
     htmls = cached_diffs_html([(key, before, after) for _, key, before, after in pending])
@@ -126,6 +163,7 @@ def entries_for(model, pks):
         .order_by("id", "history_date", "history_id")
     )
     labeller = Labeller(model, records)
+    linked = linked_by_record(model, records)
     result = {pk: [] for pk in pks}
     previous, pending = {}, []
     for record in records:
@@ -138,6 +176,7 @@ def entries_for(model, pks):
                 when=record.history_date,
                 reason=record.history_change_reason or "",
                 changes=compare_records(model, before, record, labeller, pending)
+                + compare_links(model, before, record, linked)
                 if record.history_type != "-"
                 else [],
             )

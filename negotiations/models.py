@@ -825,7 +825,7 @@ class Proposal(Versioned, PartialDateModel):
     def addressed_issues(self):
         """The issues its provisions (or, described only, its reported contents) address,
         in the negotiation's issue order."""
-        issues = {p.issue for p in self.provisions.select_related("issue") if p.issue_id}
+        issues = set(Issue.objects.filter(provisions__proposal=self).distinct())
         issues |= {r.issue for r in self.reported_contents.select_related("issue")}
         return sorted(issues, key=lambda i: (i.order, i.title, i.pk))
 
@@ -835,13 +835,12 @@ class Provision(Versioned):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="provisions")
     label = models.CharField(max_length=60, help_text='For example "Art. 3" or "Point 9".')
     heading = models.CharField(max_length=300, blank=True)
-    issue = models.ForeignKey(
-        Issue, null=True, blank=True, on_delete=models.SET_NULL, related_name="provisions"
-    )
+    # An article can address several issues (recognition and borders in one clause).
+    issues = models.ManyToManyField(Issue, blank=True, related_name="provisions")
     text = limited_text(PROVISION_TEXT_MAX_LENGTH)
     order = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[issues])
 
     class Meta:
         ordering = ["proposal", "order", "pk"]
@@ -852,13 +851,37 @@ class Provision(Versioned):
     def get_absolute_url(self):
         return self.proposal.get_absolute_url() + f"#provision-{self.pk}"
 
+    @property
+    def issue_ids(self):
+        """The ids of its issues (from the prefetched ``issues`` when there are)."""
+        return frozenset(issue.pk for issue in self.issues.all())
+
+    def sorted_issues(self):
+        """Its issues in the negotiation's order (prefetched ``issues`` when there are)."""
+        return sorted(self.issues.all(), key=lambda i: (i.order, i.title, i.pk))
+
+    def save_with_issues(self, issues):
+        """Save the provision and set its issues with one history row that records them
+        (a save, then issues.set(), would write two: "+" without issues, then "~")."""
+        created = self._state.adding
+        self.skip_history_when_saving = True
+        try:
+            self.save()
+            self.issues.set(issues)
+        finally:
+            del self.skip_history_when_saving
+        # simple-history writes its row on post_save: sent again now that the issues are
+        # set (the revision counter, the other receiver, just counts the change twice).
+        models.signals.post_save.send(
+            sender=Provision, instance=self, created=created, raw=False, using=self._state.db
+        )
+
+    @property
+    def issue_titles(self):
+        """“Borders, Transit corridor”, or "" without issues."""
+        return ", ".join(issue.title for issue in self.sorted_issues())
+
     def clean(self):
-        if (
-            self.issue_id
-            and self.proposal_id
-            and (self.issue.negotiation_id != self.proposal.negotiation_id)
-        ):
-            raise ValidationError({"issue": "That issue belongs to another negotiation."})
         if self.proposal_id and self.proposal.is_described_only:
             # No database check can see the proposal's availability from here; the
             # forms, the paste, the import and this clean() all refuse.
@@ -1333,7 +1356,7 @@ class ProvisionPairing(models.Model):
 
 
 class ImportJob(models.Model):
-    """A large redline/1 upload, imported outside the request (negotiations/exchange/importjobs.py)
+    """A large redline upload, imported outside the request (negotiations/exchange/importjobs.py)
     so that no web worker is killed for taking too long. Not content: the rows it
     imports get their own history rows."""
 

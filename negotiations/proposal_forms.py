@@ -129,21 +129,26 @@ class ProvisionForm(forms.ModelForm):
 
     class Meta:
         model = Provision
-        fields = ["label", "heading", "issue", "text"]
+        fields = ["label", "heading", "issues", "text"]
         error_messages = {
-            "issue": {"invalid_choice": "That issue is not part of this negotiation."},
+            "issues": {"invalid_choice": "That issue is not part of this negotiation."},
         }
+        help_texts = {"issues": "The issues the provision addresses (none, one or several)."}
 
     def __init__(self, *args, negotiation, issues=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issue"].queryset = issues if issues is not None else negotiation.issues.all()
-        self.fields["issue"].empty_label = "— no particular issue —"
+        self.fields["issues"].queryset = issues if issues is not None else negotiation.issues.all()
 
     def clean_label(self):
         label = " ".join(self.cleaned_data["label"].split())
         if not label:
             raise ValidationError("Give the provision a label, e.g. “Art. 3”.")
         return label
+
+    def save(self, commit=True):
+        """The provision and its issues, with one history row (Provision.save_with_issues)."""
+        self.instance.save_with_issues(self.cleaned_data["issues"])
+        return self.instance
 
 
 class ProvisionEditForm(ReasonFormMixin, ProvisionForm):

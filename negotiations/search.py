@@ -202,7 +202,7 @@ def _scope_provisions(qs, f):
     if f.party:
         qs = qs.filter(proposal__author__slug=f.party)
     if f.issue:
-        qs = qs.filter(issue__slug=f.issue)
+        qs = qs.filter(issues__slug=f.issue)
     return _dated(qs, "proposal__date", f)
 
 
@@ -215,7 +215,7 @@ def _scope_proposals(qs, f):
         qs = qs.filter(author__slug=f.party)
     if f.issue:
         qs = qs.filter(
-            Exists(Provision.objects.filter(proposal=OuterRef("pk"), issue__slug=f.issue))
+            Exists(Provision.objects.filter(proposal=OuterRef("pk"), issues__slug=f.issue))
         )
     return _dated(qs, "date", f)
 
@@ -471,6 +471,18 @@ def _on_named_events(ids):
     return Q(Exists(through))
 
 
+def _on_named_provisions(ids):
+    through = Provision.issues.through.objects.filter(provision=OuterRef("pk"), issue_id__in=ids)
+    return Q(Exists(through))
+
+
+def _provision_extra():
+    """The title of a provision's first issue (in the negotiation's order), for its
+    context line."""
+    first = Issue.objects.filter(provisions=OuterRef("pk")).order_by("order", "title", "pk")
+    return {"issue_title": Subquery(first.values("title")[:1])}
+
+
 KINDS = {
     kind.key: kind
     for kind in [
@@ -601,9 +613,6 @@ KINDS = {
             _scope_provisions,
             _describe_provision,
             {
-                "issue_id": "issue_id",
-                "issue_title": "issue__title",
-                "issue_aliases": "issue__aliases",
                 "party_id": "proposal__author_id",
                 "party_name": "proposal__author__name",
                 "party_aliases": "proposal__author__aliases",
@@ -613,7 +622,9 @@ KINDS = {
                 "neg_title": "proposal__negotiation__title",
                 **_dated_fields("proposal__"),
             },
-            on=(("issue", "issue_id__in"), ("party", "proposal__author_id__in")),
+            # On several issues: found by each, like events (the data has no issue_id).
+            on=(("issue", _on_named_provisions), ("party", "proposal__author_id__in")),
+            extra=_provision_extra,
         ),
         Kind(
             "events",

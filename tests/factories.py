@@ -115,10 +115,14 @@ def make_proposal(negotiation, author=None, **fields):
     return with_reason(Proposal(negotiation=negotiation, author=author, **fields))
 
 
-def make_provision(proposal, **fields):
+def make_provision(proposal, issue=None, issues=(), **fields):
+    """A provision on `issue`, on `issues` (several), or on none; one history row."""
     n = _n()
     fields = {"label": f"Art. {n}", "text": f"Text of article {n}.", "order": n, **fields}
-    return with_reason(Provision(proposal=proposal, **fields))
+    provision = Provision(proposal=proposal, **fields)
+    provision._change_reason = "test"
+    provision.save_with_issues([issue] if issue is not None else list(issues))
+    return provision
 
 
 def make_event(negotiation, **fields):
@@ -260,12 +264,12 @@ def proposal_edit_data(proposal, **overrides):
 
 
 def provision_data(provision=None, **overrides):
-    data = {"label": "Art. 9", "heading": "", "issue": "", "text": "New text.", **CITE}
+    data = {"label": "Art. 9", "heading": "", "issues": [], "text": "New text.", **CITE}
     if provision is not None:
         data.update(
             label=provision.label,
             heading=provision.heading,
-            issue=provision.issue_id or "",
+            issues=[issue.pk for issue in provision.issues.all()],
             text=provision.text,
             version=provision.version,
             change_reason="typo",

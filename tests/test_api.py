@@ -171,10 +171,10 @@ def test_texts_with_steps_parties_reported_contents_and_provisions(client, reade
     assert (reported["issue"], reported["summary"]) == ("maps", "Maps are redrawn.")
     assert len(reported["citations"]) == 1
     (article,) = items(client, f"{API}/negotiations/talks/texts/draft/provisions")
-    assert (article["uid"], article["label"], article["issue"]) == (
+    assert (article["uid"], article["label"], article["issues"]) == (
         str(texts["article"].uid),
         "Art. 1",
-        "corridor",
+        ["corridor"],
     )
     assert article["text"] == "Open the corridor." and len(article["citations"]) == 1
     assert items(client, f"{API}/negotiations/talks/texts/rumoured/provisions") == []
@@ -557,7 +557,7 @@ def grow(world, texts_fixture, n):
 QUERIES = {
     STATEMENTS + "?party=beta&date_from=2020": 6,
     f"{API}/negotiations/talks/texts": 11,
-    f"{API}/negotiations/talks/texts/draft/provisions": 6,
+    f"{API}/negotiations/talks/texts/draft/provisions": 7,  # +1: issues (many), prefetched
     f"{API}/negotiations/talks/events": 9,
     f"{API}/negotiations/talks/persons": 5,
     f"{API}/negotiations/talks/parties": 5,

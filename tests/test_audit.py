@@ -93,8 +93,8 @@ ALLOWED = {
         "import: bulk INSERT; insert() writes history"
     ),
     ("negotiations/exchange/importer.py", "update"): ("import: bulk UPDATE with its history rows"),
-    ("negotiations/exchange/importer.py", "actor_snapshot"): (
-        "import: the actors an updated event's history row records (history rows themselves)"
+    ("negotiations/devtools/synthetic.py", "link_issues"): (
+        "synthetic data: provisions' issue links and the same links in their history rows"
     ),
 }
 
@@ -322,7 +322,7 @@ def app_session(world, analyst, editor):
         )
     )
     add = reverse("negotiations:provision_add", args=[n.slug, proposal.slug])
-    expect(a.post(add, provision_data(label="Art. 1", issue=world["corridor"].pk)))
+    expect(a.post(add, provision_data(label="Art. 1", issues=[world["corridor"].pk])))
     expect(a.post(add, provision_data(label="Art. 2")))
     first, second = proposal.provisions.order_by("order")
     expect(

@@ -279,7 +279,7 @@ def test_issue_of_an_edited_provision_shows_as_changed(client, reader, pair):
     assert row.issue_changed
     coverage = {line.issue.slug: line.status for line in comparison.coverage}
     assert coverage == {"corridor": "dropped", "maps": "added"}
-    assert "Issue: Transit corridor → Border maps." in response.content.decode()
+    assert "Issues: Transit corridor → Border maps." in response.content.decode()
 
 
 def test_diff_follows_an_edit_of_a_provision(client, reader, pair):
@@ -451,7 +451,7 @@ def copy_proposal(base, slug, **changes):
         fields = {
             "label": provision.label,
             "heading": provision.heading,
-            "issue": provision.issue,
+            "issues": list(provision.issues.all()),
             "text": provision.text,
             "order": provision.order,
         }
@@ -659,23 +659,28 @@ texts = st.one_of(
     st.lists(st.sampled_from(WORDS), max_size=10).map(" ".join),
 )
 labels = st.sampled_from(["Art. 1", "Article 2", "Art. 3", "1.", "2.", "Point 3", "Preamble"])
-drafts = st.lists(st.tuples(labels, st.sampled_from([None, 1, 2, 3]), texts), max_size=7)
+# Each provision on no issue, one, or two (provisions on several issues, #14 item 6).
+drafts = st.lists(
+    st.tuples(labels, st.frozensets(st.sampled_from([1, 2, 3]), max_size=2), texts), max_size=7
+)
 
 
 def _in_memory(proposal, items, first_pk, issues):
-    return [
-        Provision(
+    provisions = []
+    for n, (label, on, text) in enumerate(items):
+        provision = Provision(
             pk=first_pk + n,
             proposal=proposal,
             label=label,
             heading="",
-            issue=issues.get(issue),
             text=text,
             order=n,
             version=1,
         )
-        for n, (label, issue, text) in enumerate(items)
-    ]
+        # As prefetch_related("issues") leaves it: no query for its issues.
+        provision._prefetched_objects_cache = {"issues": [issues[i] for i in sorted(on)]}
+        provisions.append(provision)
+    return provisions
 
 
 def _shown(rows_html, summary_html):
@@ -727,7 +732,7 @@ def test_property_summary_list_and_coverage_always_agree(a_items, b_items, data)
     for row in rows:
         if row.a is None or row.b is None:
             continue
-        same_issue = row.a.issue_id is not None and row.a.issue_id == row.b.issue_id
+        same_issue = bool(row.a.issue_ids & row.b.issue_ids)
         related = {
             "manual": (row.a.pk, row.b.pk) in manual,
             "label": normalise_label(row.a.label) == normalise_label(row.b.label)
@@ -739,9 +744,9 @@ def test_property_summary_list_and_coverage_always_agree(a_items, b_items, data)
     # The coverage says what the listed provisions say, issue by issue.
     assert set(coverage) == {issue.title for issue in issues.values()}
     for issue in issues.values():
-        touching = [r for r in rows if issue.pk in {p.issue_id for p in (r.a, r.b) if p}]
-        in_a = any(r.a and r.a.issue_id == issue.pk for r in rows)
-        in_b = any(r.b and r.b.issue_id == issue.pk for r in rows)
+        touching = [r for r in rows if any(p and issue.pk in p.issue_ids for p in (r.a, r.b))]
+        in_a = any(r.a and issue.pk in r.a.issue_ids for r in rows)
+        in_b = any(r.b and issue.pk in r.b.issue_ids for r in rows)
         status = coverage[issue.title]
         if in_a and not in_b:
             # Left out of B: each of its provisions is removed or now on another issue.
@@ -1072,3 +1077,21 @@ def test_the_message_after_pairing_escapes_labels(client, analyst, pair):
         content
     )
     assert "<i>Art. 4</i>" not in content
+
+
+def test_a_provision_on_two_issues_counts_in_the_coverage_of_both(client, reader, pair):
+    """Issue #14 item 6: an article on recognition and on borders addresses both."""
+    both = [pair["corridor"], pair["maps"]]
+    make_provision(pair["a"], label="Art. 1", text="Open roads and agree maps.", issues=both)
+    make_provision(pair["b"], label="Art. 1", text="Open roads.", issue=pair["corridor"])
+    client.force_login(reader)
+    response = client.get(compare_url(a="a", b="b"))
+    comparison = response.context["comparison"]
+    coverage = {line.issue.slug: line.status for line in comparison.coverage}
+    # In A the one article addresses both; in B only the corridor, reworded.
+    assert coverage == {"corridor": "changed", "maps": "dropped"}
+    assert comparison.rows[0].issue_changed
+    # In the negotiation's issue order.
+    assert "Issues: Transit corridor, Border maps → Transit corridor." in (
+        response.content.decode()
+    )

@@ -305,7 +305,7 @@ def test_negotiation_document_download_matches_the_command(client, reader, db):
     out = io.StringIO()
     call_command("export_negotiation", "armenia-azerbaijan", stdout=out)
     assert response.content.decode() == out.getvalue()
-    assert json.loads(response.content)["format"] == "redline/1"
+    assert json.loads(response.content)["format"] == "redline/2"
 
 
 # --- who may export --------------------------------------------------------------------

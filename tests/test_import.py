@@ -291,7 +291,7 @@ def test_missing_file_is_a_message(client, editor, db):
     client.force_login(editor)
     response = client.post(URL, {})
     assert response.status_code == 400
-    assert "Choose a redline/1 JSON file" in response.content.decode()
+    assert "Choose a redline JSON file" in response.content.decode()
 
 
 # --- who may import --------------------------------------------------------------------
@@ -559,7 +559,7 @@ def hostile(case):
         return text, "positions[0].summary: contains a lone surrogate (\\ud800 at character 11)"
     if case == "deep nesting":
         text = '{"format": "redline/1", "negotiation": ' + "[" * 50_000 + "]" * 50_000 + "}"
-        return text, "(document): nested too deeply to be a redline/1 document (more than 100 "
+        return text, "(document): nested too deeply to be a redline document (more than 100 "
     raise AssertionError(case)
 
 

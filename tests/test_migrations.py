@@ -1,4 +1,5 @@
-"""Migration 0008 (dates as written) keeps every row and history row and fills date_end."""
+"""Data migrations keep every row and history row: 0012 (dates as written) fills date_end,
+0018–0020 add columns only, 0021 turns a provision's issue into its issues."""
 
 import datetime
 import uuid
@@ -109,6 +110,55 @@ def test_persons_migration_keeps_positions_and_participations_as_they_were():
             None,
             None,
         )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_provision_issues_migration_copies_each_issue_into_the_links_and_their_history():
+    """0021 turns a provision's one issue into its issues (many): every provision keeps
+    its issue, and every history row records the issue the provision had then."""
+    apps = migrate([("negotiations", "0023_current_position")])
+    get = lambda name: apps.get_model("negotiations", name)  # noqa: E731
+    try:
+        negotiation = get("Negotiation").objects.create(slug="talks", title="Talks")
+        maps = get("Issue").objects.create(negotiation=negotiation, slug="maps", title="Maps")
+        roads = get("Issue").objects.create(negotiation=negotiation, slug="roads", title="Roads")
+        proposal = get("Proposal").objects.create(
+            negotiation=negotiation, slug="draft", title="Draft", kind="other",
+            availability="official", date=D(2024, 1, 4), date_end=D(2024, 1, 4),
+        )  # fmt: skip
+        tagged = get("Provision").objects.create(
+            uid=uuid.uuid4(), proposal=proposal, label="Art. 1", text="Maps.", issue=roads
+        )
+        untagged = get("Provision").objects.create(
+            uid=uuid.uuid4(), proposal=proposal, label="Art. 2", text="Other."
+        )
+        history = get("HistoricalProvision")
+        common = {"proposal_id": proposal.pk, "heading": "", "order": 0, "version": 1}
+        for n, (issue, kind) in enumerate(((maps, "+"), (roads, "~"))):
+            history.objects.create(
+                id=tagged.pk, uid=tagged.uid, label="Art. 1", text="Maps.", issue=issue,
+                history_date=timezone.now() + datetime.timedelta(seconds=n), history_type=kind,
+                **common,
+            )  # fmt: skip
+        history.objects.create(
+            id=untagged.pk, uid=untagged.uid, label="Art. 2", text="Other.", issue=None,
+            history_date=timezone.now(), history_type="+", **common,
+        )  # fmt: skip
+        apps = migrate([("negotiations", "0024_provision_issues")])
+        get = lambda name: apps.get_model("negotiations", name)  # noqa: E731
+        provision = get("Provision").objects.get(pk=tagged.pk)
+        assert [i.slug for i in provision.issues.all()] == ["roads"]
+        assert not get("Provision").objects.get(pk=untagged.pk).issues.exists()
+        recorded = get("HistoricalProvision_issues").objects.order_by("history__history_date")
+        assert [(r.history.id, r.issue_id) for r in recorded] == [
+            (tagged.pk, maps.pk),
+            (tagged.pk, roads.pk),
+        ]
+        link = get("Provision").issues.through.objects.get()
+        assert [r.id for r in recorded] == [0, link.pk]  # the link's id where it still exists
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())

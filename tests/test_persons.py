@@ -116,7 +116,7 @@ def test_persons_speakers_and_spans_round_trip_through_the_document(world, peopl
     alpha = next(p for p in document["parties"] if p["slug"] == "alpha")
     assert alpha["persons"][0]["name"] == "A. Spokesperson"
     gamma = next(p for p in document["parties"] if p["slug"] == "gamma")
-    assert gamma["until"] == "2023-06-30"
+    assert gamma["participation"]["until"] == "2023-06-30"
     # Imported as it was exported: nothing differs, nothing is added.
     result = import_document(json.loads(json.dumps(document)), reason="again")
     assert not result and not result.updated
@@ -153,7 +153,7 @@ def test_import_refuses_a_speaker_from_another_party(world, people):
 def test_old_documents_without_persons_still_import(world):
     document = export_negotiation(world["negotiation"])
     for p in document["parties"]:
-        del p["persons"], p["since"], p["until"]
+        del p["persons"], p["participation"]["since"], p["participation"]["until"]
     for p in document["positions"]:
         del p["speaker"], p["attribution"]
     result = import_document(document, reason="old file")
@@ -335,10 +335,12 @@ def test_participation_spans_are_refused_in_a_bad_document(world):
     from negotiations.exchange.document import InvalidDocument
 
     document = export_negotiation(world["negotiation"])
-    document["parties"][0]["since"] = "2024-02-01"
-    document["parties"][0]["until"] = "2024-01-01"
-    document["parties"][1]["since"] = "soon"
+    document["parties"][0]["participation"]["since"] = "2024-02-01"
+    document["parties"][0]["participation"]["until"] = "2024-01-01"
+    document["parties"][1]["participation"]["since"] = "soon"
     with pytest.raises(InvalidDocument) as caught:
         import_document(document, reason="bad", update=True)
-    assert "parties[0].until: is before since (2024-02-01)" in caught.value.errors
-    assert any(e.startswith("parties[1].since: must be a day") for e in caught.value.errors)
+    assert "parties[0].participation.until: is before since (2024-02-01)" in caught.value.errors
+    assert any(
+        e.startswith("parties[1].participation.since: must be a day") for e in caught.value.errors
+    )

@@ -228,6 +228,30 @@ def test_provision_history_shows_field_diffs(client, analyst, reader, drafts):
     assert "ana" in content
 
 
+def test_provision_on_two_issues_edited_in_the_form_and_its_history_shows_them(
+    client, analyst, reader, drafts
+):
+    """Issue #14 item 6: a provision takes several issues; one history row records them."""
+    provision = drafts["first"].provisions.get(label="Art. 1")
+    both = [drafts["corridor"].pk, drafts["maps"].pk]
+    client.force_login(analyst)
+    response = client.post(
+        url("provision_edit", provision.pk),
+        provision_data(provision, issues=both, change_reason="Also on maps"),
+    )
+    assert response.status_code == 302
+    assert sorted(provision.issues.values_list("pk", flat=True)) == sorted(both)
+    latest = provision.history.first()
+    assert latest.history_change_reason == "Also on maps" and provision.history.count() == 2
+    assert sorted(link.issue_id for link in latest.issues.all()) == sorted(both)
+    client.force_login(reader)
+    content = client.get(url("provision_history", provision.pk)).content.decode()
+    assert "Transit corridor, Border maps" in content  # the issues now, in issue order
+    entry = client.get(url("provision_history", provision.pk)).context["entries"][0]
+    [change] = [c for c in entry.changes if c.label == "Issues"]
+    assert (change.old, change.new) == ("Transit corridor", "Border maps, Transit corridor")
+
+
 # --- roles ---------------------------------------------------------------------------
 
 
@@ -374,12 +398,14 @@ def test_analyst_adds_a_provision_at_the_end(client, analyst, drafts):
     client.force_login(analyst)
     response = client.post(
         url("provision_add", "talks", "first"),
-        provision_data(label="Art. 3", issue=drafts["maps"].pk, text="Maps now."),
+        provision_data(label="Art. 3", issues=[drafts["maps"].pk], text="Maps now."),
     )
     provision = Provision.objects.get(label="Art. 3")
     assert response.status_code == 302
-    assert provision.order == 3 and provision.issue == drafts["maps"]
-    assert provision.history.get().history_change_reason == "Added a provision"
+    assert provision.order == 3 and list(provision.issues.all()) == [drafts["maps"]]
+    record = provision.history.get()  # one row, with the issue
+    assert record.history_change_reason == "Added a provision"
+    assert list(record.issues.values_list("issue", flat=True)) == [drafts["maps"].pk]
     assert provision.citations.count() == 0  # citations are optional for provisions
 
 
@@ -388,12 +414,14 @@ def test_provision_issue_from_another_negotiation_is_refused(client, analyst, dr
     provision = drafts["first"].provisions.first()
     client.force_login(analyst)
     before = snapshot()
-    response = client.post(url("provision_add", "talks", "first"), provision_data(issue=foreign.pk))
-    assert "not part of this negotiation" in str(response.context["form"].errors["issue"])
     response = client.post(
-        url("provision_edit", provision.pk), provision_data(provision, issue=foreign.pk)
+        url("provision_add", "talks", "first"), provision_data(issues=[foreign.pk])
     )
-    assert "not part of this negotiation" in str(response.context["form"].errors["issue"])
+    assert "not part of this negotiation" in str(response.context["form"].errors["issues"])
+    response = client.post(
+        url("provision_edit", provision.pk), provision_data(provision, issues=[foreign.pk])
+    )
+    assert "not part of this negotiation" in str(response.context["form"].errors["issues"])
     assert snapshot() == before
 
 
@@ -610,7 +638,7 @@ def test_suggested_issues_are_marked_but_never_selected(client, analyst, world):
     # Saved without confirming: no issue anywhere.
     client.post(url("proposal_paste", "talks"), preview_data(response))
     proposal = Proposal.objects.get(title="Pasted treaty")
-    assert not proposal.provisions.filter(issue__isnull=False).exists()
+    assert not proposal.provisions.filter(issues__isnull=False).exists()
 
 
 def test_paste_preview_save_with_fixed_label_and_issue(client, analyst, world):
@@ -637,9 +665,9 @@ def test_paste_preview_save_with_fixed_label_and_issue(client, analyst, world):
         "Article 5",
     ]
     assert [p.order for p in provisions] == [1, 2, 3, 4, 5]
-    assert provisions[0].issue == world["maps"]
-    assert provisions[2].issue == world["corridor"]
-    assert provisions[1].issue is None
+    assert list(provisions[0].issues.all()) == [world["maps"]]
+    assert list(provisions[2].issues.all()) == [world["corridor"]]
+    assert not provisions[1].issues.exists()
     assert provisions[4].heading == "Final provisions"
     assert provisions[4].text == "This treaty enters into force on signature."
     assert proposal.citations.count() == 1

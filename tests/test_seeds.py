@@ -85,7 +85,7 @@ def test_dated_items_keep_the_articles_precision(seeded):
 
 def test_framework_concept_says_what_it_contains(seeded):
     framework = Proposal.objects.get(slug="az-framework-concept")
-    issues = set(framework.provisions.values_list("issue__slug", flat=True))
+    issues = set(framework.provisions.values_list("issues__slug", flat=True))
     assert "non-use-of-territory" in issues
     assert "map" in framework.summary.lower()
 

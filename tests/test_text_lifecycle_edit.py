@@ -280,8 +280,8 @@ def test_a_new_signatory_of_a_text_that_addresses_no_issue_is_refused(
     client.force_login(analyst)
     initial(client, world, treaty)
     for provision in treaty.provisions.all():
-        provision.issue = None
-        with_reason(provision, "issues unassigned")
+        provision._change_reason = "issues unassigned"
+        provision.save_with_issues([])
     gamma = TextParty.objects.get(proposal=treaty, party=world["gamma"])
     data = {"party": world["gamma"].pk, "role": "signatory", "change_reason": "signed"}
     response = client.post(url("text_party_edit", treaty, gamma), data)

@@ -428,3 +428,25 @@ def test_availability_migration_maps_text_status_and_keeps_history():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_initialling_a_provision_on_two_issues_commits_each_signatory_on_both(
+    client, world, analyst
+):
+    """Issue #14 items 3 and 6: a commitment covers each issue of the text's provisions."""
+    proposal = make_proposal(world["negotiation"], None, slug="peace", title="Peace agreement")
+    make_provision(
+        proposal, label="Art. 1", text="Both.", issues=[world["corridor"], world["maps"]]
+    )
+    for party in (world["alpha"], world["beta"]):
+        with_reason(TextParty(proposal=proposal, party=party, role="signatory"))
+    client.force_login(analyst)
+    response = client.post(url("step_add", "talks", "peace"), step_data(world))
+    assert response.status_code == 302
+    made = Position.objects.filter(commitment_of__proposal=proposal)
+    assert sorted(made.values_list("party__slug", "issue__slug")) == [
+        ("alpha", "corridor"),
+        ("alpha", "maps"),
+        ("beta", "corridor"),
+        ("beta", "maps"),
+    ]

@@ -437,3 +437,19 @@ def test_quarter_labels_next_to_a_year_label_are_dropped_not_the_year():
     assert {t.label for t in ticks if t.major} >= {"2022", "2023", "2024", "2025"}
     assert not any(t.label == "Q2" for t in ticks)
     assert any(t.label in ("Q3",) for t in ticks)
+
+
+def test_a_provision_on_two_issues_marks_its_proposal_on_both_issue_pages(client, reader, world):
+    """Issue #14 item 6: the proposal is shown as addressing each issue of its provision."""
+    make_position(world["maps"], world["beta"], summary="Maps first.")
+    draft = make_proposal(world["negotiation"], world["alpha"], slug="both", title="Both")
+    make_provision(
+        draft, label="Art. 1", text="Roads and maps.", issues=[world["corridor"], world["maps"]]
+    )
+    other = make_proposal(world["negotiation"], world["beta"], slug="neither", title="Neither")
+    make_provision(other, label="Art. 1", text="Something else.")
+    client.force_login(reader)
+    for issue in (world["corridor"], world["maps"]):
+        ticks = client.get(issue_url(issue)).context["timeline"].proposals
+        on = {t.label.split(": ", 2)[-1]: t.on_issue for t in ticks}
+        assert on == {"Both": True, "Neither": False}, issue

@@ -466,7 +466,7 @@ def test_pandas_reads_every_export_from_a_live_server_with_a_token(live_server, 
             )
         ).read()
     )
-    assert document["format"] == "redline/1"
+    assert document["format"] == "redline/2"
     statements = pandas.json_normalize(document["positions"])
     assert len(statements) == Position.objects.count()
     with pytest.raises(urllib.error.HTTPError) as refused:

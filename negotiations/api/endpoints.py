@@ -283,7 +283,7 @@ def provisions(request, slug: str, text: str, cursor: str | None = CURSOR, limit
     contents are reported: see the text's reported_contents)."""
     need(request, "negotiation", "proposal", "provision", "citation", "source")
     proposal = get_object_or_404(Proposal, negotiation__slug=slug, slug=text)
-    rows = proposal.provisions.select_related("issue").prefetch_related(CITATIONS)
+    rows = proposal.provisions.prefetch_related("issues", CITATIONS)
     return page_of(request, rows, ("order", "pk"), schemas.provision_out, cursor, limit)
 
 

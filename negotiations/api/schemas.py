@@ -245,7 +245,7 @@ class ProvisionOut(Schema):
     uid: uuid.UUID
     label: str
     heading: str
-    issue: str | None
+    issues: list[str]  # slugs, in the negotiation's issue order; empty for none
     text: str
     order: int
     citations: list[CitationOut]
@@ -256,7 +256,7 @@ def provision_out(p):
         "uid": p.uid,
         "label": p.label,
         "heading": p.heading,
-        "issue": p.issue.slug if p.issue_id else None,
+        "issues": [issue.slug for issue in p.sorted_issues()],
         "text": p.text,
         "order": p.order,
         "citations": citations_out(p.citations.all()),

@@ -271,23 +271,57 @@ class Synthesizer:
         issues_of = {}
         for issue in issues:
             issues_of.setdefault(issue.negotiation_id, []).append(issue)
-        provisions = []
+        provisions, addressed = [], []
         for proposal in proposals:
             neg_issues = issues_of[proposal.negotiation_id]
             base = [sentence(rng, 150) for _ in range(s.provisions)]
             for j in range(s.provisions):
+                addressed.append(neg_issues[j % len(neg_issues)] if neg_issues else None)
                 provisions.append(
                     Provision(
                         uid=_uid(rng),
                         proposal=proposal,
                         label=f"Article {j + 1}",
                         heading=sentence(rng, 3),
-                        issue=neg_issues[j % len(neg_issues)] if neg_issues else None,
                         text=reword(rng, base[j], 0.3) if rng.random() < 0.3 else base[j],
                         order=j,
                     )
                 )
-        return proposals, self.create(Provision, provisions)
+        provisions = self.create(Provision, provisions)
+        self.link_issues(provisions, addressed)
+        return proposals, provisions
+
+    def link_issues(self, provisions, addressed):
+        """Each provision's issue, and the same link in its "+" history row (as a save
+        followed by issues.add() would record it, without the second row)."""
+        through = Provision.issues.through
+        links = through.objects.bulk_create(
+            [
+                through(provision_id=p.pk, issue_id=issue.pk)
+                for p, issue in zip(provisions, addressed, strict=True)
+                if issue is not None
+            ],
+            batch_size=BATCH,
+        )
+        record_of = dict(
+            Provision.history.filter(id__in=[p.pk for p in provisions]).values_list(
+                "id", "history_id"
+            )
+        )
+        m2m = Provision.history.model.issues.model
+        m2m.objects.bulk_create(
+            [
+                m2m(
+                    id=link.pk,
+                    provision_id=link.provision_id,
+                    issue_id=link.issue_id,
+                    history_id=record_of[link.provision_id],
+                )
+                for link in links
+            ],
+            batch_size=BATCH,
+        )
+        self.rows += 2 * len(links)
 
     def events(self, negotiations):
         rng = self.rng

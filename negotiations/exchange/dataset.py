@@ -113,7 +113,10 @@ COLUMN_DOCS = {
         "order": ("integer", "its place in the proposal"),
         "label": ("string", "its label in the text (\"Article 3\")"),
         "heading": ("string", "its heading in the text"),
-        "issue": ("string", "the slug of the issue it addresses; empty if none"),
+        "issues": (
+            "string",
+            "the slugs of the issues it addresses, separated by \"; \"; empty if none",
+        ),
         "text": ("string", "its text as the source gives it"),
     },
     "sources": {
@@ -168,12 +171,13 @@ def _proposals(negotiation):
 def _provisions(negotiation):
     provisions = (
         Provision.objects.filter(proposal__negotiation=negotiation)
-        .select_related("issue", "proposal")
+        .select_related("proposal")
+        .prefetch_related("issues")
         .order_by("proposal__date", "proposal__date_end", "proposal__pk", "order", "pk")
     )
     for v in provisions.iterator(chunk_size=exports.ITERATOR_CHUNK):
-        issue = v.issue.slug if v.issue else ""
-        yield (v.proposal.slug, str(v.uid), v.order, v.label, v.heading, issue, v.text)
+        issues = exports.issue_slugs(v)
+        yield (v.proposal.slug, str(v.uid), v.order, v.label, v.heading, issues, v.text)
 
 
 def _sources(negotiation):

@@ -1,5 +1,6 @@
-"""Reading an interchange document (format `redline/1`, docs/interchange-format.md):
-bytes to data with path-bearing errors, and the values validation and import share."""
+"""Reading an interchange document (format `redline/2`, docs/interchange-format.md):
+bytes to data with path-bearing errors, the upgrade of a `redline/1` document, and the
+values validation and import share."""
 
 import functools
 import json
@@ -8,7 +9,8 @@ import uuid
 
 from negotiations.text.dates import PartialDate
 
-FORMAT = "redline/1"
+FORMAT = "redline/2"
+LEGACY_FORMAT = "redline/1"  # still read: upgrade() turns it into redline/2 in memory
 TOP_LEVEL = {
     "format",
     "negotiation",
@@ -87,7 +89,7 @@ def parse_document(raw):
         raise InvalidDocument([f"(document): not valid JSON at {where}: {exc.msg}{hint}"]) from exc
     except RecursionError as exc:
         raise InvalidDocument(
-            [f"(document): nested too deeply to be a redline/1 document{_too_deep_at(raw)}"]
+            [f"(document): nested too deeply to be a redline document{_too_deep_at(raw)}"]
         ) from exc
 
 
@@ -185,6 +187,73 @@ def key(text):
 
 @functools.lru_cache(maxsize=4096)
 def parse_date(text):
-    """Dates repeat across a document (and are read twice): parsed once each.
-    redline/1 carries the canonical form, not the words the source used."""
+    """Dates repeat across a document (and are read twice): parsed once each. The
+    canonical form is the value; the words the source used travel beside it
+    (`date_as_written`, see with_words)."""
     return PartialDate.parse(text).replace(as_written="")
+
+
+def with_words(value, as_written):
+    """A parsed date with the words as written the document gives beside it."""
+    if value is None or not isinstance(as_written, str):
+        return value
+    return value.replace(as_written=as_written)
+
+
+# --- redline/1 → redline/2 ---------------------------------------------------------------
+
+
+def upgrade(data):
+    """A redline/1 document as the redline/2 document that says the same, in memory
+    (anything else is returned as it is, for validation to judge). redline/1 put a
+    participation's role and span on the party itself and a provision's one issue in
+    `issue`; it had no words as written, no steps, parties to texts, reported contents
+    or event actors, so those are empty. Paths of the items stay the same, so that
+    a message about an upgraded file still points into that file."""
+    if not isinstance(data, dict) or data.get("format") != LEGACY_FORMAT:
+        return data
+    data = dict(data, format=FORMAT)
+    parties = data.get("parties")
+    if isinstance(parties, list):
+        data["parties"] = [_upgrade_party(p) for p in parties]
+    proposals = data.get("proposals")
+    if isinstance(proposals, list):
+        data["proposals"] = [_upgrade_proposal(p) for p in proposals]
+    return data
+
+
+def _upgrade_party(party):
+    if not isinstance(party, dict):
+        return party
+    party = dict(party)
+    span = {name: party.pop(name) for name in ("role", "since", "until") if name in party}
+    # In redline/1 every listed party took part (role was required).
+    party["participation"] = {"since": None, "until": None, **span}
+    return party
+
+
+def _upgrade_proposal(proposal):
+    if not isinstance(proposal, dict):
+        return proposal
+    proposal = dict(proposal)
+    status = proposal.get("text_status")
+    if "availability" not in proposal and isinstance(status, str) and status in LEGACY_AVAILABILITY:
+        proposal["availability"] = LEGACY_AVAILABILITY[proposal.pop("text_status")]
+    provisions = proposal.get("provisions")
+    if isinstance(provisions, list):
+        proposal["provisions"] = [_upgrade_provision(v) for v in provisions]
+    return proposal
+
+
+def _upgrade_provision(provision):
+    if not isinstance(provision, dict) or "issue" not in provision:
+        return provision
+    provision = dict(provision)
+    issue = provision.pop("issue")
+    provision["issues"] = [] if issue is None else [issue]
+    return provision
+
+
+# redline/1 files written before availability existed say text_status (official /
+# leaked / reported); migration 0012 mapped the stored values the same way.
+LEGACY_AVAILABILITY = {"official": "official", "leaked": "reported", "reported": "reported"}

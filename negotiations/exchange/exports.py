@@ -374,12 +374,18 @@ def proposal_rows(proposals):
         )
 
 
-PROVISION_COLUMNS = ["uid", "order", "label", "heading", "issue", "text"]
+PROVISION_COLUMNS = ["uid", "order", "label", "heading", "issues", "text"]
+
+
+def issue_slugs(provision):
+    """A provision's issues as one cell: their slugs, in the negotiation's order,
+    separated by "; " (empty for none)."""
+    return "; ".join(issue.slug for issue in provision.sorted_issues())
 
 
 def provision_rows(provisions):
     for v in provisions.iterator(chunk_size=ITERATOR_CHUNK):
-        yield (str(v.uid), v.order, v.label, v.heading, v.issue.slug if v.issue else "", v.text)
+        yield (str(v.uid), v.order, v.label, v.heading, issue_slugs(v), v.text)
 
 
 COMPARE_COLUMNS = [
@@ -388,11 +394,11 @@ COMPARE_COLUMNS = [
     "similarity",
     "a_label",
     "a_heading",
-    "a_issue",
+    "a_issues",
     "a_text",
     "b_label",
     "b_heading",
-    "b_issue",
+    "b_issues",
     "b_text",
 ]
 
@@ -405,8 +411,12 @@ def compare_rows(rows):
             if provision is None:
                 sides += ["", "", "", ""]
             else:
-                issue = provision.issue.slug if provision.issue else ""
-                sides += [provision.label, provision.heading, issue, provision.text]
+                sides += [
+                    provision.label,
+                    provision.heading,
+                    issue_slugs(provision),
+                    provision.text,
+                ]
         yield (row.status, row.matched_by, round(row.similarity, 3), *sides)
 
 

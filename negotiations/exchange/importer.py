@@ -23,6 +23,8 @@ from negotiations.exchange.document import (
     key,
     parse_date,
     parse_document,
+    upgrade,
+    with_words,
 )
 from negotiations.exchange.validation import availability_of, validate
 from negotiations.models import (
@@ -37,7 +39,10 @@ from negotiations.models import (
     Position,
     Proposal,
     Provision,
+    ReportedContent,
     Source,
+    TextParty,
+    TextStep,
     Versioned,
     date_columns,
 )
@@ -77,6 +82,7 @@ def import_document(data, *, reason, user=None, update=False, progress=None):
     errors = validate(data)
     if errors:
         raise InvalidDocument(errors)
+    data = upgrade(data)  # a redline/1 document is imported as the redline/2 it says
     with transaction.atomic():
         plan = _Plan(data)
         if plan.errors:
@@ -107,20 +113,37 @@ DOC_NAMES = {
     "provision": "cited record",
     "proposal": "cited record",
     "event": "cited record",
+    "step": "cited record",
+    "reported_content": "cited record",
+    "commitment_of": "commitment",
 }
+# Links to other records (many-to-many, each recorded in the history rows).
+LINKS = {"Event": ("issues", "parties", "persons"), "Provision": ("issues",)}
+LINK_NAMES = {"issues", "parties", "persons"}
 # Negotiation-owned records found by uid, and how a stored one finds its negotiation.
 OWNER = {
     Event: F("negotiation_id"),
     Position: F("issue__negotiation_id"),
     Provision: F("proposal__negotiation_id"),
+    TextStep: F("proposal__negotiation_id"),
+    ReportedContent: F("proposal__negotiation_id"),
     Citation: Coalesce(
         "position__issue__negotiation_id",
         "provision__proposal__negotiation_id",
         "proposal__negotiation_id",
         "event__negotiation_id",
+        "step__proposal__negotiation_id",
+        "reported_content__proposal__negotiation_id",
     ),
 }
-WHAT = {Event: "event", Position: "position", Provision: "provision", Citation: "citation"}
+WHAT = {
+    Event: "event",
+    Position: "position",
+    Provision: "provision",
+    TextStep: "step of a text",
+    ReportedContent: "reported content",
+    Citation: "citation",
+}
 
 
 @dataclass
@@ -131,7 +154,7 @@ class _Row:
     obj: object
     new: bool
     wanted: dict  # field name → value the document gives (related records as objects)
-    issues: list | None = None  # an event's issues
+    links: dict | None = None  # {"issues"|"parties"|"persons": [records]} (LINKS)
     changed: list = field(default_factory=list)  # names of fields that differ
 
 
@@ -150,8 +173,17 @@ def _text_of(item, name):
     return item.get(name) or ""
 
 
-def _date_of(value):
-    return parse_date(value) if value is not None else None
+def _date_of(value, as_written=None):
+    return with_words(parse_date(value), as_written) if value is not None else None
+
+
+def _dated(item, values):
+    """values with the item's partial date, and its words as written when it gives
+    them (compared too then; a document without them leaves the stored words alone)."""
+    values["partial_date"] = _date_of(item.get("date"), item.get("date_as_written"))
+    if isinstance(item.get("date_as_written"), str):
+        values["date_as_written"] = item["date_as_written"]
+    return values
 
 
 def _day_of(value):
@@ -184,11 +216,11 @@ class _Plan:
 
     # --- matching ---------------------------------------------------------------------
 
-    def row(self, model, path, stored, wanted, issues=None):
+    def row(self, model, path, stored, wanted, links=None):
         if stored is None:  # the values are the wanted dict, completed later (links)
-            row = _Row(path, _New(model, wanted), True, wanted, issues)
+            row = _Row(path, _New(model, wanted), True, wanted, links)
         else:
-            row = _Row(path, stored, False, wanted, issues)
+            row = _Row(path, stored, False, wanted, links)
         self.rows[model].append(row)
         return row
 
@@ -253,6 +285,9 @@ class _Plan:
                 },
             ).obj
             self.party[p["slug"]] = party
+            span = p.get("participation")
+            if span is None:  # only named: an actor or a witness, not a participant
+                continue
             self.row(
                 Participation,
                 path,
@@ -260,10 +295,10 @@ class _Plan:
                 {
                     "negotiation": self.negotiation,
                     "party": party,
-                    "role": p["role"],
+                    "role": span["role"],
                     "order": order,
-                    "since": _day_of(p.get("since")),
-                    "until": _day_of(p.get("until")),
+                    "since": _day_of(span.get("since")),
+                    "until": _day_of(span.get("until")),
                 },
             )
         self.keep_stored_order(self.rows[Participation])
@@ -342,20 +377,15 @@ class _Plan:
                     "language": s["language"],
                     "reliability": s["reliability"],
                     "notes": _text_of(s, "notes"),
-                    "partial_date": _date_of(s.get("date")),
-                },
+                }
+                | _dated(s, {}),
             ).obj
 
     def events(self):
         items = self.data.get("events", [])
         stored = self.owned(Event, items, lambda k: f"events[{k}]")
-        self.stored_event_issues = defaultdict(dict)  # event pk → {issue pk: through row}
-        if stored:
-            through = Event.issues.through.objects.filter(
-                event_id__in=[e.pk for e in stored.values()]
-            )
-            for link in through:
-                self.stored_event_issues[link.event_id][link.issue_id] = link
+        self.stored_links = {}  # model → name → row pk → {linked pk: through row}
+        self.read_links(Event, stored)
         self.cited = []  # (path, citation item, target field, target)
         for k, e in enumerate(items):
             uid = key(e["uid"])
@@ -369,11 +399,31 @@ class _Plan:
                     "title": e["title"],
                     "kind": e["kind"],
                     "description": _text_of(e, "description"),
-                    "partial_date": _date_of(e["date"]),
+                }
+                | _dated(e, {}),
+                links={
+                    "issues": [self.issue[slug] for slug in dict.fromkeys(e.get("issues") or [])],
+                    "parties": [self.party[slug] for slug in dict.fromkeys(e.get("parties") or [])],
+                    "persons": [
+                        self.person[key(uid)]
+                        for uid in dict.fromkeys(map(key, e.get("persons") or []))
+                    ],
                 },
-                issues=[self.issue[slug] for slug in dict.fromkeys(e.get("issues") or [])],
             ).obj
             self.cite(f"events[{k}]", e, "event", event)
+
+    def read_links(self, model, stored):
+        """The stored links (LINKS) of the stored records `stored` ({key: record})."""
+        found = self.stored_links[model] = {}
+        source = model._meta.model_name
+        for name in LINKS[model.__name__]:
+            found[name] = defaultdict(dict)
+            target = _target(model, name)
+            links = getattr(model, name).through.objects.filter(
+                **{f"{source}_id__in": [obj.pk for obj in stored.values()]}
+            )
+            for link in links if stored else ():
+                found[name][getattr(link, f"{source}_id")][getattr(link, f"{target}_id")] = link
 
     def cite(self, path, item, target_field, target):
         for j, c in enumerate(item.get("citations") or []):
@@ -398,8 +448,8 @@ class _Plan:
                     "author": self.party.get(p.get("author")),
                     "availability": availability_of(p),
                     "summary": _text_of(p, "summary"),
-                    "partial_date": _date_of(p["date"]),
-                },
+                }
+                | _dated(p, {}),
             )
             self.proposal[p["slug"]] = row.obj
             rows.append((row, p))
@@ -414,9 +464,11 @@ class _Plan:
             for order, v in enumerate(p.get("provisions") or [])
         ]
         stored = self.owned(Provision, [v for _, v, _, _ in provisions], lambda k: provisions[k][0])
+        self.read_links(Provision, stored)
         by_proposal = defaultdict(list)
         for k, p in enumerate(items):
             self.cite(f"proposals[{k}]", p, "proposal", self.proposal[p["slug"]])
+        self.text_details(items)
         for path, v, proposal, order in provisions:
             uid = key(v["uid"])
             row = self.row(
@@ -428,15 +480,81 @@ class _Plan:
                     "proposal": proposal,
                     "label": v["label"],
                     "heading": _text_of(v, "heading"),
-                    "issue": self.issue.get(v.get("issue")),
                     "text": v["text"],
                     "order": order,
+                },
+                links={
+                    "issues": [self.issue[slug] for slug in dict.fromkeys(v.get("issues") or [])]
                 },
             )
             by_proposal[id(proposal)].append(row)
             self.cite(path, v, "provision", row.obj)
         for rows_of_one in by_proposal.values():
             self.keep_stored_order(rows_of_one)
+
+    def text_details(self, items):
+        """Each text's lifecycle steps, parties with a role, and reported contents."""
+        steps = [
+            (f"proposals[{k}].steps[{j}]", step, self.proposal[p["slug"]])
+            for k, p in enumerate(items)
+            for j, step in enumerate(p.get("steps") or [])
+        ]
+        stored = self.owned(TextStep, [s for _, s, _ in steps], lambda k: steps[k][0])
+        self.step = {}
+        for path, step, proposal in steps:
+            uid = key(step["uid"])
+            self.step[uid] = self.row(
+                TextStep,
+                path,
+                stored.get(uid),
+                {
+                    "uid": uid,
+                    "proposal": proposal,
+                    "kind": step["kind"],
+                    "note": _text_of(step, "note"),
+                }
+                | _dated(step, {}),
+            ).obj
+            self.cite(path, step, "step", self.step[uid])
+        stored_roles = {}
+        if self.stored_negotiation:
+            stored_roles = {
+                (t.proposal_id, t.party_id, t.role): t
+                for t in TextParty.objects.filter(proposal__negotiation=self.negotiation)
+            }
+        contents = []
+        for k, p in enumerate(items):
+            proposal = self.proposal[p["slug"]]
+            for j, text_party in enumerate(p.get("text_parties") or []):
+                party = self.party[text_party["party"]]
+                found = None
+                if proposal.pk and party.pk:
+                    found = stored_roles.get((proposal.pk, party.pk, text_party["role"]))
+                self.row(
+                    TextParty,
+                    f"proposals[{k}].text_parties[{j}]",
+                    found,
+                    {"proposal": proposal, "party": party, "role": text_party["role"]},
+                )
+            contents += [
+                (f"proposals[{k}].reported_contents[{j}]", content, proposal)
+                for j, content in enumerate(p.get("reported_contents") or [])
+            ]
+        stored = self.owned(ReportedContent, [c for _, c, _ in contents], lambda k: contents[k][0])
+        for path, content, proposal in contents:
+            uid = key(content["uid"])
+            row = self.row(
+                ReportedContent,
+                path,
+                stored.get(uid),
+                {
+                    "uid": uid,
+                    "proposal": proposal,
+                    "issue": self.issue[content["issue"]],
+                    "summary": content["summary"],
+                },
+            )
+            self.cite(path, content, "reported_content", row.obj)
 
     def positions(self):
         items = self.data.get("positions", [])
@@ -457,8 +575,11 @@ class _Plan:
                     "quote": _text_of(p, "quote"),
                     "speaker": self.person[key(p["speaker"])] if p.get("speaker") else None,
                     "attribution": p.get("attribution") or Position.Attribution.OWN,
-                    "partial_date": _date_of(p["date"]),
-                },
+                    "commitment_of": self.step[key(p["commitment"])]
+                    if p.get("commitment")
+                    else None,
+                }
+                | _dated(p, {}),
             ).obj
             self.cite(f"positions[{k}]", p, "position", position)
 
@@ -499,8 +620,8 @@ class _Plan:
                 row.changed = [
                     name for name, value in row.wanted.items() if _differs(row, name, value)
                 ]
-                if row.issues is not None and self.event_issues_differ(row):
-                    row.changed.append("issues")
+                if row.links is not None:
+                    row.changed += [n for n in row.links if self.links_differ(row, n)]
                 if row.changed:
                     names = by_path.setdefault(row.path, [])
                     names.extend(
@@ -508,11 +629,10 @@ class _Plan:
                     )
         return list(by_path.items())
 
-    def event_issues_differ(self, row):
-        stored = set(self.stored_event_issues[row.obj.pk])
-        return any(issue.pk is None for issue in row.issues) or stored != {
-            issue.pk for issue in row.issues
-        }
+    def links_differ(self, row, name):
+        stored = set(self.stored_links[type(row.obj)][name][row.obj.pk])
+        wanted = row.links[name]
+        return any(obj.pk is None for obj in wanted) or stored != {obj.pk for obj in wanted}
 
     # --- writing ----------------------------------------------------------------------
 
@@ -523,14 +643,14 @@ class _Plan:
         changed = {model: [row for row in rows if row.changed] for model, rows in self.rows.items()}
         writer.total = sum(map(len, new.values())) + sum(map(len, changed.values()))
         for model in (Negotiation, Party, Participation, Person, Issue, Source, Event,
-                      Proposal, Provision, Position, Citation):  # fmt: skip
+                      Proposal, TextStep, TextParty, ReportedContent, Provision, Position,
+                      Citation):  # fmt: skip
             objs = new.get(model, [])
             if not objs:
                 continue
             links = None
-            if model is Event:
-                issues = {id(row.obj): row.issues for row in self.rows[Event] if row.new}
-                links = {id(obj): issues[id(obj)] for obj in objs}
+            if model.__name__ in LINKS:
+                links = {id(row.obj): row.links for row in self.rows[model] if row.new}
             # In parts, for the progress shown; issues and proposals whole, since
             # they refer to each other.
             size = len(objs) if model in (Issue, Proposal) else 5 * BATCH
@@ -539,7 +659,7 @@ class _Plan:
             result[model.__name__] += len(objs)
         for model, rows in changed.items():
             if rows:
-                writer.update(model, rows, self.stored_event_issues)
+                writer.update(model, rows, self.stored_links.get(model))
                 result.updated[model.__name__] += len(rows)
         updated = [row.obj for row in changed.get(Position, [])]
         if new.get(Position) or updated:
@@ -651,9 +771,9 @@ class _Writer:
             obj.pk = pk
         fields = model._meta.concrete_fields
         history_fields = history_model._meta.concrete_fields
-        events = model is Event
+        linked = LINKS.get(model.__name__, ())
         history_ids = iter(
-            _reserve_ids(history_model._meta.db_table, len(objs), "history_id") if events else []
+            _reserve_ids(history_model._meta.db_table, len(objs), "history_id") if linked else []
         )
         extra = {
             "history_date": self.now,
@@ -670,7 +790,7 @@ class _Writer:
             values["history_id"] = next(history_ids, None)
             record_of[obj.pk] = values
             history_rows.append(values)
-        if not events:  # the database numbers them
+        if not linked:  # the database numbers them
             history_fields = [f for f in history_fields if f.attname != "history_id"]
         _copy_rows(model._meta.db_table, fields, rows)
         _copy_rows(
@@ -678,17 +798,20 @@ class _Writer:
             history_fields,
             [[values[f.attname] for f in history_fields] for values in history_rows],
         )
-        if events:
-            through = Event.issues.through
-            pairs = [(obj.pk, issue.pk) for obj in objs for issue in links[id(obj)]]
+        source = model._meta.model_name
+        for name in linked:
+            through, target = getattr(model, name).through, _target(model, name)
+            pairs = [(obj.pk, other.pk) for obj in objs for other in links[id(obj)][name]]
             ids = _reserve_ids(through._meta.db_table, len(pairs))
-            rows = [[pk, event, issue] for pk, (event, issue) in zip(ids, pairs, strict=True)]
-            _copy_rows(through._meta.db_table, [through._meta.pk, *_through_fields()], rows)
-            m2m = history_model.issues.model
+            rows = [[pk, one, other] for pk, (one, other) in zip(ids, pairs, strict=True)]
+            _copy_rows(
+                through._meta.db_table, [through._meta.pk, *_through_fields(model, name)], rows
+            )
+            m2m = getattr(history_model, name).model
             _copy_rows(
                 m2m._meta.db_table,
-                [m2m._meta.get_field(name) for name in ("id", "event", "issue", "history")],
-                [[pk, event, issue, record_of[event]["history_id"]] for pk, event, issue in rows],
+                [m2m._meta.get_field(n) for n in ("id", source, target, "history")],
+                [[pk, one, other, record_of[one]["history_id"]] for pk, one, other in rows],
             )
         if post_create_historical_record.has_listeners(history_model):
             names = [f.attname for f in history_model._meta.concrete_fields]
@@ -696,30 +819,30 @@ class _Writer:
             self.announce(model, objs, records)
         self.step(model, len(objs))
 
-    def update(self, model, rows, stored_issues):
+    def update(self, model, rows, stored_links):
         """UPDATE stored rows the document changes, each with a "~" history row."""
-        fields = sorted({name for row in rows for name in row.changed} - {"issues", "partial_date"})
+        columns = {name for row in rows for name in row.changed} - {"partial_date", *LINK_NAMES}
         if any("partial_date" in row.changed for row in rows):
-            fields += list(DATE_COLUMNS)
+            columns |= set(DATE_COLUMNS)
+        fields = sorted(columns)
         for row in rows:
             _apply(row)
         if issubclass(model, Versioned):  # as save() does: open forms learn they are stale
             for row in rows:
                 row.obj.version += 1
             fields.append("version")
-        through = Event.issues.through
         for i in range(0, len(rows), BATCH):
             chunk_rows = rows[i : i + BATCH]
             chunk = [row.obj for row in chunk_rows]
             model.objects.bulk_update(chunk, fields, batch_size=BATCH)
             records = self.history(model, chunk, "~")
-            if model is Event:
-                kept, gone, added = _relink(chunk_rows, stored_issues, through)
+            for name in LINKS.get(model.__name__, ()):
+                through = getattr(model, name).through
+                kept, gone, added = _relink(model, chunk_rows, name, stored_links[name], through)
                 through.objects.filter(pk__in=gone).delete()
                 through.objects.bulk_create(added, batch_size=BATCH)
-                snapshot = self.issue_snapshot(records, kept + added)
-                snapshot[0].objects.bulk_create(snapshot[1], batch_size=BATCH)
-                self.actor_snapshot(records)
+                m2m, snapshot = self.link_snapshot(model, name, records, kept + added)
+                m2m.objects.bulk_create(snapshot, batch_size=BATCH)
             self.announce(model, chunk, records)
             self.step(model, len(chunk))
 
@@ -735,38 +858,20 @@ class _Writer:
         )
 
     @staticmethod
-    def issue_snapshot(records, links):
-        """(model, rows): the issues each event's history row records, as a save would."""
-        m2m = Event.history.model.issues.model
+    def link_snapshot(model, name, records, links):
+        """(model, rows): the issues, parties or persons (`name`) each history row of
+        `model` records, as a save would (simple-history keeps the link's id)."""
+        m2m, target = getattr(model.history.model, name).model, _target(model, name)
+        source = f"{model._meta.model_name}_id"
         record_of = {record.id: record for record in records}
         return m2m, [
-            m2m(id=link.pk, event_id=link.event_id, issue_id=link.issue_id,
-                history=record_of[link.event_id])
-            for link in links
-        ]  # fmt: skip
-
-    @staticmethod
-    def actor_snapshot(records):
-        """The actors each updated event's history row records: the document does not
-        carry them (yet), so they are the stored ones, unchanged."""
-        for name in ("parties", "persons"):
-            through = getattr(Event, name).through
-            target = getattr(Event, name).field.m2m_reverse_field_name()
-            m2m = getattr(Event.history.model, name).model
-            record_of = {record.id: record for record in records}
-            links = through.objects.filter(event_id__in=list(record_of))
-            m2m.objects.bulk_create(
-                [
-                    m2m(
-                        id=link.pk,  # as issue_snapshot: simple-history keeps the link's id
-                        event_id=link.event_id,
-                        history=record_of[link.event_id],
-                        **{f"{target}_id": getattr(link, f"{target}_id")},
-                    )
-                    for link in links
-                ],
-                batch_size=BATCH,
+            m2m(
+                id=link.pk,
+                history=record_of[getattr(link, source)],
+                **{source: getattr(link, source), f"{target}_id": getattr(link, f"{target}_id")},
             )
+            for link in links
+        ]
 
     def announce(self, model, objs, records):
         """post_create_historical_record for each row, as save() sends it."""
@@ -812,7 +917,7 @@ def _apply(row):
     records created by this import have their keys by now."""
     obj = row.obj
     for name in row.changed:
-        if name == "issues":
+        if name in LINK_NAMES:
             continue
         value = row.wanted[name]
         if isinstance(value, _New):
@@ -821,21 +926,33 @@ def _apply(row):
             setattr(obj, name, value)
 
 
-def _through_fields():
-    through = Event.issues.through
-    return [through._meta.get_field("event"), through._meta.get_field("issue")]
+def _target(model, name):
+    """The through model's field naming the linked record: "issue", "party", "person"."""
+    return getattr(model, name).field.m2m_reverse_field_name()
 
 
-def _relink(rows, stored_issues, through):
-    """(links kept, link ids to delete, links to add) giving events the document's issues."""
-    kept, gone, added = [], [], []
+def _through_fields(model, name):
+    through = getattr(model, name).through
+    return [
+        through._meta.get_field(model._meta.model_name),
+        through._meta.get_field(_target(model, name)),
+    ]
+
+
+def _relink(model, rows, name, stored, through):
+    """(links kept, link ids to delete, links to add) giving events or provisions the
+    document's issues, parties or persons (`name`)."""
+    kept, gone, added, target = [], [], [], _target(model, name)
+    source = f"{model._meta.model_name}_id"
     for row in rows:
-        have = stored_issues[row.obj.pk]
-        wanted = {issue.pk for issue in row.issues}
+        have = stored[row.obj.pk]
+        wanted = {obj.pk for obj in row.links[name]}
         gone += [link.pk for pk, link in have.items() if pk not in wanted]
         kept += [link for pk, link in have.items() if pk in wanted]
         added += [
-            through(event_id=row.obj.pk, issue_id=i.pk) for i in row.issues if i.pk not in have
+            through(**{source: row.obj.pk, f"{target}_id": obj.pk})
+            for obj in row.links[name]
+            if obj.pk not in have
         ]
     return kept, gone, added
 

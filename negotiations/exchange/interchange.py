@@ -1,4 +1,4 @@
-"""One negotiation as one JSON document (format `redline/1`, see docs/interchange-format.md).
+"""One negotiation as one JSON document (format `redline/2`, see docs/interchange-format.md).
 
 The public face of the four modules that do the work: `document` reads the bytes,
 `validation` checks a whole document and returns every problem with its path,

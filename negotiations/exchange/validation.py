@@ -12,6 +12,8 @@ from negotiations.aliases import AliasesField
 from negotiations.exchange.document import (
     CANONICAL_UID,
     FORMAT,
+    LEGACY_AVAILABILITY,
+    LEGACY_FORMAT,
     SLUG,
     TOP_LEVEL,
     key,
@@ -19,17 +21,21 @@ from negotiations.exchange.document import (
     parse_date,
     printable,
     unreadable,
+    upgrade,
 )
 from negotiations.models import (
     PROVISION_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     Event,
+    PartialDateModel,
     Participation,
     Party,
     Position,
     Proposal,
     Source,
+    TextParty,
+    TextStep,
 )
 from negotiations.text.dates import PartialDateError
 
@@ -79,10 +85,6 @@ class LegacyTextStatus(models.TextChoices):
     OFFICIAL = "official", "Official text"
     LEAKED = "leaked", "Leaked text"
     REPORTED = "reported", "Reported / paraphrased"
-
-
-# Migration 0012 maps the stored values the same way.
-LEGACY_AVAILABILITY = {"official": "official", "leaked": "reported", "reported": "reported"}
 
 
 def availability_of(item):
@@ -152,6 +154,19 @@ def _list(value):
     return None if isinstance(value, list) else "must be a list"
 
 
+def _uid_list(value):
+    if not isinstance(value, list) or any(_uid(v) for v in value):
+        return "must be a list of uids"
+    return None
+
+
+def _object_or_null(value):
+    return None if value is None or isinstance(value, dict) else "must be an object or null"
+
+
+_as_written = _text(max_length=PartialDateModel.AS_WRITTEN_LENGTH)
+
+
 def _aliases(value):
     """Other names: a list of strings, checked as the model field checks them."""
     if value is None:
@@ -188,11 +203,16 @@ FIELDS = {
         "short_name": _text(max_length=40),
         "kind": _choice(Party.Kind),
         "description": _text(max_length=TEXT_MAX_LENGTH),
-        "role": _choice(Participation.Role),
         "aliases": _aliases,
+        # null: the party is only named (an event's actor, a text's witness), it does
+        # not take part in the negotiation.
+        "participation": _object_or_null,
+        "persons": _list,
+    },
+    "participation": {
+        "role": _choice(Participation.Role),
         "since": _day,
         "until": _day,
-        "persons": _list,
     },
     "persons": {
         "uid": _uid,
@@ -215,6 +235,7 @@ FIELDS = {
         "author": _text(max_length=200),
         "outlet": _text(max_length=200),
         "date": _date(required=False),
+        "date_as_written": _as_written,
         "url": _url,
         "kind": _choice(Source.Kind),
         "language": _text(True, 12),
@@ -227,7 +248,10 @@ FIELDS = {
         "kind": _choice(Event.Kind),
         "description": _text(max_length=TEXT_MAX_LENGTH),
         "date": _date(),
+        "date_as_written": _as_written,
         "issues": _slug_list,
+        "parties": _slug_list,
+        "persons": _uid_list,
         "citations": _list,
     },
     "proposals": {
@@ -235,22 +259,44 @@ FIELDS = {
         "title": _text(True, 300),
         "kind": _choice(Proposal.Kind),
         "author": _slug(required=False),
-        # redline/1 files written before availability existed say text_status
-        # (official / leaked / reported); either is accepted, availability wins.
         "availability": _choice(Proposal.Availability),
+        # redline/1 files written before availability existed say text_status
+        # (official / leaked / reported); upgrade() maps the known values.
         "text_status": _choice(LegacyTextStatus),
         "date": _date(),
+        "date_as_written": _as_written,
         "responds_to": _slug(required=False),
         "supersedes": _slug(required=False),
         "summary": _text(max_length=TEXT_MAX_LENGTH),
         "citations": _list,
+        "steps": _list,
+        "text_parties": _list,
+        "reported_contents": _list,
         "provisions": _list,
+    },
+    "steps": {
+        "uid": _uid,
+        "kind": _choice(TextStep.Kind),
+        "date": _date(),
+        "date_as_written": _as_written,
+        "note": _text(max_length=SUMMARY_MAX_LENGTH),
+        "citations": _list,
+    },
+    "text_parties": {
+        "party": _slug(),
+        "role": _choice(TextParty.Role),
+    },
+    "reported_contents": {
+        "uid": _uid,
+        "issue": _slug(),
+        "summary": _text(True, TEXT_MAX_LENGTH),
+        "citations": _list,
     },
     "provisions": {
         "uid": _uid,
         "label": _text(True, 60),
         "heading": _text(max_length=300),
-        "issue": _slug(required=False),
+        "issues": _slug_list,
         "text": _text(True, PROVISION_TEXT_MAX_LENGTH),
         "citations": _list,
     },
@@ -265,6 +311,9 @@ FIELDS = {
         "speaker": _uid_or_null,
         "attribution": _choice(Position.Attribution),
         "date": _date(),
+        "date_as_written": _as_written,
+        # The committing step of a text (initialled, signed, ratified) that recorded it.
+        "commitment": _uid_or_null,
         "citations": _list,
     },
     "citations": {
@@ -276,7 +325,8 @@ FIELDS = {
 }
 OPTIONAL = {"aliases", "description", "short_name", "author", "outlet", "url", "notes",
             "parent", "quote", "summary", "heading", "locator", "excerpt", "responds_to",
-            "supersedes", "issue",
+            "supersedes", "note", "date_as_written", "commitment", "steps", "text_parties",
+            "reported_contents", "parties", "participation",
             "citations", "provisions", "issues", "availability", "text_status",
             # Added to redline/1 later (persons, speakers, spans): older files lack them.
             "since", "until", "persons", "speaker", "attribution"}  # fmt: skip
@@ -299,9 +349,10 @@ def _check_item(item, kind, path, errors):
 
 
 def validate(data):
-    """Return a list of problems, each prefixed with the path of the offending item."""
+    """Return a list of problems, each prefixed with the path of the offending item.
+    A redline/1 document is judged as the redline/2 document it upgrades to."""
     errors = unreadable(data)
-    return [printable(e) for e in errors + _check_document(data)]
+    return [printable(e) for e in errors + _check_document(upgrade(data))]
 
 
 def _check_document(data):
@@ -309,7 +360,7 @@ def _check_document(data):
         return ["(document): must be a JSON object"]
     errors = []
     if data.get("format") != FORMAT:
-        errors.append(f'format: must be "{FORMAT}"')
+        errors.append(f'format: must be "{FORMAT}" (or "{LEGACY_FORMAT}", read as {FORMAT})')
     for name in sorted(set(data) - TOP_LEVEL):
         errors.append(f"{name}: unknown top-level field")
     if "negotiation" not in data:
@@ -374,10 +425,21 @@ def _check_document(data):
                     errors.append(f"{cpath}.source: unknown source “{source}”")
 
     party_of_person = {}  # person uid → the slug of the party they speak for
+    participants = set()  # slugs of the parties that take part (have a participation)
     for path, item in sections["parties"]:
-        since, until = item.get("since"), item.get("until")
-        if isinstance(since, str) and isinstance(until, str) and not _day(since) and until < since:
-            errors.append(f"{path}.until: is before since ({since})")
+        span = item.get("participation")
+        if isinstance(span, dict) and _check_item(
+            span, "participation", f"{path}.participation", errors
+        ):
+            participants.add(_hashable(item.get("slug")))
+            since, until = span.get("since"), span.get("until")
+            if (
+                isinstance(since, str)
+                and isinstance(until, str)
+                and not _day(since)
+                and until < since
+            ):
+                errors.append(f"{path}.participation.until: is before since ({since})")
         for j, person in enumerate(_items(item.get("persons"))):
             ppath = f"{path}.persons[{j}]"
             if _check_item(person, "persons", ppath, errors):
@@ -392,7 +454,13 @@ def _check_document(data):
         claim_uid(path, item.get("uid"))
         for slug in _items(item.get("issues")):
             refer(path, "issues", slug, issue_slugs, "issue")
+        for slug in _items(item.get("parties")):
+            refer(path, "parties", slug, party_slugs, "party")
+        for uid in _items(item.get("persons")):
+            if isinstance(uid, str) and key_or_none(uid) not in party_of_person:
+                errors.append(f"{path}.persons: unknown person “{uid}”")
         citations(path, item)
+    steps = {}  # step uid → path, for the commitments statements name
     for path, item in sections["proposals"]:
         if "availability" not in item and "text_status" not in item:
             errors.append(f"{path}.availability: is required")
@@ -406,16 +474,64 @@ def _check_document(data):
         refer(path, "responds_to", item.get("responds_to"), others, "proposal")
         refer(path, "supersedes", item.get("supersedes"), others, "proposal")
         citations(path, item)
+        for j, step in enumerate(_items(item.get("steps"))):
+            spath = f"{path}.steps[{j}]"
+            if _check_item(step, "steps", spath, errors):
+                claim_uid(spath, step.get("uid"))
+                if uid := _hashable(step.get("uid")) and key_or_none(step["uid"]):
+                    steps[uid] = spath
+                citations(spath, step)
+        seen_roles = {}
+        for j, text_party in enumerate(_items(item.get("text_parties"))):
+            tpath = f"{path}.text_parties[{j}]"
+            if not _check_item(text_party, "text_parties", tpath, errors):
+                continue
+            slug, role = _hashable(text_party.get("party")), _hashable(text_party.get("role"))
+            refer(tpath, "party", slug, party_slugs, "party")
+            if (slug, role) in seen_roles:
+                errors.append(f"{tpath}: duplicate of {seen_roles[slug, role]}")
+            seen_roles.setdefault((slug, role), tpath)
+            if role == TextParty.Role.SIGNATORY and slug in party_slugs - participants:
+                errors.append(
+                    f"{tpath}.party: {slug} does not take part in this negotiation (no "
+                    "participation): it cannot sign one of its texts"
+                )
+        seen_issues = {}
+        for j, content in enumerate(_items(item.get("reported_contents"))):
+            rpath = f"{path}.reported_contents[{j}]"
+            if _check_item(content, "reported_contents", rpath, errors):
+                claim_uid(rpath, content.get("uid"))
+                issue = _hashable(content.get("issue"))
+                refer(rpath, "issue", issue, issue_slugs, "issue")
+                if issue in seen_issues:
+                    errors.append(
+                        f"{rpath}.issue: {seen_issues[issue]} already reports on {issue} "
+                        "(one reported content per issue)"
+                    )
+                seen_issues.setdefault(issue, rpath)
+                citations(rpath, content)
         for j, provision in enumerate(_items(item.get("provisions"))):
             ppath = f"{path}.provisions[{j}]"
             if _check_item(provision, "provisions", ppath, errors):
                 claim_uid(ppath, provision.get("uid"))
-                refer(ppath, "issue", provision.get("issue"), issue_slugs, "issue")
+                for slug in _items(provision.get("issues")):
+                    refer(ppath, "issues", slug, issue_slugs, "issue")
                 citations(ppath, provision)
     for path, item in sections["positions"]:
         claim_uid(path, item.get("uid"))
         refer(path, "party", item.get("party"), party_slugs, "party")
+        if _hashable(item.get("party")) in party_slugs - participants:
+            errors.append(
+                f"{path}.party: {item['party']} does not take part in this negotiation "
+                "(no participation): it can make no statement in it"
+            )
         refer(path, "issue", item.get("issue"), issue_slugs, "issue")
+        commitment = _hashable(item.get("commitment")) and key_or_none(item["commitment"])
+        if commitment and commitment not in steps:
+            errors.append(
+                f"{path}.commitment: unknown step “{item['commitment']}” (list it in its "
+                "text's steps)"
+            )
         speaker = _hashable(item.get("speaker")) and key_or_none(item["speaker"]) or None
         if speaker is not None and speaker not in party_of_person:
             errors.append(

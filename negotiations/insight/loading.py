@@ -36,7 +36,7 @@ def proposals_for(negotiation, issue=None):
     """The negotiation's proposals, flagged `on_issue` when a provision addresses `issue`."""
     proposals = negotiation.proposals.select_related("negotiation", "author")
     if issue is not None:
-        on_issue = Provision.objects.filter(proposal=OuterRef("pk"), issue=issue)
+        on_issue = Provision.objects.filter(proposal=OuterRef("pk"), issues=issue)
         proposals = proposals.annotate(on_issue=Exists(on_issue))
     return proposals
 

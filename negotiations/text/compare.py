@@ -166,14 +166,14 @@ class Comparison:
 
 def side(provision) -> Side:
     return Side(
-        key=provision.pk, label=provision.label, issue=provision.issue_id, text=provision.text
+        key=provision.pk, label=provision.label, issue=provision.issue_ids, text=provision.text
     )
 
 
 def build(
     provisions_a, provisions_b, issues, view=INLINE, cache=True, manual=(), apart=()
 ) -> Comparison:
-    """Compare two lists of provisions (in order, with ``issue`` loaded).
+    """Compare two lists of provisions (in order, with ``issues`` prefetched).
 
     ``manual`` and ``apart`` are the ``(A provision pk, B provision pk)`` pairs an analyst
     paired, or kept apart, by hand (``ProvisionPairing.objects.between``); pairs naming a
@@ -210,8 +210,8 @@ def build(
         rows=rows,
         counts=counts(rows),
         coverage=coverage(rows, issues, provisions_a, provisions_b),
-        untagged_a=sum(1 for p in provisions_a if p.issue_id is None),
-        untagged_b=sum(1 for p in provisions_b if p.issue_id is None),
+        untagged_a=sum(1 for p in provisions_a if not p.issue_ids),
+        untagged_b=sum(1 for p in provisions_b if not p.issue_ids),
         view=view,
         provisions_a=provisions_a,
         provisions_b=provisions_b,
@@ -233,7 +233,7 @@ def _fill_pair(row: Row) -> bool:
     """Label, issue and heading changes of a pair; True when its texts need a diff."""
     a, b = row.a, row.b
     row.label_changed = " ".join(a.label.split()) != " ".join(b.label.split())
-    row.issue_changed = a.issue_id != b.issue_id
+    row.issue_changed = a.issue_ids != b.issue_ids
     if diffs.is_changed(a.heading, b.heading):
         row.heading_diff = diffs.diff_html(a.heading, b.heading)
     return diffs.is_changed(a.text, b.text)  # the same words: nothing to mark
@@ -420,18 +420,18 @@ def coverage(rows, issues, provisions_a, provisions_b) -> list[Coverage]:
     reworded, added or removed, moved with rewording, or moved to another issue.
     """
     lines = {issue.pk: Coverage(issue) for issue in issues}
-    for provision in provisions_a:
-        if provision.issue_id in lines:
-            lines[provision.issue_id].in_a.append(provision)
-    for provision in provisions_b:
-        if provision.issue_id in lines:
-            lines[provision.issue_id].in_b.append(provision)
+    for provisions, name in ((provisions_a, "in_a"), (provisions_b, "in_b")):
+        for provision in provisions:  # a provision on several issues counts for each
+            for issue_id in provision.issue_ids:
+                if issue_id in lines:
+                    getattr(lines[issue_id], name).append(provision)
     touched = set()
     for row in rows:
         changed = row.status in (REWORDED, ADDED, REMOVED) or row.issue_changed
         changed = changed or (row.status == MOVED and row.text_changed)
         if changed:
-            touched.update(p.issue_id for p in (row.a, row.b) if p is not None)
+            for p in (row.a, row.b):
+                touched.update(p.issue_ids if p is not None else ())
     for line in lines.values():
         if line.in_a and line.in_b:
             line.status = COVERAGE_CHANGED if line.issue.pk in touched else COVERAGE_UNCHANGED
@@ -485,8 +485,9 @@ def by_issue(issues, provisions_a, provisions_b, reported_a, reported_b) -> list
     lines = {issue.pk: IssueLine(issue) for issue in issues}
     for provisions, name in ((provisions_a, "in_a"), (provisions_b, "in_b")):
         for provision in provisions:
-            if provision.issue_id in lines:
-                getattr(lines[provision.issue_id], name).append(provision)
+            for issue_id in provision.issue_ids:
+                if issue_id in lines:
+                    getattr(lines[issue_id], name).append(provision)
     for contents, name in ((reported_a, "reported_a"), (reported_b, "reported_b")):
         for content in contents:
             if content.issue_id in lines:

@@ -331,7 +331,9 @@ class Side:
 
     key: object  # the caller's id, e.g. a provision pk
     label: str
-    issue: object | None  # the caller's (hashable) issue id, or None
+    # The caller's (hashable) issue id, a frozenset of them (a provision on several
+    # issues; empty for none), or None.
+    issue: object | None
     text: str
 
 
@@ -366,8 +368,11 @@ class _Item:
         self.norm = " ".join(self.words)
 
     @property
-    def issue(self) -> object | None:
-        return self.side.issue
+    def issues(self) -> frozenset:
+        issue = self.side.issue
+        if issue is None:
+            return frozenset()
+        return issue if isinstance(issue, frozenset) else frozenset([issue])
 
     @property
     def vocabulary(self) -> set[str]:
@@ -560,7 +565,7 @@ class _Aligner:
                 if not self.free(a.index, b.index):
                     continue
                 sim = self.similarity(a, b)
-                same_issue = a.issue is not None and a.issue == b.issue
+                same_issue = bool(a.issues & b.issues)
                 if sim >= LABEL_FLOOR or same_issue:
                     score = sim + LABEL_WEIGHT + (ISSUE_WEIGHT if same_issue else 0.0)
                     found.append((-score, _RANK[LABEL], b.index, a.index, True, sim))
@@ -577,11 +582,11 @@ class _Aligner:
         groups_a: dict[object, list[_Item]] = defaultdict(list)
         groups_b: dict[object, list[_Item]] = defaultdict(list)
         for x in free_a:
-            if x.issue is not None:
-                groups_a[x.issue].append(x)
+            for issue in x.issues:
+                groups_a[issue].append(x)
         for x in free_b:
-            if x.issue is not None:
-                groups_b[x.issue].append(x)
+            for issue in x.issues:
+                groups_b[issue].append(x)
         for issue, group_b in groups_b.items():
             for a, b in _candidate_pairs(groups_a.get(issue, []), group_b):
                 if (a.index, b.index) in seen or (a.index, b.index) in self.apart:

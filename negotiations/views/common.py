@@ -198,7 +198,8 @@ def issue_lines(negotiation, a, b):
     queries whatever their size; only provision labels and issues are read, no text."""
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])
-        .only("pk", "label", "heading", "issue_id", "proposal_id", "order")
+        .only("pk", "label", "heading", "proposal_id", "order")
+        .prefetch_related("issues")
         .order_by("order", "pk")
     )
     reported = list(ReportedContent.objects.filter(proposal__in=[a, b]).order_by("pk"))

@@ -129,7 +129,7 @@ def provisions_export(request, slug, proposal, fmt):
             exports.REPORTED_COLUMNS,
             ((c.issue.slug, c.summary, Proposal.NOT_PUBLIC) for c in contents),
         )
-    provisions = proposal.provisions.select_related("issue").order_by("order", "pk")
+    provisions = proposal.provisions.prefetch_related("issues").order_by("order", "pk")
     return exports.download(
         fmt,
         f"{slug}-{proposal.slug}",
@@ -157,7 +157,7 @@ def compare_export(request, slug, fmt):
         )
     provisions = list(
         Provision.objects.filter(proposal__in=[a, b])
-        .select_related("issue")
+        .prefetch_related("issues")
         .order_by("order", "pk")
     )
     manual, apart = ProvisionPairing.objects.between(a, b)  # as the compare page has them
@@ -181,7 +181,7 @@ def sources_export(request, fmt):
 
 
 def negotiation_document(request, slug):
-    """The whole negotiation as one redline/1 document (as `manage.py export_negotiation`)."""
+    """The whole negotiation as one redline/2 document (as `manage.py export_negotiation`)."""
     negotiation = get_object_or_404(Negotiation, slug=slug)
     text = json.dumps(export_negotiation(negotiation), ensure_ascii=False, indent=2) + "\n"
     response = HttpResponse(text, content_type="application/json; charset=utf-8")

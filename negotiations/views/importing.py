@@ -1,4 +1,5 @@
-"""Editors import redline/1 documents: small ones inside the request, large ones as jobs."""
+"""Editors import redline/2 (or redline/1) documents: small ones inside the request,
+large ones as jobs."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -47,7 +48,7 @@ def _upload(request, errors):
         return None
     upload = request.FILES.get("document")
     if upload is None:
-        errors.append("Choose a redline/1 JSON file to import.")
+        errors.append("Choose a redline JSON file to import.")
     elif upload.size > _limit():
         errors.append(_too_large(upload.size))
         return None
@@ -64,7 +65,8 @@ def _is_large(raw):
 
 
 def import_upload(request):
-    """Editors upload a redline/1 document: validated whole, then written all or nothing."""
+    """Editors upload a redline/2 (or redline/1) document: validated whole, then written
+    all or nothing."""
     _editors_only(request.user)
     context = {
         "errors": [],

@@ -15,6 +15,7 @@ from negotiations.forms import citation_formset
 from negotiations.history import entries_for
 from negotiations.models import (
     Citation,
+    Issue,
     Negotiation,
     Party,
     Proposal,
@@ -146,8 +147,9 @@ def proposal_detail(request, slug, proposal):
         "steps": proposal.steps.all(),
         "text_parties": proposal.text_parties.all(),
         "reported_contents": proposal.reported_contents.all(),
-        "provisions": proposal.provisions.select_related("issue__negotiation").prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        "provisions": proposal.provisions.prefetch_related(
+            Prefetch("issues", queryset=Issue.objects.select_related("negotiation")),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
         ),
         "citations": proposal.citations.select_related("source"),
         "responses": [p for p in others if p.responds_to_id == proposal.pk],
@@ -279,12 +281,11 @@ def proposal_paste(request, slug):
                         proposal=proposal,
                         label=part["label"],
                         heading=part["heading"],
-                        issue=part["issue"],
                         text=part["text"],
                         order=order,
                     )
                     provision._change_reason = PASTED
-                    provision.save()
+                    provision.save_with_issues([part["issue"]] if part["issue"] else [])
             messages.success(request, f"Draft saved with {order} provisions.")
             return redirect(proposal)
         return render(request, "negotiations/proposal_preview.html", context, status=200)
@@ -325,7 +326,9 @@ def _provisions(request=None):
     queryset = Provision.objects
     if request is not None:
         queryset = locked(queryset, request)
-    return queryset.select_related("proposal__negotiation", "proposal__author", "issue")
+    return queryset.select_related("proposal__negotiation", "proposal__author").prefetch_related(
+        "issues"
+    )
 
 
 @permission_required("negotiations.change_provision", raise_exception=True)
@@ -413,7 +416,7 @@ def provisions_reorder(request, slug, proposal):
     edited, added or deleted since the page was opened makes the reorder a conflict (409).
     """
     proposal = proposal_or_404(slug, proposal)
-    provisions = list(locked(proposal.provisions.select_related("issue"), request))
+    provisions = list(locked(proposal.provisions.prefetch_related("issues"), request))
     form = ReorderForm(request.POST or None)
     numbers, errors, stale = {}, {}, False
     if request.method == "POST":
@@ -493,7 +496,7 @@ def compare(request, slug):
     elif a is not None and b is not None and not errors:
         provisions = list(
             Provision.objects.filter(proposal__in=[a, b])
-            .select_related("issue")
+            .prefetch_related("issues")
             .order_by("order", "pk")
         )
         provisions_a = [p for p in provisions if p.proposal_id == a.pk]

@@ -7,7 +7,7 @@ from negotiations.models import Negotiation
 
 
 class Command(BaseCommand):
-    help = "Write one negotiation as a redline/1 JSON document (to stdout or --output FILE)."
+    help = "Write one negotiation as a redline/2 JSON document (to stdout or --output FILE)."
 
     def add_arguments(self, parser):
         parser.add_argument("slug")

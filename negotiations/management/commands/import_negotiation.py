@@ -8,8 +8,8 @@ from negotiations.exchange.interchange import InvalidDocument, import_file
 
 class Command(BaseCommand):
     help = (
-        "Import a redline/1 JSON document: validated and compared with what is stored "
-        "first, then written all or nothing."
+        "Import a redline/2 (or redline/1) JSON document: validated and compared with what "
+        "is stored first, then written all or nothing."
     )
 
     def add_arguments(self, parser):

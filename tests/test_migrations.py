@@ -1,5 +1,5 @@
 """Data migrations keep every row and history row: 0012 (dates as written) fills date_end,
-0018–0020 add columns only, 0021 turns a provision's issue into its issues."""
+0018–0020 add columns only, 0024 turns a provision's issue into its issues."""
 
 import datetime
 import uuid
@@ -117,7 +117,7 @@ def test_persons_migration_keeps_positions_and_participations_as_they_were():
 
 @pytest.mark.django_db(transaction=True)
 def test_provision_issues_migration_copies_each_issue_into_the_links_and_their_history():
-    """0021 turns a provision's one issue into its issues (many): every provision keeps
+    """0024 turns a provision's one issue into its issues (many): every provision keeps
     its issue, and every history row records the issue the provision had then."""
     apps = migrate([("negotiations", "0023_current_position")])
     get = lambda name: apps.get_model("negotiations", name)  # noqa: E731

@@ -33,7 +33,9 @@ def previous_statement(party, issue, step):
     (its latest possible day is before the step's earliest)."""
     earlier = Position.objects.filter(party=party, issue=issue, date__lt=step.date)
     for position in earlier.order_by("-date", "-date_end", "-pk")[:20]:
-        if position.partial_date.end < step.date:
+        # "after 8 Aug 2025" has no latest day: never certainly earlier.
+        end = position.partial_date.end
+        if end is not None and end < step.date:
             return position
     return None
 

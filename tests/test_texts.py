@@ -450,3 +450,27 @@ def test_initialling_a_provision_on_two_issues_commits_each_signatory_on_both(
         ("beta", "corridor"),
         ("beta", "maps"),
     ]
+
+
+def test_a_statement_with_no_latest_day_is_never_the_one_a_commitment_moved_from(
+    client, world, treaty, analyst
+):
+    """ "after 1 Aug 2025" may fall after the initialling: the commitment's movement is
+    judged against the last statement certainly before it (building the 2025 seeds hit a
+    TypeError here)."""
+    from negotiations.text.dates import PartialDate
+
+    later = Position(
+        issue=world["corridor"], party=world["alpha"], stance="rejects", summary="Open-ended."
+    )
+    later.partial_date = PartialDate.parse("after 2025-08-01")
+    with_reason(later)
+    client.force_login(analyst)
+    response = client.post(url("step_add", "talks", "peace"), step_data(world))
+    assert response.status_code == 302
+    step = TextStep.objects.get(proposal=treaty)
+    commitment = Position.objects.get(
+        commitment_of=step, party=world["alpha"], issue=world["corridor"]
+    )
+    # Moved from Alpha's demand (certainly earlier), not from the open-ended rejection.
+    assert commitment.movement == "conceded"

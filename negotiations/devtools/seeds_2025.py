@@ -2869,7 +2869,8 @@ class _Builder:
             kind=kind,
             language=language,
             reliability=grade,
-            notes=f"Grade {grade}: {reason}. Research record: docs/research/sources.md [{key}].",
+            reliability_reason=reason,
+            notes=f"Research record: docs/research/sources.md [{key}].",
         )
         source.partial_date = PartialDate.parse(date)
         return self.save(source)
@@ -2912,14 +2913,9 @@ class _Builder:
                 text=text,
                 order=n + 1,
             )
-            # A provision names one issue (Provision.issue) until the interchange
-            # redline/2 makes it several (Provision.issues): fill whichever the model has.
-            fields = {f.name for f in Provision._meta.get_fields()}
-            if "issue" in fields:
-                provision.issue = self.issue(issues[0])
-            self.save(provision)
-            if "issues" in fields:
-                provision.issues.set([self.issue(i) for i in issues])
+            provision._change_reason = REASON
+            provision.full_clean()
+            provision.save_with_issues([self.issue(i) for i in issues])
             self.cite(f"provision:{slug}:{label}", citations, provision=provision)
         for issue, summary, citations in spec.get("reported", []):
             content = ReportedContent(

@@ -136,7 +136,9 @@ def export_negotiation(negotiation):
                 "kind": s.kind,
                 "language": s.language,
                 "reliability": s.reliability,
+                "reliability_reason": s.reliability_reason,
                 "notes": s.notes,
+                "text": s.text,
             }
             for s in sources
         ],

@@ -376,7 +376,9 @@ class _Plan:
                     "kind": s["kind"],
                     "language": s["language"],
                     "reliability": s["reliability"],
+                    "reliability_reason": _text_of(s, "reliability_reason"),
                     "notes": _text_of(s, "notes"),
+                    "text": _text_of(s, "text"),
                 }
                 | _dated(s, {}),
             ).obj

@@ -25,6 +25,7 @@ from negotiations.exchange.document import (
 )
 from negotiations.models import (
     PROVISION_TEXT_MAX_LENGTH,
+    SOURCE_TEXT_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     Event,
@@ -240,7 +241,9 @@ FIELDS = {
         "kind": _choice(Source.Kind),
         "language": _text(True, 12),
         "reliability": _choice(Source.Reliability),
+        "reliability_reason": _text(max_length=300),
         "notes": _text(max_length=TEXT_MAX_LENGTH),
+        "text": _text(max_length=SOURCE_TEXT_MAX_LENGTH),
     },
     "events": {
         "uid": _uid,
@@ -329,7 +332,10 @@ OPTIONAL = {"aliases", "description", "short_name", "author", "outlet", "url", "
             "reported_contents", "parties", "participation",
             "citations", "provisions", "issues", "availability", "text_status",
             # Added to redline/1 later (persons, speakers, spans): older files lack them.
-            "since", "until", "persons", "speaker", "attribution"}  # fmt: skip
+            "since", "until", "persons", "speaker", "attribution",
+            "reliability_reason"}  # fmt: skip
+# Optional for one kind only (a provision's text is required, a source's is not).
+OPTIONAL_FOR = {"sources": {"date", "text"}}
 
 
 def _check_item(item, kind, path, errors):
@@ -340,7 +346,7 @@ def _check_item(item, kind, path, errors):
         errors.append(f"{path}.{name}: unknown field")
     for name, check in FIELDS[kind].items():
         if name not in item:
-            if name not in OPTIONAL and not (kind == "sources" and name == "date"):
+            if name not in OPTIONAL and name not in OPTIONAL_FOR.get(kind, ()):
                 errors.append(f"{path}.{name}: is required")
             continue
         if message := check(item[name]):

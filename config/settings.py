@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    # django-ninja (the API): its templates and static files, so that the API's docs
+    # page serves Swagger UI from this site instead of a CDN.
+    "ninja",
     "negotiations",
 ]
 # Benchmarks, the load test, the fault drill and synthetic data: development and CI
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "negotiations.middleware.RoleRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "negotiations.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -324,7 +328,7 @@ ADMINS = [("Admin", a) for a in envlist("ADMINS")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_REQUEST_SIZE = int(os.environ.get("UPLOAD_MAX_REQUEST_SIZE", 10 * 1024 * 1024))
-UPLOAD_URL_NAMES = ["negotiations:import"]
+UPLOAD_URL_NAMES = ["negotiations:import", "negotiations:source_add", "negotiations:source_edit"]
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -338,3 +342,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# Uploaded files (a source's original file). Served by the app to logged-in users only
+# (negotiations/views/sources.py), never from a public folder.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "media/"
+# The largest source file (.txt, .html, .docx, .pdf) an analyst may upload.
+SOURCE_FILE_MAX_SIZE = int(os.environ.get("SOURCE_FILE_MAX_SIZE", 5 * 1024 * 1024))

@@ -61,6 +61,24 @@ def record_delete_effects(sender, instance, origin=None, **kwargs):
                 row.save()
 
 
+def refresh_current_after_delete(sender, instance, **kwargs):
+    """A deleted statement's thread gets its new current one (models.CurrentPosition),
+    also when the statement goes with its text step (a cascade calls no delete())."""
+    from negotiations import current
+
+    current.refresh_threads({(instance.issue_id, instance.party_id)})
+
+
+def follow_moved_issue(sender, instance, created=False, **kwargs):
+    """An issue moved to another negotiation takes its kept current state along."""
+    from negotiations.models import CurrentPosition
+
+    if not created:
+        CurrentPosition.objects.filter(issue=instance).exclude(
+            negotiation_id=instance.negotiation_id
+        ).update(negotiation_id=instance.negotiation_id)
+
+
 class NegotiationsConfig(AppConfig):
     name = "negotiations"
     default_auto_field = "django.db.models.BigAutoField"
@@ -71,7 +89,14 @@ class NegotiationsConfig(AppConfig):
         post_migrate.connect(sync_role_groups, sender=self)
         post_migrate.connect(create_cache_table, sender=self)
         pre_delete.connect(record_delete_effects, dispatch_uid="redline-delete-effects")
+        self.connect_current_state()
         self.connect_revisions()
+
+    def connect_current_state(self):
+        from negotiations.models import Issue, Position
+
+        post_delete.connect(refresh_current_after_delete, sender=Position)
+        post_save.connect(follow_moved_issue, sender=Issue)
 
     def connect_revisions(self):
         from django.contrib.auth import get_user_model

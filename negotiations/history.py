@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.safestring import SafeString
 
 from negotiations.models import DATE_COLUMNS, partial_date_of
-from negotiations.text.diffs import cached_diff_html, diff_html
+from negotiations.text.diffs import cached_diff_html, cached_diffs_html, diff_html
 
 # Bookkeeping columns that say nothing an analyst would call a change.
 HIDDEN = {"id", "uid", "version", "created_at"}
@@ -79,8 +79,11 @@ class Labeller:
         return str(value)
 
 
-def compare_records(model, old, new, labeller=None):
-    """Field changes from history record `old` (None for a creation) to `new`."""
+def compare_records(model, old, new, labeller=None, pending=None):
+    """Field changes from history record `old` (None for a creation) to `new`.
+
+    With a `pending` list, text diffs are left to the caller: (change, key, before,
+    after) are appended for fill_diffs() to fetch all of a page's in one round trip."""
     labeller = labeller or Labeller(model, [r for r in (old, new) if r is not None])
     changes = []
     if _has_partial_date(model):
@@ -100,9 +103,19 @@ def compare_records(model, old, new, labeller=None):
         )
         if isinstance(f, models.TextField) and old is not None:
             key = f"{model._meta.model_name}:{f.name}:{old.history_id}:{new.history_id}"
-            change.diff = cached_diff_html(key, before or "", after or "")
+            if pending is None:
+                change.diff = cached_diff_html(key, before or "", after or "")
+            else:
+                pending.append((change, key, before, after))
         changes.append(change)
     return changes
+
+
+def fill_diffs(pending):
+    """Set the diffs compare_records(pending=...) left, in one cache round trip."""
+    htmls = cached_diffs_html([(key, before, after) for _, key, before, after in pending])
+    for (change, *_), html in zip(pending, htmls, strict=True):
+        change.diff = html
 
 
 def entries_for(model, pks):
@@ -114,7 +127,7 @@ def entries_for(model, pks):
     )
     labeller = Labeller(model, records)
     result = {pk: [] for pk in pks}
-    previous = {}
+    previous, pending = {}, []
     for record in records:
         before = previous.get(record.id)
         result.setdefault(record.id, []).append(
@@ -124,12 +137,13 @@ def entries_for(model, pks):
                 user=record.history_user,
                 when=record.history_date,
                 reason=record.history_change_reason or "",
-                changes=compare_records(model, before, record, labeller)
+                changes=compare_records(model, before, record, labeller, pending)
                 if record.history_type != "-"
                 else [],
             )
         )
         previous[record.id] = record
+    fill_diffs(pending)
     for entries in result.values():
         entries.reverse()
     return result

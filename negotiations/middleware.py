@@ -8,6 +8,7 @@ from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class RequestSizeLimitMiddleware:
@@ -145,3 +146,39 @@ class RejectNulMiddleware:
         ):
             raise BadRequest("NUL character in the address")
         return self.get_response(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page, not a blank "HTTP ERROR 405", for an address opened that only takes a form.
+
+    Deleting, pairing, logging out… are POSTs (a link or a prefetch must not do them);
+    a person who opens one of these addresses directly, from history or a shared link,
+    gets the 405 with a page saying so and where to go. The view's headers (Allow, CSP)
+    are kept: only the empty body is filled in.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not response.streaming
+            and not response.content
+        ):
+            context = {"allowed": response.get("Allow", ""), "back": _same_site_referer(request)}
+            response.content = loader.render_to_string("405.html", context, request)
+            response["Content-Type"] = "text/html; charset=utf-8"
+        return response
+
+
+def _same_site_referer(request):
+    """The page the visitor came from, when it is on this site (else None)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return None

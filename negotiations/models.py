@@ -1,16 +1,19 @@
+import re
 import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from negotiations.aliases import AliasesField, split_aliases
 from negotiations.text.dates import PartialDate, Precision, Qualifier
+from negotiations.text.excerpts import body_paragraphs
 
 # Free text has a ceiling, so that a pasted megabyte is refused with a message instead
 # of being stored and shown on every page. A position's summary is a sentence or two;
@@ -20,6 +23,8 @@ from negotiations.text.dates import PartialDate, Precision, Qualifier
 SUMMARY_MAX_LENGTH = 2_000
 TEXT_MAX_LENGTH = 20_000
 PROVISION_TEXT_MAX_LENGTH = 500_000
+# A source's full text (an interview, a report, a treaty) is as long as a pasted draft.
+SOURCE_TEXT_MAX_LENGTH = PROVISION_TEXT_MAX_LENGTH
 
 
 def limited_text(max_length, **options):
@@ -332,10 +337,27 @@ class Issue(models.Model):
             raise ValidationError({"parent": "An issue cannot be its own parent."})
 
 
+UID_IN_TEXT = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+
+
 class SourceQuerySet(models.QuerySet):
-    def picker(self, limit=300):
-        """The most recently used sources, for the citation picker."""
-        return self.order_by("-pk")[:limit]
+    def find(self, query, limit=20):
+        """Sources matching what was typed in the source finder: a uid anywhere in it
+        (the finder's own suggestions end with one), or every word in the title,
+        author or outlet; newest first. One query."""
+        query = (query or "").strip()
+        uid = UID_IN_TEXT.search(query)
+        if uid:
+            return self.filter(uid=uid.group(0).lower())[:1]
+        words = query.split()[:8]
+        if not words:
+            return self.none()
+        condition = Q()
+        for word in words:
+            condition &= (
+                Q(title__icontains=word) | Q(author__icontains=word) | Q(outlet__icontains=word)
+            )
+        return self.filter(condition).order_by("-date", "-pk")[:limit]
 
 
 class Source(Versioned, PartialDateModel):
@@ -365,9 +387,18 @@ class Source(Versioned, PartialDateModel):
     date_end = models.DateField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    language = models.CharField(max_length=12, default="en", help_text="ISO 639-1 code")
+    language = models.CharField(
+        max_length=12, default="en", help_text="ISO 639-1 code; “und” when it is not known."
+    )
     reliability = models.CharField(max_length=1, choices=Reliability.choices, default="F")
+    reliability_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this grade: track record, access, bias."
+    )
     notes = limited_text(TEXT_MAX_LENGTH, blank=True)
+    # The source's own words, pasted or extracted from `file` (kept as uploaded), shown
+    # as numbered paragraphs so that citations can be made and checked against it.
+    text = limited_text(SOURCE_TEXT_MAX_LENGTH, blank=True)
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True, max_length=300)
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -391,6 +422,16 @@ class Source(Versioned, PartialDateModel):
     def picker_label(self):
         details = ", ".join(str(x) for x in (self.outlet or self.author, self.partial_date) if x)
         return f"{self.title} ({details})" if details else self.title
+
+    @property
+    def finder_label(self):
+        """What the finder puts in the box: the label, then the uid it is read by."""
+        return f"{self.picker_label} · {self.uid}"
+
+    @property
+    def paragraphs(self):
+        """The text's body paragraphs (headings left out): "para. n" is item n - 1."""
+        return body_paragraphs(self.text)
 
 
 class PositionQuerySet(models.QuerySet):
@@ -425,6 +466,18 @@ class PositionQuerySet(models.QuerySet):
             | Q(date=OuterRef("date"), date_end=OuterRef("date_end"), pk__gt=OuterRef("pk"))
         )
         return self.filter(~Exists(later.values("pk")))
+
+    def latest_per_thread(self):
+        """The latest statement of each party on each issue within this queryset, by
+        DATE_ORDER, numbered with a window function: one pass in thread order instead
+        of current()'s anti-join, for computing the kept state (CurrentPosition)."""
+        return self.annotate(
+            thread_nth=Window(
+                RowNumber(),
+                partition_by=[F("issue_id"), F("party_id")],
+                order_by=[F("date").desc(), F("date_end").desc(), F("pk").desc()],
+            )
+        ).filter(thread_nth=1)
 
     def stated_by(self, day):
         """Statements whose sort day (earliest possible day, or the latest when only that
@@ -564,6 +617,16 @@ class Position(Versioned, PartialDateModel):
     def __str__(self):
         return f"{self.party} on {self.issue}: {self.get_stance_display()} ({self.partial_date})"
 
+    def save(self, *args, **kwargs):
+        # The kept current state changes with the statement, in the same transaction
+        # (a delete is handled by a post_delete receiver: cascades skip delete()).
+        from negotiations import current
+
+        with transaction.atomic(using=kwargs.get("using")):
+            moved_from = current.threads_of([self.pk]) if self.pk else set()
+            super().save(*args, **kwargs)
+            current.refresh_threads(moved_from | {(self.issue_id, self.party_id)})
+
     def get_absolute_url(self):
         return (
             reverse(
@@ -572,6 +635,13 @@ class Position(Versioned, PartialDateModel):
             )
             + f"#position-{self.pk}"
         )
+
+    @property
+    def quote_language(self):
+        """The language of the quote, for its `lang` attribute: that of its cited sources
+        when they agree, else "" (not known). Reads prefetched citations when there are."""
+        languages = {c.source.language for c in self.citations.all()}
+        return languages.pop() if len(languages) == 1 else ""
 
     @property
     def is_shift(self):
@@ -608,6 +678,42 @@ class Position(Versioned, PartialDateModel):
                     f"{self.speaker.party}, not for {self.party}."
                 }
             )
+
+
+class CurrentPositionQuerySet(models.QuerySet):
+    def of(self, issue_ids, party_ids):
+        return self.filter(issue_id__in=issue_ids, party_id__in=party_ids)
+
+
+class CurrentPosition(models.Model):
+    """The latest statement (or commitment) of each party on each issue, by DATE_ORDER:
+    the "current" cell of the matrix, kept instead of recomputed from every statement.
+
+    Written only by negotiations/current.py, in the transaction of each write that can
+    change it (statement saves and deletes, commitments, imports, synthesis); derived
+    data, so no history (UNTRACKED_MODELS): `manage.py rebuild_current_state` recomputes
+    it from the statements.
+    """
+
+    negotiation = models.ForeignKey(Negotiation, on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    position = models.OneToOneField(Position, on_delete=models.CASCADE, related_name="+")
+
+    objects = CurrentPositionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "party"], name="currentposition_one_a_thread")
+        ]
+        indexes = [
+            models.Index(fields=["negotiation", "party", "issue"], name="currentposition_neg_idx")
+        ]
+
+    def __str__(self):
+        return (
+            f"Current: position {self.position_id} (issue {self.issue_id}, party {self.party_id})"
+        )
 
 
 class Proposal(Versioned, PartialDateModel):
@@ -939,6 +1045,40 @@ class Event(Versioned, PartialDateModel):
 
 
 class CitationQuerySet(models.QuerySet):
+    def with_targets(self):
+        """Each citation with what it backs, and what that belongs to, for naming it."""
+        return self.select_related(
+            "source",
+            "position__party",
+            "position__issue",
+            "provision__proposal",
+            "proposal",
+            "event",
+            "step__proposal",
+            "reported_content__proposal",
+            "reported_content__issue",
+        )
+
+    def curated(self, query=""):
+        """For the editors' list of a source's citations: with their targets, in order,
+        narrowed to those whose locator, excerpt or target's words contain `query`."""
+        rows = self.with_targets().order_by("pk")
+        if not query:
+            return rows
+        return rows.filter(
+            Q(locator__icontains=query)
+            | Q(excerpt__icontains=query)
+            | Q(position__summary__icontains=query)
+            | Q(position__party__name__icontains=query)
+            | Q(position__issue__title__icontains=query)
+            | Q(provision__label__icontains=query)
+            | Q(provision__proposal__title__icontains=query)
+            | Q(proposal__title__icontains=query)
+            | Q(event__title__icontains=query)
+            | Q(step__proposal__title__icontains=query)
+            | Q(reported_content__proposal__title__icontains=query)
+        )
+
     def for_negotiation(self, negotiation):
         return self.filter(
             Q(position__issue__negotiation=negotiation)
@@ -1036,7 +1176,7 @@ class Citation(models.Model):
 
 # Models that are deliberately not versioned with django-simple-history: they hold no
 # negotiation content, only access credentials.
-UNTRACKED_MODELS = ["FeedToken", "Revision", "AccessToken", "ImportJob"]
+UNTRACKED_MODELS = ["FeedToken", "Revision", "AccessToken", "ImportJob", "CurrentPosition"]
 
 
 def new_feed_token():

@@ -236,10 +236,12 @@ STOP_WORDS = {
 
 
 def issue_keywords(issues, exclude=()):
-    """[(slug, keywords)] for drafts.suggest_issues: the telling words of each issue title.
+    """[(slug, keywords, needed)] for drafts.suggest_issues: an issue is suggested by one of
+    its aliases (a phrase), or by two of the telling words of its title (one when the
+    title has only one) — never by one loose word of a longer title.
 
-    Words of four letters or more, except common ones and the words in ``exclude`` (the
-    names of the negotiation's parties, which occur in every clause).
+    Telling words: four letters or more, except common ones and the words in ``exclude``
+    (the names of the negotiation's parties, which occur in every clause).
     """
     excluded = tuple({w.lower() for name in exclude for w in name.split() if len(w) >= 4})
     result = []
@@ -251,7 +253,9 @@ def issue_keywords(issues, exclude=()):
             for w in words
             if len(w) >= 4 and w.lower() not in STOP_WORDS and not w.lower().startswith(excluded)
         ]
-        result.append((issue.slug, keywords))
+        if issue.alias_list:
+            result.append((issue.slug, issue.alias_list, 1))
+        result.append((issue.slug, keywords, min(2, len(set(k.casefold() for k in keywords)))))
     return result
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from negotiations import commitments
-from negotiations.forms import PartialDateFormMixin
+from negotiations.forms import PartialDateFormMixin, ReasonFormMixin
 from negotiations.models import Party, ReportedContent, TextParty, TextStep
 
 
@@ -45,9 +45,13 @@ class TextPartyForm(forms.ModelForm):
     def validate_unique(self):
         # proposal is not a form field, so the ModelForm skips the unique check on it.
         data = self.cleaned_data
-        if TextParty.objects.filter(
-            proposal=self.instance.proposal, party=data.get("party"), role=data.get("role")
-        ).exists():
+        if (
+            TextParty.objects.filter(
+                proposal=self.instance.proposal, party=data.get("party"), role=data.get("role")
+            )
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
             self.add_error("party", "This party already has that role on this text.")
 
 
@@ -76,8 +80,27 @@ class ReportedContentForm(forms.ModelForm):
         issue = self.cleaned_data.get("issue")
         if (
             issue
-            and ReportedContent.objects.filter(
-                proposal=self.instance.proposal, issue=issue
-            ).exists()
+            and ReportedContent.objects.filter(proposal=self.instance.proposal, issue=issue)
+            .exclude(pk=self.instance.pk)
+            .exists()
         ):
             self.add_error("issue", "This text already has reported contents on that issue.")
+
+
+class TextStepEditForm(ReasonFormMixin, TextStepForm):
+    pass
+
+
+class TextPartyEditForm(TextPartyForm):
+    """A correction of a party's role on a text, with its reason (no version counter:
+    the row is locked while saved)."""
+
+    change_reason = ReasonFormMixin.base_fields["change_reason"]
+
+    def save(self, commit=True):
+        self.instance._change_reason = self.cleaned_data["change_reason"]
+        return super().save(commit)
+
+
+class ReportedContentEditForm(ReasonFormMixin, ReportedContentForm):
+    pass

@@ -2,7 +2,10 @@ from django.urls import path
 
 from negotiations.exchange import feeds as atom
 from negotiations.views import (
+    changes,
+    citations,
     codebook,
+    events,
     exports,
     feeds,
     importing,
@@ -13,6 +16,7 @@ from negotiations.views import (
     proposals,
     records,
     search,
+    sources,
     texts,
 )
 
@@ -29,8 +33,14 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", pages.healthz, name="healthz"),
     path("sources/", pages.source_list, name="sources"),
+    path("sources/new/", sources.source_add, name="source_add"),
+    path("sources/find.json", sources.source_find, name="source_find"),
     path("sources/<uuid:uid>/", pages.source_detail, name="source"),
+    path("sources/<uuid:uid>/edit/", sources.source_edit, name="source_edit"),
+    path("sources/<uuid:uid>/file/", sources.source_file, name="source_file"),
     path("codebook/", codebook.codebook_page, name="codebook"),
+    path("changes/", changes.site_changes, name="changes"),
+    path("n/<slug:slug>/changes/", changes.negotiation_changes, name="negotiation_changes"),
     *both_formats("codebook", codebook.codebook_export, "codebook_export"),
     # Positions
     path("n/<slug:slug>/", positions.dashboard, name="negotiation"),
@@ -42,6 +52,8 @@ urlpatterns = [
     path("n/<slug:slug>/persons/", persons.person_list, name="persons"),
     path("n/<slug:slug>/persons/new/", persons.person_add, name="person_add"),
     path("n/<slug:slug>/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),
+    path("n/<slug:slug>/events/new/", events.event_add, name="event_add"),
+    path("n/<slug:slug>/events/<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("positions/<int:pk>/edit/", positions.position_edit, name="position_edit"),
     path("positions/<int:pk>/delete/", positions.position_delete, name="position_delete"),
     # Insight
@@ -114,11 +126,26 @@ urlpatterns = [
         texts.reported_add,
         name="reported_add",
     ),
+    *[
+        path(
+            f"n/<slug:slug>/proposals/<slug:proposal>/{stem}/<int:pk>/{action}/",
+            view,
+            name=f"{name}_{action}",
+        )
+        for stem, name, views in (
+            ("steps", "step", (texts.step_edit, texts.step_delete)),
+            ("parties", "text_party", (texts.text_party_edit, texts.text_party_delete)),
+            ("reported", "reported", (texts.reported_edit, texts.reported_delete)),
+        )
+        for action, view in zip(("edit", "delete"), views, strict=True)
+    ],
     path("n/<slug:slug>/compare/", proposals.compare, name="compare"),
     path("n/<slug:slug>/compare/pairing/", proposals.compare_pairing, name="compare_pairing"),
     path("provisions/<int:pk>/edit/", proposals.provision_edit, name="provision_edit"),
     path("provisions/<int:pk>/delete/", proposals.provision_delete, name="provision_delete"),
     path("provisions/<int:pk>/history/", proposals.provision_history, name="provision_history"),
+    path("citations/<int:pk>/edit/", citations.citation_edit, name="citation_edit"),
+    path("citations/<int:pk>/delete/", citations.citation_delete, name="citation_delete"),
     # Any record's history, also once it is deleted (feed entries about deleted records).
     path("history/<slug:kind>/<int:pk>/", records.record_history, name="record_history"),
 ]

@@ -9,6 +9,7 @@ from django.urls import get_resolver, reverse
 
 from negotiations.accounts import tokens
 from tests.factories import (
+    event_data,
     new_position_data,
     pairing_body,
     paste_save_data,
@@ -18,6 +19,7 @@ from tests.factories import (
     provision_data,
     reorder_data,
     reported_data,
+    source_data,
     step_data,
     walk,
 )
@@ -82,6 +84,13 @@ KINDS = {
         "analyst": (403, 405),
         "editor": (404, 405),
     },
+    # A source's original file, GET and HEAD: the sample source has none (404).
+    "source-file": {
+        **NO_ROLE,
+        "reader": (404, 405),
+        "analyst": (404, 405),
+        "editor": (404, 405),
+    },
     # Every role manages its own feed token and access tokens (POST only).
     "own-token": {
         **NO_ROLE,
@@ -98,6 +107,25 @@ KINDS = {
     "logged-in-page": {**{role: (200, 405) for role in ROLES}, "anonymous": (LOGIN, LOGIN)},
     # Password reset by email is for those who cannot log in.
     "public-page": {role: (200, 405) for role in ROLES},
+    # The JSON API (/api/v1/) and its OpenAPI document: GET only; anonymous gets 401 JSON,
+    # not the login page (a script cannot follow it). Other methods are 405 for anyone.
+    "api": {
+        "anonymous": (401, 405),
+        "stranger": (403, 405),
+        "reader": (200, 405),
+        "analyst": (200, 405),
+        "editor": (200, 405),
+    },
+    # The API's docs page is a page: logged out, the login page.
+    "api-docs": {
+        "anonymous": (LOGIN, LOGIN),
+        "stranger": (403, 405),
+        "reader": (200, 405),
+        "analyst": (200, 405),
+        "editor": (200, 405),
+    },
+    # ninja's root of the API, there to find its prefix: nothing to see.
+    "api-root": {**{role: (404, 404) for role in ROLES}, "anonymous": (LOGIN, LOGIN)},
 }
 
 TABLE = {
@@ -108,6 +136,10 @@ TABLE = {
     "negotiations:home": "page",
     "negotiations:sources": "page",
     "negotiations:source": "page",
+    "negotiations:source_add": "analyst-write",
+    "negotiations:source_find": "page",
+    "negotiations:source_edit": "analyst-write",
+    "negotiations:source_file": "source-file",
     "negotiations:negotiation": "page",
     "negotiations:snapshot": "page",
     "negotiations:party": "page",
@@ -155,11 +187,23 @@ TABLE = {
     "negotiations:provision_delete": "analyst-delete",
     "negotiations:provision_history": "page",
     "negotiations:record_history": "page",
+    "negotiations:changes": "page",
+    "negotiations:negotiation_changes": "page",
     "negotiations:codebook": "page",
     "negotiations:persons": "page",
     "negotiations:person_add": "analyst-write",
     "negotiations:person_edit": "analyst-write",
     "negotiations:codebook_export": "page",
+    "negotiations:citation_edit": "analyst-write",
+    "negotiations:citation_delete": "analyst-delete",
+    "negotiations:event_add": "analyst-write",
+    "negotiations:event_edit": "analyst-write",
+    "negotiations:step_edit": "analyst-write",
+    "negotiations:step_delete": "analyst-delete",
+    "negotiations:text_party_edit": "analyst-write",
+    "negotiations:text_party_delete": "analyst-delete",
+    "negotiations:reported_edit": "analyst-write",
+    "negotiations:reported_delete": "analyst-delete",
     "accounts:account": "account",
     "accounts:token_create": "own-token",
     "accounts:token_revoke": "own-token",
@@ -169,6 +213,21 @@ TABLE = {
     "accounts:password_reset_done": "public-page",
     "accounts:password_reset_confirm": "public",
     "accounts:password_reset_complete": "public-page",
+    "api:api-root": "api-root",
+    "api:openapi-json": "api",
+    "api:openapi-view": "api-docs",
+    "api:negotiations": "api",
+    "api:negotiation": "api",
+    "api:parties": "api",
+    "api:issues": "api",
+    "api:statements": "api",
+    "api:texts": "api",
+    "api:provisions": "api",
+    "api:events": "api",
+    "api:persons": "api",
+    "api:sources": "api",
+    "api:source": "api",
+    "api:codebook": "api",
 }
 # A new access token's secret is shown in the answer to the POST itself (200), never
 # kept for a redirect; every other write view redirects.
@@ -183,21 +242,36 @@ def app_patterns():
         yield name, pattern
 
 
+# The sample row of each view whose URL names a pk, by the view name's start.
+PK_SAMPLES = {
+    "provision_": "provision",
+    "person_": "person",
+    "citation_": "citation",
+    "event_": "event",
+    "step_": "step",
+    "text_party_": "text_party",
+    "reported_": "reported",
+}
+
+
+def _sample_pk(name, cast):
+    short = name.split(":")[-1]
+    key = next((k for prefix, k in PK_SAMPLES.items() if short.startswith(prefix)), "first")
+    return cast[key].pk
+
+
 def url_of(name, pattern, cast):
     values = {
         "slug": cast["negotiation"].slug,
         "issue": cast["corridor"].slug,
         "party": cast["alpha"].slug,
         "proposal": cast["draft"].slug,
+        "text": cast["draft"].slug,
         "uid": cast["source"].uid,
         "token": cast["token"].token,
         "kind": "position",
         "uidb64": "MQ",
-        "pk": cast["provision"].pk
-        if ":provision_" in name
-        else cast["person"].pk
-        if ":person_" in name
-        else cast["first"].pk,
+        "pk": _sample_pk(name, cast),
     }
     missing = set(pattern.pattern.converters) - set(values)
     assert not missing, f"{name}: give a sample value for URL parameter(s) {missing}"
@@ -232,12 +306,42 @@ def valid_bodies(cast):
         "negotiations:text_party_add": {"party": cast["gamma"].pk, "role": "witness"},
         "negotiations:reported_add": reported_data(cast),
         "negotiations:person_add": {"name": "B. Envoy", "party": cast["beta"].pk},
+        "negotiations:source_add": source_data(),
+        "negotiations:source_edit": source_data(cast["source"], change_reason="outlet named"),
         "negotiations:person_edit": {
             "name": "A. Envoy",
             "title": "Special envoy",
             "party": cast["alpha"].pk,
             "change_reason": "new title",
         },
+        "negotiations:citation_edit": {
+            "source": cast["source"].pk,
+            "locator": "para. 4",
+            "excerpt": "",
+            "change_reason": "wrong paragraph",
+        },
+        "negotiations:citation_delete": {"remove-change_reason": "duplicate"},
+        "negotiations:event_add": event_data(cast),
+        "negotiations:event_edit": event_data(
+            cast, version=cast["event"].version, change_reason="date per the communiqué"
+        ),
+        "negotiations:step_edit": step_data(
+            cast, kind="sent", version=cast["step"].version, change_reason="date"
+        ),
+        "negotiations:step_delete": {"remove-change_reason": "duplicate"},
+        "negotiations:text_party_edit": {
+            "party": cast["beta"].pk,
+            "role": "guarantor",
+            "change_reason": "guarantees it",
+        },
+        "negotiations:text_party_delete": {"remove-change_reason": "not a party"},
+        "negotiations:reported_edit": reported_data(
+            cast,
+            issue=cast["maps"].pk,
+            version=cast["reported"].version,
+            change_reason="wording",
+        ),
+        "negotiations:reported_delete": {"remove-change_reason": "duplicate"},
         "accounts:token_create": {"name": "script"},
         "accounts:token_revoke": lambda: {
             "token": tokens.generate(cast["users"]["reader"], "script")[0].pk

@@ -6,10 +6,21 @@ import datetime
 import pytest
 
 from negotiations.accounts.roles import ANALYSTS, EDITORS, READERS
-from negotiations.models import FeedToken, Negotiation, Participation, Person, Position
+from negotiations.models import (
+    FeedToken,
+    Negotiation,
+    Participation,
+    Person,
+    Position,
+    ReportedContent,
+    TextParty,
+    TextStep,
+)
 from negotiations.text.dates import Precision
 from tests.factories import (
     load_seeds,
+    make_citation,
+    make_event,
     make_issue,
     make_negotiation,
     make_party,
@@ -108,6 +119,15 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
     make_provision(draft, label="Art. 2", text="Maps later.", order=2)
     feeder = make_user(django_user_model, "feeder", READERS)
     person = with_reason(Person(name="A. Envoy", title="Envoy", party=world["alpha"]))
+    # Sub-records with their own edit pages: an event, a citation that is not its
+    # record's only one, a step, a party to the text and reported contents.
+    event = make_event(world["negotiation"], title="Summit in Prague")
+    citation = make_citation(world["source"], provision=first)
+    step = with_reason(TextStep(proposal=draft, kind="sent", date=datetime.date(2024, 3, 1)))
+    text_party = with_reason(TextParty(proposal=draft, party=world["beta"], role="witness"))
+    reported = with_reason(
+        ReportedContent(proposal=draft, issue=world["maps"], summary="Reportedly defers maps.")
+    )
     users = {
         "anonymous": None,
         "stranger": stranger,
@@ -120,6 +140,11 @@ def cast(world, reader, analyst, editor, stranger, django_user_model):
         "draft": draft,
         "provision": first,
         "person": person,
+        "event": event,
+        "citation": citation,
+        "step": step,
+        "text_party": text_party,
+        "reported": reported,
         "token": FeedToken.objects.create(user=feeder),
         "users": users,
     }

@@ -187,6 +187,40 @@ CITE = {
 }
 
 
+def source_data(source=None, **overrides):
+    """The source form as the page posts it: a new source, or `source` as it is."""
+    data = {
+        "title": "Briefing by the foreign ministry",
+        "kind": "official_statement",
+        "reliability": "B",
+        "reliability_reason": "Official transcript",
+        "language": "en",
+        "when": "19 Jan 2024",
+        "author": "",
+        "outlet": "MFA",
+        "url": "",
+        "notes": "",
+        "text": "",
+    }
+    if source is not None:
+        data |= {
+            "title": source.title,
+            "kind": source.kind,
+            "reliability": source.reliability,
+            "reliability_reason": source.reliability_reason,
+            "language": source.language,
+            "when": source.partial_date.isoformat() if source.partial_date else "",
+            "author": source.author,
+            "outlet": source.outlet,
+            "url": source.url,
+            "notes": source.notes,
+            "text": source.text,
+            "version": source.version,
+            "change_reason": "correction",
+        }
+    return data | overrides
+
+
 def proposal_data(world, **overrides):
     data = {
         "title": "Framework proposal",
@@ -377,6 +411,22 @@ def step_data(world, **overrides):
     }
 
 
+def event_data(world, **overrides):
+    """A valid POST body of the event form (add; pass version and change_reason to edit)."""
+    return {
+        "title": "Foreign ministers meet in Almaty",
+        "kind": "talks",
+        "when": "10 May 2024",
+        "description": "",
+        "parties": [world["alpha"].pk, world["beta"].pk],
+        "issues": [world["corridor"].pk],
+        **CITE,
+        "cite-0-source": world["source"].pk,
+        "cite-0-locator": "para. 1",
+        **overrides,
+    }
+
+
 def reported_data(world, **overrides):
     return {
         "issue": world["corridor"].pk,
@@ -459,3 +509,47 @@ def base_document():
 
 def edit_url(position):
     return reverse("negotiations:position_edit", args=[position.pk])
+
+
+# --- source files, as analysts upload them -----------------------------------------------
+
+
+def docx_bytes(paragraphs):
+    """A Word document with these paragraphs, written by python-docx."""
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(lines):
+    """A one-page PDF showing `lines` (ASCII) in Helvetica, its objects written by hand
+    with a correct cross-reference table."""
+    text = " ".join(f"({line.replace('(', '[').replace(')', ']')}) Tj 0 -20 Td" for line in lines)
+    stream = f"BT /F1 12 Tf 72 720 Td {text} ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()

@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import get_resolver, reverse
 
+from negotiations.api import endpoints
 from tests.factories import walk
 
 # Feed readers cannot log in: their URLs carry a secret token instead (tests/test_feeds.py).
@@ -19,6 +20,8 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
 }
+# The JSON API answers an anonymous request 401 JSON instead (tests/test_api.py).
+API = endpoints.UNAUTHORIZED_NAMES
 
 
 def sample_kwargs(world, pattern):
@@ -28,6 +31,7 @@ def sample_kwargs(world, pattern):
         "party": world["alpha"].slug,
         "uid": world["source"].uid,
         "proposal": "draft",
+        "text": "draft",
         "object_id": "1",
         "app_label": "negotiations",
         "content_type_id": "1",
@@ -46,7 +50,7 @@ def sample_kwargs(world, pattern):
 
 def all_urls(world):
     for name, _route, pattern in walk(get_resolver().url_patterns):
-        if name is None or name in PUBLIC:
+        if name is None or name in PUBLIC | API:
             continue
         regex = pattern.pattern.regex
         if regex.groups and not regex.groupindex:  # re_path with positional groups
@@ -80,7 +84,9 @@ def test_only_the_declared_views_skip_the_login(world):
         for name, _route, pattern in walk(get_resolver().url_patterns)
         if not getattr(pattern.callback, "login_required", True)
     }
-    assert public <= PUBLIC | {"logout"}, public - PUBLIC
+    assert public <= PUBLIC | API | {"logout"}, public - PUBLIC - API
+    assert {"api:statements", "api:openapi-json"} <= API
+    assert "api:openapi-view" not in API and "api:api-root" not in API
 
 
 def test_feed_with_a_bad_token_is_not_found(client, world):

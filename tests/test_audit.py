@@ -294,7 +294,14 @@ def app_session(world, analyst, editor):
     a, e = web(analyst), web(editor)
     n = world["negotiation"]
     new = new_position_data(world, **{"cite-0-source": ""})
-    new.update({"cite-0-new_source_title": "Новый источник", "cite-0-new_source_kind": "leak"})
+    new.update(
+        {
+            "cite-0-new_source_title": "Новый источник",
+            "cite-0-new_source_kind": "leak",
+            "cite-0-new_source_reliability": "C",
+            "cite-0-new_source_language": "ru",
+        }
+    )
     expect(a.post(reverse("negotiations:position_add", args=[n.slug]), new))
     position = Position.objects.order_by("-pk").first()
     edit = position_edit_data(position, summary="Corrected.", change_reason="typo in summary")
@@ -374,14 +381,18 @@ def admin_session(world, editor, event):
         "language": "hy",
         "reliability": "B",
         "notes": "",
-        "change_reason": "new source with its citation",
-        "citations-TOTAL_FORMS": "1",
-        "citations-INITIAL_FORMS": "0",
-        "citations-0-position": world["second"].pk,
-        "citations-0-locator": "min. 12",
-        "citations-0-excerpt": "",
+        "change_reason": "new source",
     }
     expect(e.post(reverse("admin:negotiations_source_add"), source))
+    # Its citation on the citation's own page (the source page lists citations, #17).
+    citation = {
+        "source": Source.objects.get(title="Transcript").pk,
+        "position": world["second"].pk,
+        "locator": "min. 12",
+        "excerpt": "",
+        "change_reason": "its citation",
+    }
+    expect(e.post(reverse("admin:negotiations_citation_add"), citation))
     record = position.history.earliest()
     revert = reverse("admin:negotiations_position_simple_history", args=[position.pk, record.pk])
     expect(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 # A benchmark and a fresh production process: CI runs them, `make test` does not.
 pytestmark = pytest.mark.slow
@@ -53,6 +54,47 @@ def test_benchmark_times_every_page_cold_and_reloaded_and_writes_the_figures(db,
     assert "all-positions CSV export: 28 rows" in text
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a live server and a writer at once need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_benchmark_http_measures_pages_against_the_admin_with_a_writer(live_server, tmp_path):
+    """Tiny data and few rounds: the figures' shape, not their values (#18)."""
+    call_command("load_seeds", stdout=io.StringIO())
+    report = tmp_path / "http.json"
+    out = io.StringIO()
+
+    call_command(
+        "benchmark_http",
+        base=live_server.url,
+        runs=2,
+        readers=2,
+        seconds=1.5,
+        interval=0.5,
+        json_file=str(report),
+        stdout=out,
+    )
+
+    figures = json.loads(report.read_text())
+    rows = figures["pages"]
+    keys = {"page", "median_ms", "p95_ms", "ratio_to_admin", "queries", "bytes", "state"}
+    assert all(keys <= set(row) for row in rows)
+    assert {row["state"] for row in rows} == {"cold", "writer"}
+    pages = {row["page"] for row in rows}
+    assert {"admin position list (100 rows)", "dashboard (landing)", "/healthz"} <= pages
+    for row in rows:
+        assert row["median_ms"] > 0 and row["bytes"] > 0 and row["non_2xx"] == 0
+        assert row["queries"] >= 1
+        if row["page"].startswith("admin"):
+            assert row["ratio_to_admin"] == 1.0
+    mixed = figures["mixed"]
+    assert mixed["writer"]["writer_saves_completed"] >= 1
+    assert mixed["writer"]["writer_saves_failed"] == 0
+    assert mixed["cold"]["requests_per_s"] > 0 and mixed["writer"]["non_2xx"] == 0
+    assert "readers kept" in out.getvalue()
+
+
 def test_production_settings_do_not_install_the_devtools(tmp_path):
     """Without DEBUG (and outside tests) `manage.py help` lists no operations tool."""
     root = Path(__file__).resolve().parent.parent
@@ -75,7 +117,15 @@ def test_production_settings_do_not_install_the_devtools(tmp_path):
         )
         return set(done.stdout.split())
 
-    devtools = {"benchmark", "benchmark_diff", "fault_drill", "loadtest", "synthesize"}
-    devtools.add("two_server_drill")
+    devtools = {
+        "benchmark",
+        "benchmark_diff",
+        "benchmark_http",
+        "fault_drill",
+        "loadtest",
+        "synthesize",
+        "two_server_drill",
+        "benchmark_source_admin",
+    }
     assert not devtools & commands()
     assert devtools <= commands(DEVTOOLS="1")

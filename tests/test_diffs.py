@@ -5,10 +5,12 @@ import random
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from negotiations.models import Position
 from negotiations.text import diffs
 from negotiations.text.diffs import (
     Segment,
@@ -21,6 +23,7 @@ from negotiations.text.diffs import (
     similarity,
     tokenize,
 )
+from tests.factories import make_position, with_reason
 
 INS_RE = re.compile(r"<ins>.*?</ins>", re.DOTALL)
 DEL_RE = re.compile(r"<del>.*?</del>", re.DOTALL)
@@ -434,3 +437,72 @@ def test_property_similarity(pair):
     assert value == similarity(b, a)
     assert similarity(a, a) == 1.0
     assert is_changed(a, b) == (value < 1.0)
+
+
+class CountingCache(FakeCache):
+    """Counts round trips: a page's diffs must come in one get_many (#18)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trips = []
+
+    def get(self, key):
+        self.trips.append("get")
+        return super().get(key)
+
+    def get_many(self, keys):
+        self.trips.append("get_many")
+        return {k: self.data[k] for k in keys if k in self.data}
+
+    def set(self, key, value, timeout):
+        self.trips.append("set")
+        super().set(key, value, timeout)
+
+    def set_many(self, values, timeout):
+        self.trips.append("set_many")
+        self.data.update(values)
+
+
+def test_cached_diffs_html_is_one_round_trip_each_way(monkeypatch):
+    fake = CountingCache()
+    monkeypatch.setattr(diffs, "_cache", lambda: fake)
+    wanted = [("pos:1:2", "old <b>", "new <b>"), ("pos:2:3", "a b", "a c"), ("pos:3:4", None, "x")]
+
+    first = diffs.cached_diffs_html(wanted)
+    second = diffs.cached_diffs_html(wanted)
+
+    assert first == second == [diff_html(a or "", b or "") for _, a, b in wanted]
+    assert fake.trips == ["get_many", "set_many", "get_many"]
+    assert second[0] == cached_diff_html("pos:1:2", "old <b>", "new <b>")  # the same keys
+
+
+def test_cached_diffs_html_survives_a_broken_cache(monkeypatch):
+    class Broken:
+        def get_many(self, keys):
+            raise RuntimeError("down")
+
+        def set_many(self, values, timeout):
+            raise RuntimeError("down")
+
+    monkeypatch.setattr(diffs, "_cache", lambda: Broken())
+    assert diffs.cached_diffs_html([("k", "a", "b")]) == [diff_html("a", "b")]
+
+
+def test_a_thread_page_reads_its_diffs_in_one_round_trip(client, reader, world, monkeypatch):
+    for month in (3, 4, 5):
+        make_position(
+            world["corridor"], world["alpha"], summary=f"Demands {month}", date=f"2024-0{month}-01"
+        )
+    first = Position.objects.get(pk=world["first"].pk)
+    first.summary = "Demands a corridor, corrected."
+    with_reason(first)  # a history entry with a text diff too
+    fake = CountingCache()
+    monkeypatch.setattr(diffs, "_cache", lambda: fake)
+    client.force_login(reader)
+
+    response = client.get(reverse("negotiations:thread", args=["talks", "corridor", "alpha"]))
+
+    assert response.status_code == 200
+    assert fake.trips.count("get_many") == 2  # the steps' diffs, the history's diffs
+    assert "get" not in fake.trips
+    assert len([k for k in fake.data if "position-summary" in k]) == 4

@@ -726,3 +726,16 @@ def test_renumbered_and_reworded_article_is_paired_by_text_not_by_its_old_number
     assert pairs[("Article 3", "Article 2")] == "reworded"
     assert pairs[("Article 2", None)] == "removed"
     assert pairs[("Article 4", "Article 3")] == "unchanged"
+
+
+def test_suggest_issues_can_ask_for_several_keywords_together():
+    claims = [("western-azerbaijan", ["Western", "claims"], 2)]
+    assert suggest_issues("Withdraw interstate claims.", claims) == []
+    assert suggest_issues("Claims to a Western Azerbaijan", claims) == ["western-azerbaijan"]
+    # The same word twice is one keyword, not two.
+    assert suggest_issues("claims, claims", [("x", ["claims", "CLAIMS"], 2)]) == []
+    # An issue listed twice (aliases, then title words) is suggested by either entry, at
+    # its first occurrence.
+    entries = [("lachin", ["Lachin corridor"], 1), ("lachin", ["transit", "route"], 2)]
+    assert suggest_issues("A transit route, later the Lachin corridor", entries) == ["lachin"]
+    assert suggest_issues("transit only", entries) == []

@@ -558,3 +558,53 @@ def test_a_csv_for_spreadsheets_starts_with_a_byte_order_mark(client, reader, wo
     assert "Türkiye and Հայաստան" in marked.decode("utf-8-sig")
     page = client.get(reverse("negotiations:negotiation", args=["talks"])).content.decode()
     assert "bom=1" in page and "for Excel" in page
+
+
+# --- analytics as arrays, one per table (issue #19 item 3) ---------------------------------
+
+ANALYTICS_KEYS = {
+    "periods": ["party", "period", "new", "hardened", "softened", "dropped", "conceded", "total"],
+    "changed": ["party", "issue", "shifts", "last_shift"],
+    "since": ["party", "issue", "last_movement", "movement", "moved", "days", "reference"],
+}
+
+
+def analytics_url(fmt):
+    return reverse("negotiations:analytics_export", kwargs={"slug": "talks", "fmt": fmt})
+
+
+@pytest.mark.parametrize("table", list(ANALYTICS_KEYS))
+def test_analytics_json_is_an_array_of_objects_per_table_with_the_csv_keys(
+    client, reader, world, table
+):
+    """Fails on the old main, where analytics.json was one object holding every table."""
+    make_position(world["corridor"], world["beta"], movement=Position.Movement.SOFTENED)
+    client.force_login(reader)
+    query = {"table": table, "ref": "2024-06-30"}
+    rows = json.loads(body(client.get(analytics_url("json"), query)))
+    assert isinstance(rows, list) and rows
+    assert all(list(row) == ANALYTICS_KEYS[table] for row in rows)
+    header = next(csv.reader(io.StringIO(body(client.get(analytics_url("csv"), query)))))
+    assert header == ANALYTICS_KEYS[table]
+    assert len(rows) == len(csv_rows(client.get(analytics_url("csv"), query)))
+
+
+def test_an_empty_analytics_json_links_its_csv_twin_that_names_the_columns(client, reader, world):
+    """pandas reads no columns from `[]`: the Link header's CSV twin gives them."""
+    pandas = pytest.importorskip("pandas")
+    client.force_login(reader)
+    query = {"table": "since", "ref": "2021", "party": "alpha"}  # before any statement
+    response = client.get(analytics_url("json"), query)
+    assert pandas.read_json(io.StringIO(body(response))).empty
+    link = re.fullmatch(r'<([^>]+)>; rel="alternate"; type="text/csv"', response["Link"])
+    assert link and link[1].startswith(analytics_url("csv") + "?")
+    twin = client.get(link[1])
+    frame = pandas.read_csv(io.StringIO(body(twin)))
+    assert list(frame.columns) == ANALYTICS_KEYS["since"] and frame.empty
+    assert "party=alpha" in link[1] and "table=since" in link[1]
+
+
+def test_the_analytics_csv_has_no_link_header_and_unknown_tables_are_404(client, reader, world):
+    client.force_login(reader)
+    assert not client.get(analytics_url("csv")).has_header("Link")
+    assert client.get(analytics_url("json"), {"table": "filters"}).status_code == 404

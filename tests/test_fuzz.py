@@ -262,6 +262,8 @@ def test_a_new_source_described_in_the_citation_form_is_saved_whole_or_not_at_al
         {
             "cite-0-new_source_title": title,
             "cite-0-new_source_kind": kind,
+            "cite-0-new_source_reliability": "F",
+            "cite-0-new_source_language": "und",
             "cite-0-new_source_url": url,
             "cite-0-excerpt": excerpt,
         }

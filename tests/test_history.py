@@ -46,9 +46,25 @@ def test_admin_edit_without_reason_is_refused_and_changes_nothing(client, editor
     assert position.history.count() == before
 
 
-def test_inline_citation_added_with_source_carries_reason(client, editor, world):
+def test_a_citation_added_in_the_admin_and_a_source_graded_carry_their_reasons(
+    client, editor, world
+):
+    """A source's citations are added on the citation's own admin page (the source page
+    lists them, #17); each save carries its reason."""
     client.force_login(editor)
     source = world["source"]
+    data = {
+        "source": source.pk,
+        "position": world["second"].pk,
+        "locator": "para. 7",
+        "excerpt": "no controls",
+        "change_reason": "Curating citations",
+    }
+    response = client.post(reverse("admin:negotiations_citation_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    added = source.citations.get(locator="para. 7")
+    record = added.history.get()
+    assert (record.history_user, record.history_change_reason) == (editor, "Curating citations")
     data = {
         "title": source.title,
         "author": "",
@@ -59,25 +75,13 @@ def test_inline_citation_added_with_source_carries_reason(client, editor, world)
         "language": "en",
         "reliability": "B",
         "notes": "",
-        "change_reason": "Curating citations",
-        "citations-TOTAL_FORMS": "3",
-        "citations-INITIAL_FORMS": "2",
+        "change_reason": "Graded",
     }
-    for i, citation in enumerate(source.citations.order_by("pk")):
-        data[f"citations-{i}-id"] = citation.pk
-        data[f"citations-{i}-source"] = source.pk
-        data[f"citations-{i}-position"] = citation.position_id
-        data[f"citations-{i}-locator"] = citation.locator
-    data["citations-2-source"] = source.pk
-    data["citations-2-position"] = world["second"].pk
-    data["citations-2-locator"] = "para. 7"
-    data["citations-2-excerpt"] = "no controls"
     response = client.post(reverse("admin:negotiations_source_change", args=[source.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    added = source.citations.get(locator="para. 7")
-    record = added.history.get()
-    assert (record.history_user, record.history_change_reason) == (editor, "Curating citations")
-    assert Source.objects.get(pk=source.pk).reliability == "B"
+    source = Source.objects.get(pk=source.pk)
+    assert source.reliability == "B"
+    assert source.history.first().history_change_reason == "Graded"
 
 
 def test_admin_delete_is_kept_in_history(client, editor, world):

@@ -150,6 +150,8 @@ def test_analyst_records_position_with_new_source(client, analyst, world):
             "cite-0-source": "",
             "cite-0-new_source_title": "Press conference",
             "cite-0-new_source_kind": "official_statement",
+            "cite-0-new_source_reliability": "B",
+            "cite-0-new_source_language": "hy",
             "cite-0-new_source_date": "2024-01-19",
         },
     )
@@ -157,6 +159,7 @@ def test_analyst_records_position_with_new_source(client, analyst, world):
     assert response.status_code == 302
     source = Source.objects.get(title="Press conference")
     assert str(source.partial_date) == "19 Jan 2024"
+    assert (source.reliability, source.language) == ("B", "hy")
     assert (
         Position.objects.get(summary="Wants the 1975 Soviet maps.").citations.get().source == source
     )
@@ -185,7 +188,7 @@ def test_form_shows_previous_position_beside_it(client, analyst, world):
     ("overrides", "field_message"),
     [
         ({"cite-0-source": ""}, "Cite at least one source"),
-        ({"cite-0-source": "999999"}, "That source does not exist"),
+        ({"cite-0-source": "999999"}, "No source matches “999999” (it may have been removed)"),
         ({"when": "sometime soon"}, "Cannot read “sometime soon” as a date"),
         (
             {"when": "late Smarch 2023"},
@@ -204,6 +207,31 @@ def test_form_shows_previous_position_beside_it(client, analyst, world):
         ({"summary": "   "}, "This field is required"),
         ({"party": "999999"}, "That party does not take part in this negotiation."),
         ({"cite-0-source": "", "cite-0-new_source_title": "A title"}, "Say what kind of source"),
+        # A new source's reliability and language are chosen, never assumed.
+        (
+            {
+                "cite-0-source": "",
+                "cite-0-new_source_title": "A title",
+                "cite-0-new_source_kind": "leak",
+            },
+            "reliability (F when it cannot be judged)",
+        ),
+        (
+            {
+                "cite-0-source": "",
+                "cite-0-new_source_title": "A title",
+                "cite-0-new_source_kind": "leak",
+            },
+            "language (“und” when not known)",
+        ),
+        (
+            {
+                "cite-0-source": "",
+                "cite-0-new_source_title": "T",
+                "cite-0-new_source_language": "English",
+            },
+            "Give a language code such as en",
+        ),
     ],
 )
 def test_invalid_position_shows_message_and_saves_nothing(

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from negotiations.models import Citation, Proposal, Provision, Source
-from negotiations.proposal_forms import MAX_DRAFT_CHARS
+from negotiations.proposal_forms import MAX_DRAFT_CHARS, issue_keywords
+from negotiations.text.drafts import suggest_issues
 from tests.factories import (
     make_citation,
     make_issue,
@@ -30,7 +31,7 @@ Art. 2 - Borders
 Border delimitation follows the agreed maps.
 
 ARTICLE III
-Transit across the border is open to all goods.
+Transit through the corridor is open to all goods.
 
 Article 4.
 The parties exchange prisoners.
@@ -597,7 +598,8 @@ def test_suggested_issues_are_marked_but_never_selected(client, analyst, world):
     client.force_login(analyst)
     response = client.post(url("proposal_paste", "talks"), paste_data(world))
     parts = response.context["parts"]
-    # "Transit corridor" matches "Transit across the border"; "Border maps" matches "maps".
+    # "Transit corridor" matches "Transit through the corridor" (both words of its title);
+    # "Border maps" matches "Border delimitation follows the agreed maps".
     art2, art3 = parts.forms[2], parts.forms[3]
     assert world["maps"] in art2.suggested
     assert world["corridor"] in art3.suggested
@@ -704,3 +706,24 @@ def test_a_text_without_headings_is_one_provision(client, analyst, world):
         url("proposal_paste", "talks"), paste_data(world, draft="Just one paragraph.")
     )
     assert [f["label"].value() for f in response.context["parts"].forms] == ["Text"]
+
+
+def test_paste_suggestions_need_a_real_match_not_one_loose_word(db):
+    negotiation = make_negotiation(slug="aa", title="Armenia and Azerbaijan")
+    claims = make_issue(negotiation, slug="western-azerbaijan", title="“Western Azerbaijan” claims")
+    corridor = make_issue(
+        negotiation,
+        slug="corridor",
+        title="Transit route to Nakhchivan",
+        aliases="Zangezur corridor",
+    )
+    keywords = issue_keywords([claims, corridor], exclude=["Azerbaijan", "Armenia"])
+
+    def suggested(text):
+        return suggest_issues(text, keywords)
+
+    assert suggested("The parties withdraw interstate claims.") == []
+    assert suggested("Baku's claims on “Western Azerbaijan” are dropped.") == ["western-azerbaijan"]
+    assert suggested("Opening of the Zangezur corridor") == ["corridor"]  # an alias
+    assert suggested("The transit route to Nakhchivan") == ["corridor"]
+    assert suggested("Transit of goods") == []

@@ -19,7 +19,7 @@ EXPECTED = {
     "issue": 17,
     "party": 10,
     "thread": 13,
-    "snapshot stated": 10,  # + the participation spans
+    "snapshot stated": 11,  # + the participation spans; +1 (#18): the texts of the shown lines only
     "snapshot recorded": 10,  # + the participation spans
     "timeline": 8,
     "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known
@@ -38,6 +38,10 @@ EXPECTED = {
     "source": 7,
     "party export": 9,
     "positions export": 5,
+    # One UNION over the history tables and its count; users and issues for the filters.
+    "changes": 9,
+    "site changes": 8,
+    "changes filtered": 9,
 }
 
 # Pages whose reload is answered "304 Not Modified": the request's own three queries
@@ -61,6 +65,9 @@ READ_PAGES = [
     "search",
     "sources",
     "source",
+    "changes",
+    "site changes",
+    "changes filtered",
 ]
 RELOAD = 4
 
@@ -97,6 +104,10 @@ def urls():
             "negotiations:party_export", kwargs={"slug": SLUG, "party": "azerbaijan", "fmt": "csv"}
         ),
         "positions export": r("negotiations:positions_export", kwargs={"slug": SLUG, "fmt": "csv"}),
+        "changes": r("negotiations:negotiation_changes", args=[SLUG]),
+        "site changes": r("negotiations:changes"),
+        "changes filtered": r("negotiations:negotiation_changes", args=[SLUG])
+        + f"?kind=citation&issue={Issue.objects.get(slug='transit-corridor').pk}",
     }
 
 

@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from negotiations.insight import analysis
 from negotiations.models import Position
 from tests.factories import make_position
 
@@ -103,3 +104,30 @@ def test_long_snapshots_are_paginated(client, reader, world):
     assert page.paginator.count == 106 and len(page.object_list) == 100
     assert "page=2" in response.content.decode()
     assert len(get(client, a="2023", b="2024", page=2).context["page"].object_list) == 6
+
+
+def test_light_lines_filled_for_a_page_equal_the_full_computation(world):
+    """The page reads texts only for the lines it shows (#18); "now" comes from the kept
+    current state. Both give the lines the full computation gives."""
+    make_position(world["maps"], world["beta"], summary="Beta wants maps.", date="2024-03-05")
+    make_position(world["maps"], world["alpha"], summary="Alpha later.", date="2030-01-01")
+    negotiation = world["negotiation"]
+    parties = [world["alpha"], world["beta"], world["gamma"]]
+    issues = [world["corridor"], world["maps"]]
+    today = datetime.date.today()
+    for a, b in [
+        (datetime.date(2024, 1, 20), datetime.date(2024, 3, 31)),
+        (datetime.date(2024, 1, 20), today),  # a statement dated after today: no "now"
+        (datetime.date(2024, 1, 20), datetime.date(2031, 1, 1)),  # "now": the kept state
+    ]:
+        full = analysis.snapshot(negotiation, parties, issues, "stated", a, b)
+        light = analysis.fill(
+            analysis.snapshot(negotiation, parties, issues, "stated", a, b, light=True)
+        )
+
+        def key(lines):
+            return [(x.issue.pk, x.party.pk, x.before, x.after, x.status) for x in lines]
+
+        assert key(light) == key(full)
+        assert all(isinstance(p, Position) for x in light for p in (x.before, x.after) if p)
+        assert [x.summary_diff for x in light] == [x.summary_diff for x in full]

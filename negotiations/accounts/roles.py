@@ -23,7 +23,15 @@ CONTENT_MODELS = [
 ]
 # Analysts may remove what they attach while editing a record, but deleting a
 # record of its own (a position, a source…) is an editor's act.
-ANALYST_DELETABLE = ["citation", "provision", "provisionpairing", "textparty"]
+# A text's steps and reported contents are such parts of the text.
+ANALYST_DELETABLE = [
+    "citation",
+    "provision",
+    "provisionpairing",
+    "textparty",
+    "textstep",
+    "reportedcontent",
+]
 
 
 def group_permissions():

@@ -33,6 +33,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from negotiations.api import endpoints as api
 from negotiations.models import AccessToken
 
 PREFIX = "rl_"
@@ -85,6 +86,8 @@ TOKEN_VIEWS = frozenset(
         "feed_thread",
     )
 )
+# The JSON API (/api/v1/): every endpoint, its OpenAPI document and its docs page.
+TOKEN_VIEWS |= api.URL_NAMES
 
 
 def hash_secret(secret):

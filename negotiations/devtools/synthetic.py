@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from negotiations import revisions
+from negotiations import current, revisions
 from negotiations.models import (
     Citation,
     Event,
@@ -193,6 +193,9 @@ class Synthesizer:
             proposals, provisions = self.proposals(negotiations, parties, issues)
             self.events(negotiations)
             self.citations(sources, positions, provisions)
+            # Bulk creation calls no save(): the kept current state is computed here.
+            current.refresh_negotiations([n.pk for n in negotiations])
+            self.progress("current state of every thread")
             # Bulk creation sends no model signals: count the change ourselves.
             revisions.bump(revisions.SHARED)
         return negotiations

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
-from negotiations import revisions
+from negotiations import current, revisions
 from negotiations.exchange.document import (
     InvalidDocument,
     key,
@@ -541,6 +541,14 @@ class _Plan:
             if rows:
                 writer.update(model, rows, self.stored_event_issues)
                 result.updated[model.__name__] += len(rows)
+        updated = [row.obj for row in changed.get(Position, [])]
+        if new.get(Position) or updated:
+            # Bulk writes call no save(): the kept current state of every thread the
+            # import wrote to (or moved a statement from) is refreshed here.
+            threads = current.threads_of([p.pk for p in updated])
+            threads |= {(p.issue_id, p.party_id) for p in updated}
+            threads |= {(p.values["issue"].pk, p.values["party"].pk) for p in new[Position]}
+            current.refresh_threads(threads)
         if result or result.updated:
             # Bulk writes send no post_save: count the change here. The shared row,
             # because an import may add parties and sources every negotiation shows.

@@ -7,13 +7,14 @@ runs a fixed number of queries, whatever the amount of data.
 import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.utils.html import format_html
 
-from negotiations.models import DATE_COLUMNS, Position
+from negotiations.models import DATE_COLUMNS, CurrentPosition, Position
 from negotiations.templatetags.partial_dates import time_html
 from negotiations.text.dates import certainly_before, thread_order
-from negotiations.text.diffs import cached_diff_html
+from negotiations.text.diffs import cached_diff_html, cached_diffs_html
 
 
 @dataclass
@@ -69,7 +70,10 @@ def matrix(positions, issues, parties):
     issue_ids = [i.pk for i in issues]
     party_ids = [p.pk for p in parties]
     scope = positions.filter(issue_id__in=issue_ids, party_id__in=party_ids)
-    current = {(p.issue_id, p.party_id): p for p in scope.current().with_first_source()}
+    # The current statements are kept (CurrentPosition), not recomputed: an index
+    # lookup for the cells shown instead of an anti-join over every statement.
+    kept = CurrentPosition.objects.of(issue_ids, party_ids).values("position_id")
+    current = {(p.issue_id, p.party_id): p for p in scope.filter(pk__in=kept).with_first_source()}
     shifts = scope.shift_counts()
     last_shifts = {
         (p.issue_id, p.party_id): p
@@ -120,7 +124,7 @@ def thread_steps(positions, history=None):
     positions = list(positions)
     dates = [p.partial_date for p in positions]
     order = thread_order(dates)
-    steps, previous = [], None
+    steps, previous, wanted = [], None, []
     for n, position in enumerate(positions):
         step = Step(position, previous, history=(history or {}).get(position.pk, []))
         if previous is not None:
@@ -128,15 +132,17 @@ def thread_steps(positions, history=None):
             step.previous_uncertain = not step.order_uncertain and not order[n][1]
         if previous is not None and not step.order_uncertain:
             key = f"{previous.pk}.{previous.version}:{position.pk}.{position.version}"
-            step.summary_diff = cached_diff_html(
-                f"position-summary:{key}", previous.summary, position.summary
-            )
+            wanted.append((step, "summary_diff", f"position-summary:{key}", previous.summary,
+                           position.summary))  # fmt: skip
             if previous.quote or position.quote:
-                step.quote_diff = cached_diff_html(
-                    f"position-quote:{key}", previous.quote, position.quote
-                )
+                wanted.append((step, "quote_diff", f"position-quote:{key}", previous.quote,
+                               position.quote))  # fmt: skip
         steps.append(step)
         previous = position
+    # The page's diffs in one cache round trip, not one each.
+    htmls = cached_diffs_html([(key, a, b) for _, _, key, a, b in wanted])
+    for (step, name, *_), html in zip(wanted, htmls, strict=True):
+        setattr(step, name, html)
     return steps
 
 
@@ -153,13 +159,17 @@ class SnapshotLine:
 
     @cached_property
     def summary_diff(self):
-        """Computed only for the lines a page shows."""
-        a, b = self.before, self.after
-        if a is None or b is None or self.status == "unchanged":
+        """Computed only for the lines a page shows (diff_lines() sets them at once)."""
+        if not self.diffed():
             return ""
-        return cached_diff_html(
-            f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}", a.summary, b.summary
-        )
+        return cached_diff_html(self.diff_key(), self.before.summary, self.after.summary)
+
+    def diffed(self):
+        return self.before is not None and self.after is not None and self.status != "unchanged"
+
+    def diff_key(self):
+        a, b = self.before, self.after
+        return f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}"
 
 
 def by_thread(positions):
@@ -211,16 +221,71 @@ def compare_snapshots(before, after, issues, parties):
     return lines
 
 
-def snapshot(negotiation, parties, issues, mode, a, b):
+class Light(NamedTuple):
+    """What a snapshot line's status needs of a statement: no texts. fill() replaces it
+    with the statement itself for the lines a page shows."""
+
+    pk: int
+    issue_id: int
+    party_id: int
+    stance: str
+    movement: str
+    date: datetime.date
+    summary: None = None  # the same row is the same text: pk tells
+
+
+def stated_as_of(negotiation, party_ids, day):
+    """{(issue_id, party_id): Light} of the latest statement of each thread stated by
+    `day`, in one query: the kept current state (CurrentPosition) when nothing is stated
+    after the day (a compare with "now"), else a window over the thread index."""
+    positions = Position.objects.filter(issue__negotiation=negotiation, party_id__in=party_ids)
+    fields = ("pk", "issue_id", "party_id", "stance", "movement", "date")
+    if day >= datetime.date.today() and not positions.filter(date__gt=day).exists():
+        kept = CurrentPosition.objects.filter(negotiation=negotiation, party_id__in=party_ids)
+        rows = positions.filter(pk__in=kept.values("position_id")).order_by()
+    else:
+        rows = positions.stated_by(day).order_by().latest_per_thread()
+    return {(r.issue_id, r.party_id): r for r in (Light(*row) for row in rows.values_list(*fields))}
+
+
+def fill(lines):
+    """Put the statements themselves (texts included) in place of the Light rows of
+    these lines (those a page shows): one query."""
+    pks = {p.pk for line in lines for p in (line.before, line.after) if isinstance(p, Light)}
+    if not pks:
+        return lines
+    full = Position.objects.in_bulk(pks)
+    for line in lines:
+        if isinstance(line.before, Light):
+            line.before = full[line.before.pk]
+        if isinstance(line.after, Light):
+            line.after = full[line.after.pk]
+    return diff_lines(lines)
+
+
+def diff_lines(lines):
+    """The summary diffs of these lines (those a page shows), in one cache round trip."""
+    wanted = [line for line in lines if line.diffed()]
+    keys = [(line.diff_key(), line.before.summary, line.after.summary) for line in wanted]
+    for line, html in zip(wanted, cached_diffs_html(keys), strict=True):
+        line.summary_diff = html
+    return lines
+
+
+def snapshot(negotiation, parties, issues, mode, a, b, light=False):
     """Lines comparing the parties' positions at day `a` and day `b`.
 
     mode "stated": by the dates the statements were made; "recorded": what this
-    database held at the end of each day, from the record history.
+    database held at the end of each day, from the record history. `light`: stated
+    lines carry Light rows (no texts) for fill() to complete the shown ones.
     """
     party_ids = [p.pk for p in parties]
     if mode == "recorded":
         before = recorded_as_of(negotiation, party_ids, a)
         after = recorded_as_of(negotiation, party_ids, b)
+    elif light:
+        before = stated_as_of(negotiation, party_ids, a)
+        after = stated_as_of(negotiation, party_ids, b)
     else:
         positions = Position.objects.filter(issue__negotiation=negotiation, party__in=party_ids)
         before = by_thread(positions.stated_by(a).current().select_related(None))

@@ -217,33 +217,33 @@ def normalise_label(label: str | None) -> str:
     return collapsed.lower().rstrip(_TRAILING_PUNCTUATION)
 
 
-def suggest_issues(text: str | None, issues: Iterable[tuple[str, Iterable[str]]]) -> list[str]:
+def suggest_issues(text: str | None, issues: Iterable[tuple]) -> list[str]:
     """Slugs of the issues whose keywords occur in the text, in order of first occurrence.
 
-    A keyword matches case-insensitively (Unicode-aware) where a word starts: a whole word or
-    a word prefix, so "border" matches "Borders" and "cross-border" but not "reborder", and
-    "Լաչին" matches "Լաչինի". Multi-word keywords match across any whitespace. These are
-    only suggestions; callers decide.
+    Each issue is ``(slug, keywords)`` or ``(slug, keywords, needed)``: it is suggested when
+    ``needed`` (default 1) of its distinct keywords occur, so that a title's words can be
+    asked for together ("Western Azerbaijan claims" is not "withdraw interstate claims").
+    A slug may come more than once (its aliases, then its title's words); any entry that
+    matches suggests it. A keyword matches case-insensitively (Unicode-aware) where a word
+    starts: a whole word or a word prefix, so "border" matches "Borders" and
+    "cross-border" but not "reborder", and "Լաչին" matches "Լաչինի". Multi-word keywords
+    (phrases) match across any whitespace. These are only suggestions; callers decide.
     """
     text = text or ""
-    found: list[tuple[int, int, str]] = []
-    seen: set[str] = set()
-    for order, (slug, keywords) in enumerate(issues):
-        if slug in seen:
-            continue
-        first: int | None = None
-        for keyword in keywords:
-            words = (keyword or "").split()
-            if not words:
-                continue
-            pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in words)
+    best: dict[str, tuple[int, int]] = {}
+    for order, (slug, keywords, *rest) in enumerate(issues):
+        needed = max(rest[0] if rest else 1, 1)
+        starts = []
+        distinct = {k.casefold(): k for k in keywords if (k or "").strip()}
+        for keyword in distinct.values():
+            pattern = r"(?<!\w)" + r"\s+".join(re.escape(word) for word in keyword.split())
             match = re.search(pattern, text, re.IGNORECASE)
-            if match and (first is None or match.start() < first):
-                first = match.start()
-        if first is not None:
-            seen.add(slug)
-            found.append((first, order, slug))
-    return [slug for _, _, slug in sorted(found)]
+            if match:
+                starts.append(match.start())
+        if starts and len(starts) >= needed:
+            key = (min(starts), order)
+            best[slug] = min(best.get(slug, key), key)
+    return [slug for slug, _ in sorted(best.items(), key=lambda item: item[1])]
 
 
 # ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from negotiations.exchange import exports
 from negotiations.forms import PartialDateField
@@ -258,19 +259,14 @@ def analytics_export(request, slug, fmt):
             "\n".join(f"{k}: {' '.join(v)}" for k, v in errors.items()),
             content_type="text/plain; charset=utf-8",  # the message repeats what was typed
         )
-    if fmt == "json":
-        data = {
-            "negotiation": negotiation.slug,
-            "granularity": results["granularity"],
-            "reference": results["reference"].isoformat(),
-            "filters": {k: _plain(v) for k, v in form.cleaned_data.items()},
-            **{name: list(records(results)) for name, (records, _) in TABLES.items()},
-        }
-        return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
     records, columns = TABLES[table]
     rows = ([record[c] for c in columns] for record in records(results))
-    return exports.download("csv", f"{negotiation.slug}-analytics-{table}", columns, rows)
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    response = exports.download(fmt, f"{negotiation.slug}-analytics-{table}", columns, rows)
+    if fmt == "json":
+        # An array of objects with the CSV's keys; an empty array names no keys, so it
+        # links its CSV twin, whose header row names them (README, "Exports").
+        twin = request.GET.copy()
+        twin["table"] = table
+        csv_url = reverse("negotiations:analytics_export", kwargs={"slug": slug, "fmt": "csv"})
+        response["Link"] = f'<{csv_url}?{twin.urlencode()}>; rel="alternate"; type="text/csv"'
+    return response

@@ -19,9 +19,11 @@ from django.template.defaultfilters import filesizeformat
 from django.views.decorators.cache import never_cache
 
 from negotiations.models import (
+    Issue,
     Negotiation,
     Source,
 )
+from negotiations.text import excerpts as excerpts_module
 from negotiations.views.common import read_page
 
 # Errors about the data itself are bugs (500), not outages (503). A connection closed
@@ -104,4 +106,16 @@ def source_detail(request, uid):
     ).order_by("pk")
     page = Paginator(citations, 100).get_page(request.GET.get("page"))
     context = {"source": source, "citations": page, "page": page}
+    if source.text:
+        # Every excerpt (one column, one query) marks what is already coded; issue
+        # aliases find the paragraphs that still wait for coding.
+        excerpts = source.citations.exclude(excerpt="").values_list("excerpt", flat=True)
+        issues = Issue.objects.select_related("negotiation").order_by("negotiation", "order")
+        named = [(issue, [issue.title, *issue.alias_list]) for issue in issues]
+        context |= {
+            "paragraphs": excerpts_module.read_paragraphs(
+                excerpts_module.numbered_blocks(source.text), excerpts, named
+            ),
+            "negotiations": Negotiation.objects.order_by("title"),
+        }
     return render(request, "negotiations/source.html", context)

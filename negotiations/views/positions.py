@@ -1,13 +1,21 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from negotiations.forms import PositionEditForm, PositionForm, citation_formset
+from negotiations.forms import (
+    PositionEditForm,
+    PositionForm,
+    citation_formset,
+    citation_from_text,
+)
 from negotiations.history import entries_for
 from negotiations.insight import analysis, loading, timeline
-from negotiations.models import Issue, Negotiation, Party, Position
+from negotiations.models import CurrentPosition, Issue, Negotiation, Party, Position, Source
+from negotiations.text.excerpts import mentions
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
@@ -22,6 +30,13 @@ def _selected(request, name, options):
     return chosen or options, bool(chosen)
 
 
+# The landing page shows a bounded part of the matrix, principals first: 200 parties ×
+# 100 issues were 20,000 cells, 10 MB of HTML in 6-10 s. `?pp=` and `?ip=` page through
+# the parties and issues; `?whole=1` (or the export) gives the whole matrix.
+MATRIX_PARTIES = 12
+MATRIX_ISSUES = 30
+
+
 @read_page
 def dashboard(request, slug):
     negotiation = _negotiation(slug)
@@ -31,11 +46,27 @@ def dashboard(request, slug):
     all_issues = list(negotiation.issues.select_related("parent"))
     parties, party_filtered = _selected(request, "party", all_parties)
     issues, issue_filtered = _selected(request, "issue", all_issues)
+    party_count, issue_count = len(parties), len(issues)
+    whole = request.GET.get("whole") == "1"
+    party_page = issue_page = None
+    if not whole:
+        party_page = Paginator(parties, MATRIX_PARTIES).get_page(request.GET.get("pp"))
+        issue_page = Paginator(issues, MATRIX_ISSUES).get_page(request.GET.get("ip"))
+        parties, issues = list(party_page.object_list), list(issue_page.object_list)
+    shown = set(parties)
     positions = Position.objects.filter(issue__negotiation=negotiation)
     context = {
         "negotiation": negotiation,
         "participations": participations,
-        "columns": [p for p in participations if p.party in parties],
+        "columns": [p for p in participations if p.party in shown],
+        "whole": whole,
+        "party_page": party_page,
+        "issue_page": issue_page,
+        "hidden_parties": party_count - len(parties),
+        "hidden_issues": issue_count - len(issues),
+        # Counted (from the kept current state) only when the page says it.
+        "current_count": CurrentPosition.objects.filter(negotiation=negotiation).count,
+        "cell_count": len(all_parties) * len(all_issues),
         "all_parties": all_parties,
         "all_issues": all_issues,
         "parties": parties,
@@ -149,11 +180,12 @@ def thread(request, slug, issue, party):
 def position_add(request, slug):
     negotiation = _negotiation(slug)
     initial = {"party": None, "issue": None}
+    cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
     if request.method == "GET":
         initial["party"] = Party.objects.filter(slug=request.GET.get("party", "")).first()
         initial["issue"] = negotiation.issues.filter(slug=request.GET.get("issue", "")).first()
     form = PositionForm(request.POST or None, negotiation=negotiation, initial=initial)
-    citations = citation_formset(request.POST or None)
+    citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
         if form_ok and citations_ok:
@@ -184,8 +216,40 @@ def position_add(request, slug):
         "previous": previous,
         "order_uncertain": not certain,
         "suggested": suggested,
+        "suggested_parties": suggested_parties,
+        "suggested_issues": suggested_issues,
     }
     return render(request, "negotiations/position_form.html", context)
+
+
+def coded_from_text(request, negotiation):
+    """(citation formset initial, suggested parties, suggested issues) for a record
+    form opened from a source's text: ?source=<uid>&excerpt=<selection> or &para=<n>.
+    Parties and issues are suggested from their aliases in the passage, never chosen."""
+    uid = request.GET.get("source", "")
+    source = Source.objects.filter(uid=uid).first() if _is_uuid(uid) else None
+    if request.method != "GET" or source is None or not source.text:
+        return None, [], []
+    para = request.GET.get("para", "")
+    cite = citation_from_text(
+        source, request.GET.get("excerpt", ""), int(para) if para.isdigit() else None
+    )
+    parties = Party.objects.filter(participations__negotiation=negotiation).order_by("name")
+    party_names = [(p, [p.name, p.short_name, *p.alias_list]) for p in parties]
+    issue_names = [(i, [i.title, *i.alias_list]) for i in negotiation.issues.all()]
+    return (
+        [cite],
+        mentions(cite["excerpt"], party_names),
+        mentions(cite["excerpt"], issue_names),
+    )
+
+
+def _is_uuid(text):
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 @permission_required("negotiations.change_position", raise_exception=True)
@@ -240,11 +304,13 @@ def snapshot(request, slug):
     show_all = request.GET.get("show") == "all"
     lines, counts, page = None, None, None
     if a and b and not errors:
-        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
+        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b, light=True)
         counts = analysis.summarise_lines(lines)
         shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
-        # 200 parties × 100 issues is 20,000 lines: show them a page at a time.
+        # 200 parties × 100 issues is 20,000 lines: show them a page at a time, and
+        # read the texts of that page's statements only.
         page = Paginator(shown, 100).get_page(request.GET.get("page"))
+        analysis.fill(page.object_list)
     elif request.GET and not errors:
         errors["a"] = "Give both dates to compare."
     context = {

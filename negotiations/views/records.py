@@ -9,10 +9,32 @@ from django.http import Http404
 from django.shortcuts import render
 
 from negotiations.history import compare_records, entries_for
-from negotiations.models import Citation, Event, Position, Proposal, Provision
+from negotiations.models import (
+    Citation,
+    Event,
+    Position,
+    Proposal,
+    Provision,
+    ReportedContent,
+    Source,
+    TextStep,
+)
 from negotiations.views.common import read_page
 
-MODELS = {m._meta.model_name: m for m in (Position, Proposal, Provision, Event, Citation)}
+MODELS = {
+    m._meta.model_name: m
+    for m in (Position, Proposal, Provision, Event, Citation, TextStep, ReportedContent, Source)
+}
+# The citation field that points at each kind of record: its citations' corrections
+# and removals (with their reasons) are part of its history.
+CITED_BY = {
+    Position: "position",
+    Proposal: "proposal",
+    Provision: "provision",
+    Event: "event",
+    TextStep: "step",
+    ReportedContent: "reported_content",
+}
 
 
 @read_page
@@ -32,6 +54,7 @@ def record_history(request, kind, pk):
         "current_url": _url(model._base_manager.filter(pk=pk).first()),
         "values": compare_records(model, None, last),
         "entries": entries,
+        "citation_entries": _citation_entries(model, pk),
     }
     return render(request, "negotiations/record_history.html", context)
 
@@ -49,3 +72,14 @@ def _title(model, record):
         return str(record.instance)
     except ObjectDoesNotExist:
         return f"{model._meta.verbose_name} #{record.id}"
+
+
+def _citation_entries(model, pk):
+    """[(citation id, Entry)] newest first: every change to the record's citations,
+    those removed since included (their history rows keep what they cited)."""
+    field = CITED_BY.get(model)
+    if field is None:
+        return []
+    ids = set(Citation.history.filter(**{f"{field}_id": pk}).values_list("id", flat=True))
+    entries = [(cid, e) for cid, found in entries_for(Citation, ids).items() for e in found]
+    return sorted(entries, key=lambda item: item[1].when, reverse=True)

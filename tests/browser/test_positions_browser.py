@@ -23,6 +23,8 @@ def test_analyst_records_corrects_and_reads_the_diff(page, base_url, login, anal
     ).click()
     page.locator("#id_cite-0-new_source_title").fill("Foreign ministry briefing")
     page.locator("#id_cite-0-new_source_kind").select_option(label="Official statement")
+    page.locator("#id_cite-0-new_source_reliability").select_option("B")
+    page.locator("#id_cite-0-new_source_language").fill("en")
     page.locator("#id_cite-0-locator").fill("min. 12")
     page.get_by_role("button", name="Record position").click()
 

@@ -1,0 +1,51 @@
+"""Events recorded and corrected in the app: what happened, when, who acted, on what,
+with the sources that report it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+
+from negotiations.forms import EventEditForm, EventForm, citation_formset
+from negotiations.models import Event, Negotiation
+from negotiations.views.common import conflict_if_stale, locked
+
+
+def _page(request, context):
+    return render(request, "negotiations/event_form.html", context)
+
+
+@permission_required("negotiations.add_event", raise_exception=True)
+def event_add(request, slug):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    form = EventForm(request.POST or None, negotiation=negotiation)
+    citations = citation_formset(request.POST or None)
+    if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
+        reason = "Recorded a new event"
+        form.instance._change_reason = reason
+        event = form.save()
+        citations.save_for("event", event, reason)
+        messages.success(request, f"Event “{event.title}” recorded.")
+        return redirect(event)
+    return _page(request, {"negotiation": negotiation, "form": form, "citations": citations})
+
+
+@permission_required("negotiations.change_event", raise_exception=True)
+def event_edit(request, slug, pk):
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    event = get_object_or_404(locked(negotiation.events, request), pk=pk)
+    form = EventEditForm(request.POST or None, instance=event, negotiation=negotiation)
+    citations = citation_formset(request.POST or None, optional=True)
+    context = {"negotiation": negotiation, "event": event, "citations": citations}
+    if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
+        conflict = conflict_if_stale(
+            request, form, event, Event.objects, context, negotiation=negotiation
+        )
+        if conflict:
+            return conflict
+        event = form.save()
+        citations.save_for("event", event, form.cleaned_data["change_reason"])
+        messages.success(request, "Correction saved.")
+        return redirect(event)
+    context["form"] = form
+    context["existing_citations"] = event.citations.select_related("source")
+    return _page(request, context)

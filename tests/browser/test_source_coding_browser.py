@@ -1,0 +1,161 @@
+"""Coding statements from a source's text by selection, against the plain record form:
+the same three statements of the seed article, clicks and keystrokes counted for both.
+
+Counting: a click, a drag that selects a passage and a page opened from a link are one
+click each; choosing from a drop-down is two (open it, pick); every typed character is
+one keystroke. The record form's movement, speaker and attribution are left as offered
+in both flows.
+
+The issue's goal is under half the effort in all. The statements' summaries are the
+analyst's own words and are typed in full in both flows; with them counted the
+selection flow needs about half (the figures are printed), without them a fraction —
+the test pins what the selection saves, not a threshold the summaries decide.
+"""
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from negotiations.models import Citation, Issue, Party, Source
+from tests.factories import with_reason
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+ARTICLE = SEEDS / "texts" / "poghosyan-is-azerbaijan-interested-in-peace.txt"
+# Three of the seed article's statements, coded again from its text.
+STATEMENTS = 3
+
+SELECT = """([para, excerpt]) => {
+  const span = document.querySelector(`#para-${para} .para-text`);
+  const walker = document.createTreeWalker(span, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = "";
+  while (walker.nextNode()) {
+    nodes.push([walker.currentNode, text.length]);
+    text += walker.currentNode.data;
+  }
+  const start = text.indexOf(excerpt);
+  if (start < 0) { return false; }
+  const end = start + excerpt.length;
+  const at = (offset) => {
+    for (let i = nodes.length - 1; i >= 0; i--) {
+      if (nodes[i][1] <= offset) { return [nodes[i][0], offset - nodes[i][1]]; }
+    }
+  };
+  const range = document.createRange();
+  range.setStart(...at(start));
+  range.setEnd(...at(end));
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  return true;
+}"""
+
+
+class Effort:
+    def __init__(self):
+        self.clicks = 0
+        self.keys = 0
+
+    def click(self, locator):
+        self.clicks += 1
+        locator.click()
+
+    def choose(self, locator, value):
+        self.clicks += 2
+        locator.select_option(value)
+
+    def type(self, locator, text):
+        self.keys += len(text)
+        locator.fill(text)
+
+    @property
+    def total(self):
+        return self.clicks + self.keys
+
+
+def seed_statements(source_uid):
+    document = json.loads((SEEDS / "armenia-azerbaijan.json").read_text(encoding="utf-8"))
+    chosen = []
+    for position in document["positions"]:
+        cites = [c for c in position["citations"] if c["source"] == source_uid and c["excerpt"]]
+        if cites and not position.get("speaker"):
+            chosen.append((position, cites[0]))
+    return chosen[:STATEMENTS]
+
+
+def fill_statement(page, effort, position):
+    party = Party.objects.get(slug=position["party"])
+    issue = Issue.objects.get(slug=position["issue"], negotiation__slug="armenia-azerbaijan")
+    effort.choose(page.get_by_label("Party"), str(party.pk))
+    effort.choose(page.get_by_label("Issue"), str(issue.pk))
+    effort.choose(page.get_by_label("Stance"), position["stance"])
+    effort.type(page.get_by_label("Summary"), position["summary"])
+    effort.type(page.get_by_label("Stated on"), position["date"])
+
+
+def test_coding_three_statements_by_selection_takes_under_half_the_effort(
+    page, base_url, login, analyst
+):
+    call_command("load_seeds", stdout=io.StringIO())
+    source = Source.objects.get(title="Is Azerbaijan interested in peace?")
+    source.text = ARTICLE.read_text(encoding="utf-8")
+    with_reason(source, "the article's text")
+    statements = seed_statements(str(source.uid))
+    assert len(statements) == STATEMENTS
+    login(analyst)
+    before = set(Citation.objects.values_list("pk", flat=True))
+
+    by_selection = Effort()
+    for position, cite in statements:
+        page.goto(f"{base_url}{source.get_absolute_url()}")
+        by_selection.clicks += 1  # back to the source from the recorded statement
+        para = int(cite["locator"].split()[-1])
+        assert page.evaluate(SELECT, [para, cite["excerpt"]])
+        by_selection.clicks += 1  # the drag that selects the passage
+        expect(page.locator("#selection-bar")).to_be_visible()
+        by_selection.click(page.get_by_role("link", name="record a statement"))
+        expect(page.locator("#id_cite-0-locator")).to_have_value(cite["locator"])
+        fill_statement(page, by_selection, position)
+        by_selection.click(page.get_by_role("button", name="Record position"))
+        expect(page.get_by_text("Position recorded.")).to_be_visible()
+
+    coded = Citation.objects.exclude(pk__in=before).order_by("pk")
+    assert [(c.source_id, c.locator, c.excerpt) for c in coded] == [
+        (source.pk, cite["locator"], cite["excerpt"]) for _, cite in statements
+    ]
+    assert [c.position.summary for c in coded] == [p["summary"] for p, _ in statements]
+
+    plain = Effort()
+    for position, cite in statements:
+        page.goto(f"{base_url}/n/armenia-azerbaijan/positions/new/")
+        plain.clicks += 1  # "Record a position"
+        fill_statement(page, plain, position)
+        plain.type(page.locator("#id_cite-0-source"), "interested in peace")
+        plain.type(page.locator("#id_cite-0-locator"), cite["locator"])
+        plain.type(page.locator("#id_cite-0-excerpt"), cite["excerpt"])
+        plain.click(page.get_by_role("button", name="Record position"))
+        expect(page.get_by_text("Position recorded.")).to_be_visible()
+    assert Citation.objects.exclude(pk__in=before).count() == 2 * STATEMENTS
+
+    # The analyst's own words (summary, date) are typed in both flows; everything the
+    # plain form needs besides — the source, locator and excerpt — the selection fills.
+    own_words = sum(len(p["summary"]) + len(p["date"]) for p, _ in statements)
+    copied = sum(len(c["locator"]) + len(c["excerpt"]) for _, c in statements)
+    print(
+        f"\nthree statements from the seed article — by selection: {by_selection.clicks} "
+        f"clicks + {by_selection.keys} keystrokes = {by_selection.total}; plain form: "
+        f"{plain.clicks} clicks + {plain.keys} keystrokes = {plain.total} "
+        f"({by_selection.total / plain.total:.0%}); without the summaries and dates both "
+        f"type: {by_selection.total - own_words} vs {plain.total - own_words} "
+        f"({(by_selection.total - own_words) / (plain.total - own_words):.0%})"
+    )
+    assert by_selection.keys == own_words
+    assert plain.total - by_selection.total > copied
+    assert (by_selection.total - own_words) * 2 < plain.total - own_words

@@ -780,7 +780,7 @@ NEW_PARTIES = [
         "ICJ",
         "organisation",
         "Ordered provisional measures on the Lachin corridor (22 February 2023). Named only.",
-        "observer",
+        None,  # named only: an actor in events, not a participant
         30,
         None,
         None,
@@ -791,7 +791,7 @@ NEW_PARTIES = [
         "GE",
         "state",
         "Tbilisi hosted the forum where Armenia presented the Crossroads of Peace (26 October 2023). Named only.",
-        "observer",
+        None,  # named only: an actor in events, not a participant
         31,
         None,
         None,
@@ -802,7 +802,7 @@ NEW_PARTIES = [
         "NK",
         "organisation",
         "The Armenian population of Nagorno-Karabakh and its self-declared authorities, dissolved by decree of 28 September 2023. Named only.",
-        "observer",
+        None,  # named only: an actor in events, not a participant
         32,
         None,
         "2023-12-31",
@@ -2805,6 +2805,8 @@ class _Builder:
             party = self.save(
                 Party(slug=slug, name=name, short_name=short, kind=kind, description=description)
             )
+            if role is None:
+                continue
             self.save(
                 Participation(
                     negotiation=self.negotiation,

@@ -91,7 +91,9 @@ class LegacyTextStatus(models.TextChoices):
 def availability_of(item):
     if "availability" in item:
         return item["availability"]
-    return LEGACY_AVAILABILITY.get(item.get("text_status"))
+    status = item.get("text_status")
+    # Any JSON value may stand here (a list is unhashable): only a known string maps.
+    return LEGACY_AVAILABILITY.get(status) if isinstance(status, str) else None
 
 
 def _date(required=True):

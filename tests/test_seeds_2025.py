@@ -49,8 +49,10 @@ def all_citations(data):
     for kind in ("events", "proposals", "positions"):
         for item in data[kind]:
             yield from item.get("citations", [])
-            for provision in item.get("provisions", []):
-                yield from provision.get("citations", [])
+            # A text's provisions, steps and reported contents carry citations too.
+            for part in ("provisions", "steps", "reported_contents"):
+                for sub in item.get(part, []):
+                    yield from sub.get("citations", [])
 
 
 def record_key(source):

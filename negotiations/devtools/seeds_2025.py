@@ -2748,6 +2748,29 @@ class _Rollback(Exception):
     pass
 
 
+ARTICLE_TITLE = "Is Azerbaijan interested in peace?"
+# (text, step, date as the article gives it, note, locator, excerpt): article para. 10.
+ARTICLE_STEPS = [
+    (
+        "az-proposal-2023-12",
+        "sent",
+        "late 2023-12",
+        "Sent by Azerbaijan to Armenia.",
+        "para. 10",
+        "Azerbaijan sent its latest version of suggestions for a peace agreement to Armenia "
+        "in late December 2023",
+    ),
+    (
+        "am-proposal-2024-01-04",
+        "sent",
+        "2024-01-04",
+        "Armenia's reply, shared with Azerbaijan.",
+        "para. 10",
+        "Yerevan shared its version with Baku on January 4th, 2024",
+    ),
+]
+
+
 def build(article_document):
     """The article's seeds plus the public record, as the exporter writes them. Nothing
     stays in the database: everything is rolled back after the export."""
@@ -2788,6 +2811,7 @@ class _Builder:
             self.sources[key] = self.add_source(key, *spec)
         for text in TEXTS:
             self.add_text(text)
+        self.add_article_steps()
         for event in EVENTS:
             self.add_event(*event)
         # In date order, so that each statement's movement is suggested against the
@@ -2936,6 +2960,24 @@ class _Builder:
             if step.commits:
                 for position in commitments.record(step, made, REASON):
                     self.stabilise(position, f"commitment:{slug}:{kind}")
+
+    def add_article_steps(self):
+        """The article's two drafts are described only; what it does say is when each
+        was sent (issue #15 item 1: their dated lifecycle steps)."""
+        article = Source.objects.get(title=ARTICLE_TITLE)
+        for slug, kind, date, note, locator, excerpt in ARTICLE_STEPS:
+            proposal = Proposal.objects.get(negotiation=self.negotiation, slug=slug)
+            step = TextStep(uid=uid(f"step:{slug}:{kind}"), proposal=proposal, kind=kind, note=note)
+            step.partial_date = PartialDate.parse(date)
+            self.save(step)
+            citation = Citation(
+                uid=uid(f"citation:step:{slug}:{kind}:0"),
+                source=article,
+                locator=locator,
+                excerpt=excerpt,
+                step=step,
+            )
+            self.save(citation)
 
     def stabilise(self, position, key):
         """Commitments get random uids when made; give them stable ones."""

@@ -292,6 +292,14 @@ class SourceFinderField(forms.Field):
         )
 
 
+def check_excerpt(form, data):
+    """Every citation form: where the cited source holds its text, the excerpt must be
+    found in it (whitespace normalised), else the form says so at the field."""
+    source, excerpt = data.get("source"), data.get("excerpt")
+    if source is not None and excerpt and source.text and not excerpt_found(excerpt, source.text):
+        form.add_error("excerpt", EXCERPT_NOT_FOUND)
+
+
 class CitationForm(forms.Form):
     source = SourceFinderField(
         required=False,
@@ -362,14 +370,7 @@ class CitationForm(forms.Form):
                 self.add_error(
                     "new_source_language", "Give the source's language (“und” when not known)."
                 )
-        source, excerpt = data.get("source"), data.get("excerpt")
-        if (
-            source is not None
-            and excerpt
-            and source.text
-            and not excerpt_found(excerpt, source.text)
-        ):
-            self.add_error("excerpt", EXCERPT_NOT_FOUND)
+        check_excerpt(self, data)
         if not self.has_content and (data.get("locator") or data.get("excerpt")):
             self.add_error("source", "Which source is this locator or excerpt from?")
         return data
@@ -612,16 +613,7 @@ class CitationEditForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        source, excerpt = data.get("source"), data.get("excerpt")
-        # As on every citation form: where the source holds its text, the excerpt must
-        # be found in it.
-        if (
-            source is not None
-            and excerpt
-            and source.text
-            and not excerpt_found(excerpt, source.text)
-        ):
-            self.add_error("excerpt", EXCERPT_NOT_FOUND)
+        check_excerpt(self, data)
         return data
 
     def save(self, commit=True):

@@ -59,6 +59,23 @@ def test_an_analyst_corrects_a_citations_locator_and_excerpt(client, analyst, ci
     assert latest.history_user == analyst
 
 
+def test_a_correction_is_checked_against_the_sources_text(client, analyst, cited):
+    """Where the source holds its text, a corrected excerpt must be found in it, as on
+    every citation form; a whitespace difference is no difference."""
+    _, citation, _ = cited
+    source = citation.source
+    source.text = "First paragraph.\n\nNo border,   passport or customs controls."
+    with_reason(source, "its text")
+    client.force_login(analyst)
+    response = client.post(edit_url(citation), correction(citation, excerpt="open borders"))
+    assert response.status_code == 200
+    assert "excerpt" in response.context["form"].errors
+    citation.refresh_from_db()
+    assert citation.excerpt != "open borders"
+    data = correction(citation, excerpt="No border, passport or customs controls.")
+    assert client.post(edit_url(citation), data).status_code == 302
+
+
 def test_an_analyst_moves_a_citation_to_another_source(client, analyst, cited):
     _, citation, _ = cited
     other = make_source(title="Communiqué")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from negotiations.models import Citation, Event, Proposal, Provision
 from tests.factories import (
     event_data,
+    make_negotiation,
     make_proposal,
     make_source,
     provision_data,
@@ -202,3 +203,17 @@ def test_a_provision_excerpt_not_in_the_text_is_refused_and_nothing_is_saved(
     data["cite-0-excerpt"] = "any route stays under its sovereignty"
     assert client.post(provision_add(draft), data).status_code == 302
     assert Citation.objects.get(source=text_source).provision.label == "Art. 9"
+
+
+def test_with_several_negotiations_each_link_names_its_negotiation(
+    client, analyst, world, text_source
+):
+    other = make_negotiation(slug="other", title="Other <talks>")
+    client.force_login(analyst)
+    page = client.get(text_source.get_absolute_url()).content.decode()
+    query = f"?source={text_source.uid}&amp;para=1"
+    assert (
+        f'<a href="{event_add("other")}{query}">record an event in Other &lt;talks&gt;</a>' in page
+    )
+    assert f'<a href="{event_add()}{query}">record an event in Peace talks</a>' in page
+    assert f"record a provision in {other.title.replace('<', '&lt;').replace('>', '&gt;')}" in page

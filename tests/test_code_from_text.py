@@ -68,8 +68,10 @@ def test_the_source_page_links_each_paragraph_to_event_and_provision(
     client.force_login(analyst)
     page = client.get(text_source.get_absolute_url()).content.decode()
     query = f"?source={text_source.uid}&amp;para=2"
-    assert f'<a href="{event_add()}{query}">record an event</a>' in page
-    assert f'<a href="{chooser()}{query}">record a provision</a>' in page
+    # Screen readers hear which paragraph each link codes.
+    hidden = '<span class="visually-hidden"> para. 2</span>'
+    assert f'<a href="{event_add()}{query}">record an event{hidden}</a>' in page
+    assert f'<a href="{chooser()}{query}">record a provision{hidden}</a>' in page
     bar = page.split('id="selection-bar"')[1].split("</p>")[0]
     assert f'data-base="{event_add()}?source={text_source.uid}"' in bar
     assert f'data-base="{chooser()}?source={text_source.uid}"' in bar
@@ -212,8 +214,11 @@ def test_with_several_negotiations_each_link_names_its_negotiation(
     client.force_login(analyst)
     page = client.get(text_source.get_absolute_url()).content.decode()
     query = f"?source={text_source.uid}&amp;para=1"
+    hidden = '<span class="visually-hidden"> para. 1</span>'
     assert (
-        f'<a href="{event_add("other")}{query}">record an event in Other &lt;talks&gt;</a>' in page
+        f'<a href="{event_add("other")}{query}">record an event{hidden} in Other &lt;talks&gt;</a>'
+        in page
     )
-    assert f'<a href="{event_add()}{query}">record an event in Peace talks</a>' in page
-    assert f"record a provision in {other.title.replace('<', '&lt;').replace('>', '&gt;')}" in page
+    assert f'<a href="{event_add()}{query}">record an event{hidden} in Peace talks</a>' in page
+    bar = page.split('id="selection-bar"')[1].split("</p>")[0]
+    assert f"record a provision in {other.title.replace('<', '&lt;').replace('>', '&gt;')}" in bar

@@ -111,6 +111,11 @@ urlpatterns = [
         name="proposal_edit",
     ),
     path(
+        "n/<slug:slug>/provisions/from-text/",
+        proposals.provision_from_text,
+        name="provision_from_text",
+    ),
+    path(
         "n/<slug:slug>/proposals/<slug:proposal>/provisions/new/",
         proposals.provision_add,
         name="provision_add",

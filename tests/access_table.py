@@ -56,6 +56,14 @@ KINDS = {
         "analyst": (200, WRITE),
         "editor": (200, WRITE),
     },
+    # A page only for those who may write (which text a provision coded from a source
+    # goes in): GET and HEAD; the permission is checked before the method.
+    "analyst-page": {
+        **NO_ROLE,
+        "reader": (403, 403),
+        "analyst": (200, 405),
+        "editor": (200, 405),
+    },
     # POST-only deletions: the method is refused before the permission is checked.
     "analyst-delete": {
         **NO_ROLE,
@@ -178,6 +186,7 @@ TABLE = {
     "negotiations:proposal": "page",
     "negotiations:proposal_edit": "analyst-write",
     "negotiations:provision_add": "analyst-write",
+    "negotiations:provision_from_text": "analyst-page",
     "negotiations:provisions_reorder": "analyst-write",
     "negotiations:step_add": "analyst-write",
     "negotiations:text_party_add": "analyst-write",

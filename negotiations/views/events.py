@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from negotiations.forms import EventEditForm, EventForm, citation_formset
 from negotiations.models import Event, Negotiation
 from negotiations.views.common import conflict_if_stale, locked
+from negotiations.views.positions import coded_from_text
 
 
 def _page(request, context):
@@ -17,8 +18,11 @@ def _page(request, context):
 @permission_required("negotiations.add_event", raise_exception=True)
 def event_add(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
+    # Opened from a source's text: the citation is filled in, the description is the
+    # analyst's own words, and actors and issues are only suggested.
+    cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
     form = EventForm(request.POST or None, negotiation=negotiation)
-    citations = citation_formset(request.POST or None)
+    citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
         reason = "Recorded a new event"
         form.instance._change_reason = reason
@@ -26,7 +30,14 @@ def event_add(request, slug):
         citations.save_for("event", event, reason)
         messages.success(request, f"Event “{event.title}” recorded.")
         return redirect(event)
-    return _page(request, {"negotiation": negotiation, "form": form, "citations": citations})
+    context = {
+        "negotiation": negotiation,
+        "form": form,
+        "citations": citations,
+        "suggested_parties": suggested_parties,
+        "suggested_issues": suggested_issues,
+    }
+    return _page(request, context)
 
 
 @permission_required("negotiations.change_event", raise_exception=True)

@@ -44,6 +44,7 @@ from negotiations.views.common import (
     proposal_or_404,
     read_page,
 )
+from negotiations.views.positions import coded_from_text
 
 PASTED = "Pasted draft"
 
@@ -301,7 +302,10 @@ def provision_add(request, slug, proposal):
     form = ProvisionForm(
         request.POST or None, negotiation=negotiation, instance=Provision(proposal=proposal)
     )
-    citations = citation_formset(request.POST or None, optional=True)
+    # Opened from a source's text: the citation is filled in, the article text is
+    # left to the analyst, and issues are only suggested.
+    cite, _parties, suggested_issues = coded_from_text(request, negotiation)
+    citations = citation_formset(request.POST or None, optional=True, initial=cite)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
         if form_ok and citations_ok:
@@ -318,8 +322,28 @@ def provision_add(request, slug, proposal):
         "proposal": proposal,
         "form": form,
         "citations": citations,
+        "suggested_issues": suggested_issues,
     }
     return render(request, "negotiations/provision_form.html", context)
+
+
+# The query parameters a record form opened from a source's text reads.
+FROM_TEXT = ("source", "excerpt", "para")
+
+
+@permission_required("negotiations.add_provision", raise_exception=True)
+@read_page
+def provision_from_text(request, slug):
+    """Which text a provision coded from a source's text belongs to: the negotiation's
+    texts that have article texts (not those described only), each linking to its
+    provision form with the passage passed on."""
+    negotiation = get_object_or_404(Negotiation, slug=slug)
+    proposals = negotiation.proposals.exclude(
+        availability=Proposal.Availability.DESCRIBED
+    ).select_related("author")
+    query = urlencode([(k, request.GET[k]) for k in FROM_TEXT if k in request.GET])
+    context = {"negotiation": negotiation, "proposals": proposals, "query": query}
+    return render(request, "negotiations/provision_from_text.html", context)
 
 
 def _provisions(request=None):

@@ -15,8 +15,19 @@ from frictionless import Package
 from negotiations.accounts import tokens
 from negotiations.exchange import dataset
 from negotiations.exchange.exporter import export_negotiation
-from negotiations.models import Position
+from negotiations.models import Citation, Participation, Position
 from tests.factories import make_negotiation, make_position
+
+# The tables beside the exports' own: every table of the negotiation as CSV.
+NEW_TABLES = [
+    "events",
+    "persons",
+    "citations",
+    "text_steps",
+    "text_parties",
+    "reported_contents",
+    "participations",
+]
 
 
 def url(slug):
@@ -62,6 +73,7 @@ def test_the_seeded_dataset_validates_with_frictionless(seeded_client, seeded, t
         "sources.csv",
         "codebook.csv",
         "codebook.json",
+        *(f"{name}.csv" for name in NEW_TABLES),
         f"{seeded.slug}.json",
         "datapackage.json",
         "CITATION.txt",
@@ -76,6 +88,38 @@ def test_the_seeded_dataset_validates_with_frictionless(seeded_client, seeded, t
     assert all(row["uid"] and row["stance"] for row in rows)
     provisions = archive.read("provisions.csv").decode().splitlines()
     assert len(provisions) > 1
+
+
+def table(archive, name):
+    return list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode())))
+
+
+def test_every_table_of_the_seeds_is_in_the_zip_with_rows(seeded_client, seeded):
+    archive = download(seeded_client, seeded.slug)
+    for name in NEW_TABLES:
+        assert table(archive, name), name
+    # The rows are the negotiation's own and point at the other tables by stable ids.
+    citations = table(archive, "citations")
+    assert len(citations) == Citation.objects.for_negotiation(seeded).count()
+    sources = {row["uid"] for row in table(archive, "sources")}
+    assert {row["source_uid"] for row in citations} <= sources
+    positions = {row["uid"] for row in table(archive, "positions")}
+    backed = {row["supports"] for row in citations if row["supports_kind"] == "position"}
+    assert backed and backed <= positions
+    assert all(row["supports_kind"] in Citation.TARGETS and row["supports"] for row in citations)
+    events = table(archive, "events")
+    assert len(events) == seeded.events.count()
+    assert all(row["date_start"] or row["date_end"] for row in events)
+    assert any(row["parties"] for row in events) and any(row["persons"] for row in events)
+    persons = {row["uid"] for row in table(archive, "persons")}
+    actors = {uid for row in events for uid in row["persons"].split("; ") if uid}
+    assert actors <= persons
+    texts = {row["slug"] for row in table(archive, "proposals")}
+    for name in ("text_steps", "text_parties", "reported_contents"):
+        assert {row["text"] for row in table(archive, name)} <= texts, name
+    participations = table(archive, "participations")
+    assert len(participations) == seeded.participations.count()
+    assert {row["role"] for row in participations} <= set(Participation.Role.values)
 
 
 def test_the_document_and_codebook_in_the_zip_are_the_apps_own(seeded_client, seeded):

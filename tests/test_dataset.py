@@ -16,7 +16,13 @@ from negotiations.accounts import tokens
 from negotiations.exchange import dataset
 from negotiations.exchange.exporter import export_negotiation
 from negotiations.models import Citation, Participation, Position
-from tests.factories import make_negotiation, make_position
+from tests.factories import (
+    make_citation,
+    make_event,
+    make_negotiation,
+    make_position,
+    with_reason,
+)
 
 # The tables beside the exports' own: every table of the negotiation as CSV.
 NEW_TABLES = [
@@ -165,6 +171,30 @@ def test_formula_text_is_neutralised_in_the_zip_too(client, reader, world):
     client.force_login(reader)
     text = download(client, "talks").read("positions.csv").decode()
     assert "'=HYPERLINK(1)" in text
+
+
+def test_the_new_tables_neutralise_formulas_and_name_what_a_citation_supports(
+    client, reader, world
+):
+    event = make_event(world["negotiation"], title="=HYPERLINK(2)")
+    event.parties.add(world["alpha"])
+    citation = make_citation(world["source"], event=event)
+    citation.excerpt = "@SUM(1)"
+    with_reason(citation)
+    client.force_login(reader)
+    archive = download(client, "talks")
+    (row,) = table(archive, "events")
+    assert (row["uid"], row["title"], row["parties"]) == (str(event.uid), "'=HYPERLINK(2)", "alpha")
+    assert (row["date_start"], row["date_end"], row["date_precision"]) == (
+        "2023-09-19",
+        "2023-09-19",
+        "day",
+    )
+    (cited,) = [r for r in table(archive, "citations") if r["uid"] == str(citation.uid)]
+    assert cited["supports_kind"] == "event"
+    assert cited["supports"] == str(event.uid)
+    assert cited["source_uid"] == str(world["source"].uid)
+    assert cited["excerpt"] == "'@SUM(1)"
 
 
 def test_a_token_downloads_the_dataset_and_a_stranger_does_not(reader, stranger, world):

@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from frictionless import Package
 
@@ -195,6 +196,27 @@ def test_the_new_tables_neutralise_formulas_and_name_what_a_citation_supports(
     assert cited["supports"] == str(event.uid)
     assert cited["source_uid"] == str(world["source"].uid)
     assert cited["excerpt"] == "'@SUM(1)"
+
+
+def test_the_new_tables_take_the_same_queries_however_many_rows(client, reader, world):
+    client.force_login(reader)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            download(client, "talks")
+        return len(captured)
+
+    def add_event():
+        event = make_event(world["negotiation"])
+        event.parties.add(world["alpha"], world["beta"])
+        event.issues.add(world["maps"])
+        with_reason(make_citation(world["source"], event=event))
+
+    add_event()
+    one = queries()
+    for _ in range(3):
+        add_event()
+    assert queries() == one
 
 
 def test_a_token_downloads_the_dataset_and_a_stranger_does_not(reader, stranger, world):

@@ -9,14 +9,32 @@ import zipfile
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from frictionless import Package
 
 from negotiations.accounts import tokens
 from negotiations.exchange import dataset
 from negotiations.exchange.exporter import export_negotiation
-from negotiations.models import Position
-from tests.factories import make_negotiation, make_position
+from negotiations.models import Citation, Participation, Position
+from tests.factories import (
+    make_citation,
+    make_event,
+    make_negotiation,
+    make_position,
+    with_reason,
+)
+
+# The tables beside the exports' own: every table of the negotiation as CSV.
+NEW_TABLES = [
+    "events",
+    "persons",
+    "citations",
+    "text_steps",
+    "text_parties",
+    "reported_contents",
+    "participations",
+]
 
 
 def url(slug):
@@ -62,6 +80,7 @@ def test_the_seeded_dataset_validates_with_frictionless(seeded_client, seeded, t
         "sources.csv",
         "codebook.csv",
         "codebook.json",
+        *(f"{name}.csv" for name in NEW_TABLES),
         f"{seeded.slug}.json",
         "datapackage.json",
         "CITATION.txt",
@@ -76,6 +95,38 @@ def test_the_seeded_dataset_validates_with_frictionless(seeded_client, seeded, t
     assert all(row["uid"] and row["stance"] for row in rows)
     provisions = archive.read("provisions.csv").decode().splitlines()
     assert len(provisions) > 1
+
+
+def table(archive, name):
+    return list(csv.DictReader(io.StringIO(archive.read(f"{name}.csv").decode())))
+
+
+def test_every_table_of_the_seeds_is_in_the_zip_with_rows(seeded_client, seeded):
+    archive = download(seeded_client, seeded.slug)
+    for name in NEW_TABLES:
+        assert table(archive, name), name
+    # The rows are the negotiation's own and point at the other tables by stable ids.
+    citations = table(archive, "citations")
+    assert len(citations) == Citation.objects.for_negotiation(seeded).count()
+    sources = {row["uid"] for row in table(archive, "sources")}
+    assert {row["source_uid"] for row in citations} <= sources
+    positions = {row["uid"] for row in table(archive, "positions")}
+    backed = {row["supports"] for row in citations if row["supports_kind"] == "position"}
+    assert backed and backed <= positions
+    assert all(row["supports_kind"] in Citation.TARGETS and row["supports"] for row in citations)
+    events = table(archive, "events")
+    assert len(events) == seeded.events.count()
+    assert all(row["date_start"] or row["date_end"] for row in events)
+    assert any(row["parties"] for row in events) and any(row["persons"] for row in events)
+    persons = {row["uid"] for row in table(archive, "persons")}
+    actors = {uid for row in events for uid in row["persons"].split("; ") if uid}
+    assert actors <= persons
+    texts = {row["slug"] for row in table(archive, "proposals")}
+    for name in ("text_steps", "text_parties", "reported_contents"):
+        assert {row["text"] for row in table(archive, name)} <= texts, name
+    participations = table(archive, "participations")
+    assert len(participations) == seeded.participations.count()
+    assert {row["role"] for row in participations} <= set(Participation.Role.values)
 
 
 def test_the_document_and_codebook_in_the_zip_are_the_apps_own(seeded_client, seeded):
@@ -121,6 +172,51 @@ def test_formula_text_is_neutralised_in_the_zip_too(client, reader, world):
     client.force_login(reader)
     text = download(client, "talks").read("positions.csv").decode()
     assert "'=HYPERLINK(1)" in text
+
+
+def test_the_new_tables_neutralise_formulas_and_name_what_a_citation_supports(
+    client, reader, world
+):
+    event = make_event(world["negotiation"], title="=HYPERLINK(2)")
+    event.parties.add(world["alpha"])
+    citation = make_citation(world["source"], event=event)
+    citation.excerpt = "@SUM(1)"
+    with_reason(citation)
+    client.force_login(reader)
+    archive = download(client, "talks")
+    (row,) = table(archive, "events")
+    assert (row["uid"], row["title"], row["parties"]) == (str(event.uid), "'=HYPERLINK(2)", "alpha")
+    assert (row["date_start"], row["date_end"], row["date_precision"]) == (
+        "2023-09-19",
+        "2023-09-19",
+        "day",
+    )
+    (cited,) = [r for r in table(archive, "citations") if r["uid"] == str(citation.uid)]
+    assert cited["supports_kind"] == "event"
+    assert cited["supports"] == str(event.uid)
+    assert cited["source_uid"] == str(world["source"].uid)
+    assert cited["excerpt"] == "'@SUM(1)"
+
+
+def test_the_new_tables_take_the_same_queries_however_many_rows(client, reader, world):
+    client.force_login(reader)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            download(client, "talks")
+        return len(captured)
+
+    def add_event():
+        event = make_event(world["negotiation"])
+        event.parties.add(world["alpha"], world["beta"])
+        event.issues.add(world["maps"])
+        with_reason(make_citation(world["source"], event=event))
+
+    add_event()
+    one = queries()
+    for _ in range(3):
+        add_event()
+    assert queries() == one
 
 
 def test_a_token_downloads_the_dataset_and_a_stranger_does_not(reader, stranger, world):

@@ -1,16 +1,18 @@
 """One negotiation as a documented dataset: a zip a data user can cite and load.
 
-It holds every table the negotiation's exports give, as CSV (the same columns and
-formula neutralising as the downloads, negotiations/exchange/exports.py), the
-interchange document, its JSON Schema when the repository has one, the codebook (CSV
-and JSON), a Frictionless `datapackage.json` describing every column, and CITATION.txt
-with the export's time and the data revision.
+It holds every table of the negotiation as CSV: those the exports give (the same
+columns and formula neutralising as the downloads, negotiations/exchange/exports.py),
+and events, persons, citations, text steps, parties to texts, reported contents and
+participations in the same conventions. Beside them: the interchange document, its JSON
+Schema when the repository has one, the codebook (CSV and JSON), a Frictionless
+`datapackage.json` describing every column, and CITATION.txt with the export's time
+and the data revision.
 
 The zip is built in memory, then sent (a zip's directory comes last, so it cannot be
 streamed as simply as one CSV): it is deflated as it is written and weighs about a
-quarter of the files it holds — 29 KB for the seeded negotiation, whose files are
-127 KB. Memory therefore grows with the negotiation: some tens of MB for one of
-100,000 statements, for the length of one request.
+fifth of the files it holds — 131 KB for the seeded negotiation, whose files are
+609 KB (measured 3 Dec 2026). Memory therefore grows with the negotiation: some tens
+of MB for one of 100,000 statements, for the length of one request.
 """
 
 import io
@@ -18,13 +20,24 @@ import json
 import zipfile
 from pathlib import Path
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from negotiations import codebook, revisions
 from negotiations.exchange import exports
 from negotiations.exchange.exporter import export_negotiation
 from negotiations.insight import analysis
-from negotiations.models import Citation, Position, Proposal, Provision, Source
+from negotiations.models import (
+    DATE_COLUMNS,
+    Citation,
+    Person,
+    Position,
+    Proposal,
+    Provision,
+    ReportedContent,
+    Source,
+    TextParty,
+    TextStep,
+)
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "redline-2.schema.json"
 
@@ -134,6 +147,68 @@ COLUMN_DOCS = {
         "notes": ("string", "the analyst's notes on the source"),
         "citations": ("integer", "how many citations (in every negotiation) cite it"),
     },
+    "events": {
+        "uid": ("string", "the event's stable identifier (UUID)"),
+        "title": ("string", "the event's title"),
+        "kind": ("string", "military, summit, talks, election, interview, statement, "
+                 "agreement or other"),
+        **_dated("date", "when the event took place"),
+        "description": ("string", "the analyst's description of the event"),
+        "issues": ("string", "the slugs of the issues it concerns, separated by \"; \"; "
+                   "empty if none"),
+        "parties": ("string", "the slugs of the parties that did or said it (its actors), "
+                    "separated by \"; \"; empty if none recorded"),
+        "persons": ("string", "the uids of the persons who did or said it (persons.csv), "
+                    "separated by \"; \"; empty if none recorded"),
+    },
+    "persons": {
+        "uid": ("string", "the person's stable identifier (UUID)"),
+        "name": ("string", "the person's name"),
+        "title": ("string", "the office the person holds, as recorded"),
+        **PARTY,
+        "since": ("date", "the first day in this office (ISO); empty when not recorded"),
+        "until": ("date", "the last day in this office (ISO); empty when still in it or "
+                  "not recorded"),
+        "notes": ("string", "the analyst's notes on the person"),
+    },
+    "citations": {
+        "uid": ("string", "the citation's stable identifier (UUID)"),
+        "source_uid": ("string", "the uid of the source cited (sources.csv)"),
+        "supports_kind": ("string", "what the citation supports: position, provision, "
+                          "proposal, event, step or reported_content"),
+        "supports": ("string", "the identifier of what it supports: the uid of a position "
+                     "(positions.csv), provision, event, step (text_steps.csv) or reported "
+                     "content (reported_contents.csv), the slug of a proposal"),
+        "locator": ("string", "the page, paragraph or timestamp in the source"),
+        "excerpt": ("string", "the source's words, verbatim, when recorded"),
+    },
+    "text_steps": {
+        "uid": ("string", "the step's stable identifier (UUID)"),
+        "text": ("string", "the slug of the text (proposals.csv) the step belongs to"),
+        "kind": ("string", "described, drafted, sent, leaked, initialled, signed, ratified, "
+                 "in_force, superseded or abandoned"),
+        **_dated("date", "when the step happened"),
+        "note": ("string", "the analyst's note on the step"),
+    },
+    "text_parties": {
+        "text": ("string", "the slug of the text (proposals.csv)"),
+        **PARTY,
+        "role": ("string", "the party's role on the text: signatory, witness or guarantor"),
+    },
+    "reported_contents": {
+        "uid": ("string", "the reported content's stable identifier (UUID)"),
+        "text": ("string", "the slug of the text (proposals.csv) sources describe"),
+        **ISSUE,
+        "summary": ("string", "what sources say the text contains on the issue, in the "
+                    "analyst's words (the text itself is not public)"),
+    },
+    "participations": {
+        **PARTY,
+        "role": ("string", "the party's role in the negotiation: principal, mediator, "
+                 "facilitator or observer"),
+        "since": ("date", "the first day in this role (ISO); empty for from the start"),
+        "until": ("date", "the last day in this role (ISO); empty for still"),
+    },
     "codebook": {
         "kind": ("string", "stance or movement: the column the entry is a value of"),
         "key": ("string", "the value as the tables carry it"),
@@ -185,6 +260,100 @@ def _sources(negotiation):
     return exports.source_rows(Source.objects.filter(citations__in=cited).distinct())
 
 
+def _joined(values):
+    return "; ".join(str(v) for v in values)
+
+
+def _dates(row):
+    return exports.date_columns(*(getattr(row, name) for name in DATE_COLUMNS))
+
+
+def _events(negotiation):
+    events = negotiation.events.prefetch_related("issues", "parties", "persons").order_by(
+        "date", "date_end", "pk"
+    )
+    for e in events.iterator(chunk_size=exports.ITERATOR_CHUNK):
+        yield (
+            str(e.uid),
+            e.title,
+            e.kind,
+            *_dates(e),
+            e.description,
+            _joined(sorted(i.slug for i in e.issues.all())),
+            _joined(sorted(p.slug for p in e.parties.all())),
+            _joined(sorted(str(p.uid) for p in e.persons.all())),
+        )
+
+
+def _persons(negotiation):
+    # The persons of the parties taking part, and anyone named as a speaker or an
+    # event's actor (an outsider named only there is still someone the data mentions).
+    persons = (
+        Person.objects.filter(
+            Q(party__participations__negotiation=negotiation)
+            | Q(events__negotiation=negotiation)
+            | Q(statements__issue__negotiation=negotiation)
+        )
+        .distinct()
+        .select_related("party")
+        .order_by("party__name", "name", "pk")
+    )
+    for p in persons:
+        yield (str(p.uid), p.name, p.title, p.party.slug, p.party.name, p.since, p.until, p.notes)
+
+
+def _cited(citation):
+    for kind in Citation.TARGETS:
+        target = getattr(citation, kind)
+        if target is not None:
+            return kind, target.slug if kind == "proposal" else str(target.uid)
+    return "", ""
+
+
+def _citations(negotiation):
+    citations = Citation.objects.for_negotiation(negotiation).with_targets().order_by("pk")
+    for c in citations.iterator(chunk_size=exports.ITERATOR_CHUNK):
+        yield (str(c.uid), str(c.source.uid), *_cited(c), c.locator, c.excerpt)
+
+
+def _text_steps(negotiation):
+    steps = (
+        TextStep.objects.filter(proposal__negotiation=negotiation)
+        .select_related("proposal")
+        .order_by("date", "date_end", "pk")
+    )
+    for s in steps.iterator(chunk_size=exports.ITERATOR_CHUNK):
+        yield (str(s.uid), s.proposal.slug, s.kind, *_dates(s), s.note)
+
+
+def _text_parties(negotiation):
+    rows = (
+        TextParty.objects.filter(proposal__negotiation=negotiation)
+        .order_by("proposal__slug", "role", "party__name", "pk")
+        .values_list("proposal__slug", "party__slug", "party__name", "role")
+    )
+    return rows.iterator(chunk_size=exports.ITERATOR_CHUNK)
+
+
+def _reported_contents(negotiation):
+    rows = (
+        ReportedContent.objects.filter(proposal__negotiation=negotiation)
+        .order_by("proposal__slug", "issue__order", "issue__slug", "pk")
+        .values_list("uid", "proposal__slug", "issue__slug", "issue__title", "summary")
+    )
+    for uid, *rest in rows.iterator(chunk_size=exports.ITERATOR_CHUNK):
+        yield (str(uid), *rest)
+
+
+def _participations(negotiation):
+    for p in negotiation.participations.in_order().select_related("party"):
+        yield (p.party.slug, p.party.name, p.role, p.since, p.until)
+
+
+def _columns(table):
+    return list(COLUMN_DOCS[table])
+
+
 # (name, title, columns, rows of a negotiation)
 TABLES = [
     ("positions", "Statements", exports.POSITION_COLUMNS,
@@ -195,6 +364,19 @@ TABLES = [
     ("provisions", "Provisions of the proposals", list(COLUMN_DOCS["provisions"]),
      _provisions),
     ("sources", "Sources cited in the negotiation", exports.SOURCE_COLUMNS, _sources),
+    ("events", "Events (with their actors and issues)", _columns("events"), _events),
+    ("persons", "Persons: speakers, event actors and the people of the parties",
+     _columns("persons"), _persons),
+    ("citations", "Citations: one row per citation of a source", _columns("citations"),
+     _citations),
+    ("text_steps", "Steps in the texts' lives (drafted, sent, signed…)",
+     _columns("text_steps"), _text_steps),
+    ("text_parties", "Parties to the texts (signatories, witnesses, guarantors)",
+     _columns("text_parties"), _text_parties),
+    ("reported_contents", "Reported contents of texts whose words are not public",
+     _columns("reported_contents"), _reported_contents),
+    ("participations", "Parties taking part in the negotiation, with role and span",
+     _columns("participations"), _participations),
     ("codebook", "Codebook: what each stance and movement means", codebook.COLUMNS,
      lambda n: codebook.rows()),
 ]  # fmt: skip
@@ -308,8 +490,9 @@ def citation_text(negotiation, exported_at, revision, url, files):
         "Files:",
         *(f"  {name}" for name in [*files, "CITATION.txt"]),
         "",
-        "Each statement cites its sources (sources.csv; the citations with locators are "
-        "in the JSON document). datapackage.json describes every column.",
+        "Each statement, provision, text, step, event and reported content cites its "
+        "sources: citations.csv has one row per citation (source, what it supports, "
+        "locator, excerpt). datapackage.json describes every column.",
         "",
     ]
     return "\n".join(lines)

@@ -149,6 +149,7 @@ FIELDS = [
     ("sources", _source, "author", "Q. Quillamoor"),
     ("sources", _source, "outlet", "Quillamoor Times"),
     ("sources", _source, "notes", "Found in Quillamoor."),
+    ("sources", _source, "text", "First paragraph.\n\nThe road to Quillamoor stays open."),
 ]
 
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.safestring import SafeString
 
 from negotiations.models import DATE_COLUMNS, partial_date_of
-from negotiations.text.diffs import cached_diff_html, cached_diffs_html, diff_html
+from negotiations.text.diffs import cached_diff_html, cached_diffs_html
 
 # Bookkeeping columns that say nothing an analyst would call a change.
 HIDDEN = {"id", "uid", "version", "created_at"}
@@ -186,24 +186,3 @@ def entries_for(model, pks):
     for entries in result.values():
         entries.reverse()
     return result
-
-
-def compare_instances(model, theirs, yours):
-    """Field changes between two unsaved or saved instances (for the conflict page)."""
-    labeller = Labeller(model, [theirs, yours])
-    changes = []
-    if _has_partial_date(model):
-        before, after = _partial_date(theirs), _partial_date(yours)
-        changes.append(FieldChange("Date", before or "—", after or "—", changed=before != after))
-    for f in labeller.fields:
-        before, after = getattr(theirs, f.attname), getattr(yours, f.attname)
-        change = FieldChange(
-            str(f.verbose_name).capitalize(),
-            labeller.display(f, before),
-            labeller.display(f, after),
-            changed=before != after,
-        )
-        if isinstance(f, models.TextField) and before != after:
-            change.diff = diff_html(before or "", after or "")
-        changes.append(change)
-    return changes

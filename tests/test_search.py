@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from negotiations import search
-from negotiations.models import Issue, Party, Position
+from negotiations.models import Issue, Party, Position, ReportedContent, TextStep
 from negotiations.text.dates import Precision
 from tests.factories import (
     make_citation,
     make_event,
     make_issue,
+    make_negotiation,
     make_party,
     make_position,
     make_proposal,
@@ -489,6 +490,45 @@ def test_citations_follow_the_filters_of_what_they_back(client, reader, world):
     assert objects(found(client, q="extraterritorial", issue="corridor"), "citations") == [cited]
     assert objects(found(client, q="extraterritorial", party="beta"), "citations") == [elsewhere]
     assert objects(found(client, q="extraterritorial", to="2023"), "citations") == []
+
+
+def _cited_for(kind, negotiation, issue):
+    """A record of `kind` in `negotiation` that a citation can back."""
+    text = make_proposal(negotiation)
+    if kind == "position":
+        return {"position": make_position(issue, make_party(negotiation))}
+    if kind == "provision":
+        return {"provision": make_provision(text, issue)}
+    if kind == "proposal":
+        return {"proposal": text}
+    if kind == "event":
+        return {"event": make_event(negotiation)}
+    if kind == "step":
+        return {
+            "step": with_reason(
+                TextStep(proposal=text, kind="sent", date=datetime.date(2024, 3, 1))
+            )
+        }
+    return {
+        "reported_content": with_reason(
+            ReportedContent(proposal=text, issue=issue, summary="Said.")
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "kind", ["position", "provision", "proposal", "event", "step", "reported_content"]
+)
+def test_a_negotiation_finds_the_sources_cited_in_it_by_any_record(client, reader, world, kind):
+    other = make_negotiation(slug="other-talks", title="Other talks")
+    here = make_source(title="Zanzibar memorandum, cited here")
+    there = make_source(title="Zanzibar memorandum, cited elsewhere")
+    make_citation(here, **_cited_for(kind, world["negotiation"], world["corridor"]))
+    make_citation(there, **_cited_for(kind, other, make_issue(other, slug="elsewhere")))
+    client.force_login(reader)
+    assert objects(found(client, q="Zanzibar", negotiation="talks"), "sources") == [here]
+    assert objects(found(client, q="Zanzibar", negotiation="other-talks"), "sources") == [there]
+    assert len(objects(found(client, q="Zanzibar"), "sources")) == 2
 
 
 def test_bad_date_is_reported_next_to_the_field(client, reader, texts):

@@ -69,12 +69,17 @@ def search_page(request):
         "ranked": search.RANKED,
         "stances": Position.Stance.choices,
         "negotiations": Negotiation.objects.all(),
-        "parties": Party.objects.filter(participations__negotiation=filters.negotiation)
-        if filters.negotiation
-        else Party.objects.all(),
-        "issues": Issue.objects.filter(negotiation=filters.negotiation)
-        if filters.negotiation
-        else Issue.objects.none(),
+        # The filters' choices as plain values: hundreds of parties at size L.
+        "parties": (
+            Party.objects.filter(participations__negotiation=filters.negotiation)
+            if filters.negotiation
+            else Party.objects.all()
+        ).values("slug", "name"),
+        "issues": (
+            Issue.objects.filter(negotiation=filters.negotiation)
+            if filters.negotiation
+            else Issue.objects.none()
+        ).values("slug", "title"),
         "postgresql": search.is_postgresql(),
     }
     status = 400 if errors else 200

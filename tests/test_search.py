@@ -792,3 +792,15 @@ def test_benchmark_search_times_twenty_searches_against_healthz(seeded, tmp_path
     assert by_query["TRIPP"]["hits"] != "0"  # the seeded aliases (fixture) are found
     assert by_query["Nakhchevan"]["suggestion"] == "Nakhchivan"
     assert "× /healthz" in out.getvalue()
+
+
+def test_the_filter_choices_escape_names_and_keep_the_chosen_one(client, reader, world):
+    world["alpha"].name = "<b>Alpha & Co</b>"
+    with_reason(world["alpha"])
+    client.force_login(reader)
+    html = found(client, q="corridor", party="alpha").content.decode()
+    assert '<option value="alpha" selected>&lt;b&gt;Alpha &amp; Co&lt;/b&gt;</option>' in html
+    assert "<b>Alpha" not in html
+    # An issue given without a negotiation (no issue list) stays chosen, escaped.
+    html = found(client, q="corridor", issue='maps"><x').content.decode()
+    assert '<option value="maps&quot;&gt;&lt;x" selected>maps&quot;&gt;&lt;x</option>' in html

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.html import format_html_join
 
 from negotiations import search
 from negotiations.exchange import exports
@@ -40,9 +41,32 @@ def _with(query, **changes):
     return query.urlencode()
 
 
+def _options(choices, chosen):
+    """`<option>`s for (value, label) pairs, escaped, the chosen one selected; a chosen
+    value not among them is kept (an issue typed in the address without a negotiation).
+    Built here rather than in the template: at size L the party list alone is hundreds
+    of options, and the template's loop cost more than the search."""
+    choices = list(choices)
+    if chosen and all(value != chosen for value, _label in choices):
+        choices.append((chosen, chosen))
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == chosen else "", label) for value, label in choices),
+    )
+
+
 @read_page
 def search_page(request):
     filters, errors = _search_filters(request)
+    negotiation = filters.negotiation
+    parties = (
+        Party.objects.filter(participations__negotiation=negotiation)
+        if negotiation
+        else Party.objects.all()
+    )
+    issues = Issue.objects.filter(negotiation=negotiation) if negotiation else Issue.objects.none()
+    parties, issues = parties.values_list("slug", "name"), issues.values_list("slug", "title")
     results = None if errors else search.run(filters, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -69,17 +93,8 @@ def search_page(request):
         "ranked": search.RANKED,
         "stances": Position.Stance.choices,
         "negotiations": Negotiation.objects.all(),
-        # The filters' choices as plain values: hundreds of parties at size L.
-        "parties": (
-            Party.objects.filter(participations__negotiation=filters.negotiation)
-            if filters.negotiation
-            else Party.objects.all()
-        ).values("slug", "name"),
-        "issues": (
-            Issue.objects.filter(negotiation=filters.negotiation)
-            if filters.negotiation
-            else Issue.objects.none()
-        ).values("slug", "title"),
+        "party_options": _options(parties, filters.party),
+        "issue_options": _options(issues, filters.issue),
         "postgresql": search.is_postgresql(),
     }
     status = 400 if errors else 200

@@ -8,7 +8,9 @@ from django.urls import reverse
 from negotiations.models import Citation, Event, Proposal, Provision
 from tests.factories import (
     event_data,
+    make_issue,
     make_negotiation,
+    make_party,
     make_proposal,
     make_source,
     provision_data,
@@ -222,3 +224,147 @@ def test_with_several_negotiations_each_link_names_its_negotiation(
     assert f'<a href="{event_add()}{query}">record an event{hidden} in Peace talks</a>' in page
     bar = page.split('id="selection-bar"')[1].split("</p>")[0]
     assert f"record a provision in {other.title.replace('<', '&lt;').replace('>', '&gt;')}" in bar
+
+
+# --- using a suggestion ---------------------------------------------------------------------
+# Each suggested party and issue links to the same form with ?party=<slug> or &issue=<slug>
+# added; the form reads them as its initial choice on GET. (static/suggestions.js applies
+# the same choice in place: tests/browser/test_suggestions_browser.py.)
+
+
+def position_add():
+    return reverse("negotiations:position_add", args=["talks"])
+
+
+def suggestion_hrefs(page):
+    """{accessible name: href} of the "Named in the passage" links, unescaped."""
+    part = page.split('id="suggestions"')[1].split("</p>")[0]
+    found = {}
+    for link in part.split("<a ")[1:]:
+        href = link.split('href="')[1].split('"')[0].replace("&amp;", "&")
+        text = link.split(">", 1)[1].split("</a>")[0]
+        name = text.replace('<span class="visually-hidden">', "").replace("</span>", "")
+        found[name] = href
+    return found
+
+
+def selected(page, name):
+    """The values chosen in the select or the ticked boxes named `name`."""
+    if f'<select name="{name}"' in page:
+        box = page.split(f'<select name="{name}"')[1].split("</select>")[0]
+        return {
+            o.split('value="')[1].split('"')[0]
+            for o in box.split("<option")[1:]
+            if " selected>" in o
+        }
+    inputs = [part.split(">")[0] for part in page.split(f'name="{name}"')[1:]]
+    return {attrs.split('value="')[1].split('"')[0] for attrs in inputs if "checked" in attrs}
+
+
+def test_a_statement_suggestion_links_to_the_form_with_it_chosen(
+    client, analyst, world, text_source
+):
+    client.force_login(analyst)
+    url, uid = position_add(), text_source.uid
+    page = client.get(url, {"source": uid, "para": "1"}).content.decode()
+    links = suggestion_hrefs(page)
+    assert links == {
+        "Use Beta as the party": f"{url}?source={uid}&para=1&party=beta",
+        "Use Transit corridor as the issue": f"{url}?source={uid}&para=1&issue=corridor",
+    }
+    assert selected(page, "party") == selected(page, "issue") == {""}
+
+    # Opened from the party's link: the party is chosen, the issue is still to choose,
+    # the citation is still filled in, and the issue's link keeps the party.
+    page = client.get(links["Use Beta as the party"]).content.decode()
+    assert selected(page, "party") == {str(world["beta"].pk)}
+    assert selected(page, "issue") == {""}
+    assert 'name="cite-0-locator" value="para. 1"' in page
+    both = suggestion_hrefs(page)["Use Transit corridor as the issue"]
+    assert both == f"{url}?source={uid}&para=1&party=beta&issue=corridor"
+    page = client.get(both).content.decode()
+    assert selected(page, "party") == {str(world["beta"].pk)}
+    assert selected(page, "issue") == {str(world["corridor"].pk)}
+
+
+def test_a_statement_has_one_party_so_its_suggestion_replaces_the_one_named(
+    client, analyst, world, text_source
+):
+    client.force_login(analyst)
+    query = {"source": text_source.uid, "para": "1", "party": "alpha"}
+    page = client.get(position_add(), query).content.decode()
+    assert selected(page, "party") == {str(world["alpha"].pk)}
+    href = suggestion_hrefs(page)["Use Beta as the party"]
+    assert href.endswith("&para=1&party=beta") and "alpha" not in href
+
+
+def test_an_event_suggestion_adds_to_the_actors_and_issues_ticked(
+    client, analyst, world, text_source
+):
+    client.force_login(analyst)
+    url, uid = event_add(), text_source.uid
+    page = client.get(url, {"source": uid, "para": "1", "party": "alpha"}).content.decode()
+    assert selected(page, "parties") == {str(world["alpha"].pk)}
+    links = suggestion_hrefs(page)
+    assert links == {
+        "Use Beta as an actor party": f"{url}?source={uid}&para=1&party=alpha&party=beta",
+        "Use Transit corridor as an issue": f"{url}?source={uid}&para=1&party=alpha&issue=corridor",
+    }
+    page = client.get(links["Use Beta as an actor party"]).content.decode()
+    assert selected(page, "parties") == {str(world["alpha"].pk), str(world["beta"].pk)}
+    assert nothing_checked(page, "issues")
+    # Used already: its link does not name it twice.
+    again = suggestion_hrefs(page)["Use Beta as an actor party"]
+    assert again.count("party=beta") == 1
+    page = client.get(links["Use Transit corridor as an issue"]).content.decode()
+    assert selected(page, "issues") == {str(world["corridor"].pk)}
+
+
+def test_a_provision_suggestion_selects_its_issue(client, analyst, world, text_source, draft):
+    client.force_login(analyst)
+    url, uid = provision_add(draft), text_source.uid
+    page = client.get(url, {"source": uid, "para": "1"}).content.decode()
+    links = suggestion_hrefs(page)
+    assert links == {
+        "Use Transit corridor as an issue": f"{url}?source={uid}&para=1&issue=corridor"
+    }
+    assert selected(page, "issues") == set()
+    page = client.get(links["Use Transit corridor as an issue"]).content.decode()
+    assert selected(page, "issues") == {str(world["corridor"].pk)}
+    assert 'name="cite-0-locator" value="para. 1"' in page
+
+
+def test_only_the_negotiations_own_parties_and_issues_are_read_from_the_query(
+    client, analyst, world, text_source
+):
+    other = make_negotiation(slug="other")
+    make_issue(other, slug="elsewhere", title="Elsewhere")
+    stranger = make_party(other, slug="stranger", name="Stranger")
+    client.force_login(analyst)
+    query = {"party": [stranger.slug, "nobody"], "issue": ["elsewhere", "maps"]}
+    page = client.get(event_add(), query).content.decode()
+    assert nothing_checked(page, "parties")
+    assert selected(page, "issues") == {str(world["maps"].pk)}
+    page = client.get(position_add(), {"party": stranger.slug}).content.decode()
+    assert selected(page, "party") == {""}
+
+
+def test_a_suggested_name_with_markup_is_escaped_in_its_link(client, analyst, world):
+    party = make_party(world["negotiation"], slug="odd", name='<b>Odd</b> & "Co"', aliases="Odd")
+    source = make_source(title="Leak", text="Odd signs.")
+    client.force_login(analyst)
+    page = client.get(position_add(), {"source": source.uid, "para": "1"}).content.decode()
+    escaped = "&lt;b&gt;Odd&lt;/b&gt; &amp; &quot;Co&quot;"
+    assert f'data-done="{escaped} is now the party."' in page
+    assert f'<span class="visually-hidden">Use </span>{escaped}<span' in page
+    assert "<b>Odd" not in page
+    assert suggestion_hrefs(page)[f"Use {escaped} as the party"].endswith(f"party={party.slug}")
+
+
+def test_the_suggestion_script_is_loaded_only_with_suggestions(client, analyst, world, text_source):
+    client.force_login(analyst)
+    script = "/static/suggestions.js"
+    assert (
+        script in client.get(event_add(), {"source": text_source.uid, "para": "1"}).content.decode()
+    )
+    assert script not in client.get(event_add()).content.decode()

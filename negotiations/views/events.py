@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from negotiations.forms import EventEditForm, EventForm, citation_formset
 from negotiations.models import Event, Negotiation
 from negotiations.views.common import conflict_if_stale, locked
-from negotiations.views.positions import coded_from_text
+from negotiations.views.positions import chosen_in_query, coded_from_text, suggestion_links
 
 
 def _page(request, context):
@@ -21,7 +21,13 @@ def event_add(request, slug):
     # Opened from a source's text: the citation is filled in, the description is the
     # analyst's own words, and actors and issues are only suggested.
     cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
-    form = EventForm(request.POST or None, negotiation=negotiation)
+    # ?party=<slug>&issue=<slug> (repeatable) tick actors and issues: a suggestion used.
+    parties, issues = chosen_in_query(request, negotiation)
+    form = EventForm(
+        request.POST or None,
+        negotiation=negotiation,
+        initial={"parties": parties, "issues": issues},
+    )
     citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
         reason = "Recorded a new event"
@@ -30,6 +36,9 @@ def event_add(request, slug):
         citations.save_for("event", event, reason)
         messages.success(request, f"Event “{event.title}” recorded.")
         return redirect(event)
+    suggested_parties, suggested_issues = suggestion_links(
+        request, suggested_parties, suggested_issues, many=True
+    )
     context = {
         "negotiation": negotiation,
         "form": form,

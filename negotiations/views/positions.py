@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -190,7 +191,10 @@ def position_add(request, slug):
     initial = {"party": None, "issue": None}
     cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
     if request.method == "GET":
-        initial["party"] = Party.objects.filter(slug=request.GET.get("party", "")).first()
+        # Only a party of this negotiation: another's would be chosen yet not offered.
+        initial["party"] = Party.objects.filter(
+            participations__negotiation=negotiation, slug=request.GET.get("party", "")
+        ).first()
         initial["issue"] = negotiation.issues.filter(slug=request.GET.get("issue", "")).first()
     form = PositionForm(request.POST or None, negotiation=negotiation, initial=initial)
     citations = citation_formset(request.POST or None, initial=cite)
@@ -217,15 +221,18 @@ def position_add(request, slug):
         suggested = Position(stance=previous.stance).suggest_movement(previous)
     else:
         suggested = Position.Movement.NEW
+    suggested_parties, suggested_issues = suggestion_links(
+        request, suggested_parties, suggested_issues
+    )
     context = {
         "negotiation": negotiation,
         "form": form,
         "citations": citations,
+        "suggested_parties": suggested_parties,
+        "suggested_issues": suggested_issues,
         "previous": previous,
         "order_uncertain": not certain,
         "suggested": suggested,
-        "suggested_parties": suggested_parties,
-        "suggested_issues": suggested_issues,
         "party": party,
         "issue": issue,
     }
@@ -252,6 +259,62 @@ def coded_from_text(request, negotiation):
         mentions(cite["excerpt"], party_names),
         mentions(cite["excerpt"], issue_names),
     )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A party or issue named in the passage, with the link that applies it."""
+
+    name: str
+    pk: int
+    href: str
+    field: str  # the form field static/suggestions.js sets in place
+    role: str  # what it is used as: "the party", "an actor party", "an issue"
+
+
+def suggestion_links(request, parties, issues, *, many=False):
+    """(party suggestions, issue suggestions) for the record form's "Named in the
+    passage": each links to the same form with ?party=<slug> (or issue=) added to the
+    query string, which the form reads as its initial value on GET, so a click applies
+    it without script. A single choice (a statement's party) replaces what the query
+    named; a multiple one (an event's actors, a provision's issues) adds to it. With
+    script, static/suggestions.js applies it in place and nothing typed is lost."""
+
+    def links(items, param, field, role, name):
+        found = []
+        for item in items:
+            query = request.GET.copy()
+            if not many:
+                query[param] = item.slug
+            elif item.slug not in query.getlist(param):
+                query.appendlist(param, item.slug)
+            href = f"{request.path}?{query.urlencode()}"
+            found.append(Suggestion(name(item), item.pk, href, field, role))
+        return found
+
+    if many:
+        party_links = links(parties, "party", "parties", "an actor party", lambda p: p.name)
+        issue_links = links(issues, "issue", "issues", "an issue", lambda i: i.title)
+    else:
+        party_links = links(parties, "party", "party", "the party", lambda p: p.name)
+        issue_links = links(issues, "issue", "issue", "the issue", lambda i: i.title)
+    return party_links, issue_links
+
+
+def chosen_in_query(request, negotiation):
+    """(parties, issues) of the negotiation named by slug in ?party=…&issue=… (each may
+    repeat): what suggestion links applied, as a multiple choice's initial value. Read
+    on GET only (a sent form keeps its own choice); no query when none is named."""
+    party_slugs = request.GET.getlist("party") if request.method == "GET" else []
+    issue_slugs = request.GET.getlist("issue") if request.method == "GET" else []
+    parties = issues = []
+    if party_slugs:
+        parties = list(
+            Party.objects.filter(participations__negotiation=negotiation, slug__in=party_slugs)
+        )
+    if issue_slugs:
+        issues = list(negotiation.issues.filter(slug__in=issue_slugs))
+    return parties, issues
 
 
 def _is_uuid(text):

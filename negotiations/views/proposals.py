@@ -44,7 +44,7 @@ from negotiations.views.common import (
     proposal_or_404,
     read_page,
 )
-from negotiations.views.positions import coded_from_text
+from negotiations.views.positions import chosen_in_query, coded_from_text, suggestion_links
 
 PASTED = "Pasted draft"
 
@@ -299,8 +299,13 @@ def provision_add(request, slug, proposal):
     negotiation = proposal.negotiation
     # The proposal is set before validation: Provision.clean() refuses article texts
     # for a text described only, at the text field.
+    # ?issue=<slug> (repeatable) selects issues: a suggestion used.
+    _parties, issues = chosen_in_query(request, negotiation)
     form = ProvisionForm(
-        request.POST or None, negotiation=negotiation, instance=Provision(proposal=proposal)
+        request.POST or None,
+        negotiation=negotiation,
+        instance=Provision(proposal=proposal),
+        initial={"issues": issues},
     )
     # Opened from a source's text: the citation is filled in, the article text is
     # left to the analyst, and issues are only suggested.
@@ -322,7 +327,7 @@ def provision_add(request, slug, proposal):
         "proposal": proposal,
         "form": form,
         "citations": citations,
-        "suggested_issues": suggested_issues,
+        "suggested_issues": suggestion_links(request, [], suggested_issues, many=True)[1],
     }
     return render(request, "negotiations/provision_form.html", context)
 

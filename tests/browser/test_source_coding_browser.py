@@ -2,9 +2,10 @@
 the same three statements of the seed article, clicks and keystrokes counted for both.
 
 Counting: a click, a drag that selects a passage and a page opened from a link are one
-click each; choosing from a drop-down is two (open it, pick); every typed character is
-one keystroke. The record form's movement, speaker and attribution are left as offered
-in both flows.
+click each; choosing from a drop-down is two (open it, pick); using a party or issue
+that the form suggests from the passage is one (a click on it) — one not suggested is
+chosen from the drop-down; every typed character is one keystroke. The record form's
+movement, speaker and attribution are left as offered in both flows.
 
 The issue's goal is under half the effort in all. The statements' summaries are the
 analyst's own words and are typed in full in both flows; with them counted the
@@ -61,6 +62,7 @@ class Effort:
     def __init__(self):
         self.clicks = 0
         self.keys = 0
+        self.suggestions_used = 0
 
     def click(self, locator):
         self.clicks += 1
@@ -111,11 +113,25 @@ def seed_statements(source_uid):
     return chosen[:STATEMENTS]
 
 
-def fill_statement(page, effort, position):
+def choose_or_use(page, effort, label, value, suggestion, suggested):
+    """Use the suggestion naming `value` when the form offers one (one click), else
+    choose it from the drop-down (two); either way the drop-down ends on `value`."""
+    link = page.locator("#suggestions").get_by_role("link", name=suggestion, exact=True)
+    if suggested and link.count():
+        effort.click(link)
+        effort.suggestions_used += 1
+    else:
+        effort.choose(page.get_by_label(label), value)
+    expect(page.get_by_label(label)).to_have_value(value)
+
+
+def fill_statement(page, effort, position, suggested=False):
     party = Party.objects.get(slug=position["party"])
     issue = Issue.objects.get(slug=position["issue"], negotiation__slug="armenia-azerbaijan")
-    effort.choose(page.get_by_label("Party"), str(party.pk))
-    effort.choose(page.get_by_label("Issue"), str(issue.pk))
+    choose_or_use(page, effort, "Party", str(party.pk), f"Use {party.name} as the party", suggested)
+    choose_or_use(
+        page, effort, "Issue", str(issue.pk), f"Use {issue.title} as the issue", suggested
+    )
     effort.choose(page.get_by_label("Stance"), position["stance"])
     effort.type(page.get_by_label("Summary"), position["summary"])
     effort.type(page.get_by_label("Stated on"), position["date"])
@@ -143,7 +159,7 @@ def test_coding_three_statements_by_selection_takes_under_half_the_effort(
         expect(page.locator("#selection-bar")).to_be_visible()
         by_selection.click(page.get_by_role("link", name="record a statement"))
         expect(page.locator("#id_cite-0-locator")).to_have_value(cite["locator"])
-        fill_statement(page, by_selection, position)
+        fill_statement(page, by_selection, position, suggested=True)
         by_selection.click(page.get_by_role("button", name="Record position"))
         expect(page.get_by_text("Position recorded.")).to_be_visible()
 
@@ -175,7 +191,9 @@ def test_coding_three_statements_by_selection_takes_under_half_the_effort(
         f"{plain.clicks} clicks + {plain.keys} keystrokes = {plain.total} "
         f"({by_selection.total / plain.total:.0%}); without the summaries and dates both "
         f"type: {by_selection.total - own_words} vs {plain.total - own_words} "
-        f"({(by_selection.total - own_words) / (plain.total - own_words):.0%})"
+        f"({(by_selection.total - own_words) / (plain.total - own_words):.0%}); "
+        f"{by_selection.suggestions_used} of {2 * STATEMENTS} parties and issues used "
+        "from the suggestions"
     )
     assert by_selection.keys == own_words
     assert plain.total - by_selection.total > copied

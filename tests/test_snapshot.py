@@ -204,3 +204,18 @@ def test_the_pages_queries_do_not_grow_with_the_statements(client, reader, world
     # participation spans, every line's status, the shown statements (the diffs' cache
     # is in memory in tests).
     assert small == large == [10, 10, 10, 10]
+
+
+def test_the_lines_statement_heading_is_the_includes(world):
+    """The page prints position_meta_html() where the other pages include
+    _position_meta.html: the same HTML, whitespace aside, whatever the movement."""
+    from django.template.loader import render_to_string
+
+    for movement in Position.Movement.values:
+        position = make_position(
+            world["maps"], world["beta"], world["source"], movement=movement,
+            date=datetime.date(2023, 12, 1), date_precision="month", date_inferred=True,
+            date_as_written="Dec. 2023 <b>",
+        )  # fmt: skip
+        included = render_to_string("negotiations/_position_meta.html", {"position": position})
+        assert analysis.position_meta_html(position).split() == included.split()

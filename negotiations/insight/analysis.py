@@ -176,12 +176,37 @@ class SnapshotLine:
             return ""
         return cached_diff_html(self.diff_key(), self.before.summary, self.after.summary)
 
+    @cached_property
+    def before_meta(self):
+        return position_meta_html(self.before)
+
+    @cached_property
+    def after_meta(self):
+        return position_meta_html(self.after)
+
     def diffed(self):
         return self.before is not None and self.after is not None and self.status != "unchanged"
 
     def diff_key(self):
         a, b = self.before, self.after
         return f"snapshot:{a.pk}.{a.version}:{b.pk}.{b.version}"
+
+
+def position_meta_html(position):
+    """What negotiations/_position_meta.html shows (stance, movement, date), made here:
+    the include and its choice lookups were most of the snapshot page's rendering time
+    for its 200 statements."""
+    if position is None:
+        return ""
+    return format_html(
+        '<span class="stance stance-{}">{}</span> <span class="movement movement-{}">{}</span>'
+        " · {}",
+        position.stance,
+        STANCES.get(position.stance, position.stance),
+        position.movement,
+        MOVEMENTS.get(position.movement, position.movement).lower(),
+        time_html(position.partial_date),
+    )
 
 
 def by_thread(positions):

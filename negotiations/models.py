@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import FirstValue, Lag, RowNumber
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import FirstValue, Lag, Lead, RowNumber
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -488,7 +488,7 @@ class PositionQuerySet(models.QuerySet):
 
         One window pass in thread order (DATE_ORDER, newest first) over the statements
         up to the later day: a thread is carried by its latest statement by the earlier
-        day (the first one dated by it, newest first), or by its newest when it has none
+        day (the first one dated by it, newest first), or by its oldest when it has none
         then; the thread's newest statement is there as the window's first value. No
         pairing of two snapshots, no statement texts (#18)."""
         early, late = min(a, b), max(a, b)
@@ -506,13 +506,14 @@ class PositionQuerySet(models.QuerySet):
                 newer_date=over(Lag("date")),
                 newest_pk=over(FirstValue("pk")),
                 newest_movement=over(FirstValue("movement")),
-                oldest_date=Window(Min("date"), partition_by=thread),
+                older_date=over(Lead("date")),
             )
         )
-        # The row carrying the thread: its statement is the one by the earlier day.
+        # The row carrying the thread: its statement by the earlier day, or its oldest
+        # when it has none (all windows in one order: one pass, no second sort).
         carrier = models.Case(
             models.When(Q(date__lte=early) & (Q(nth=1) | Q(newer_date__gt=early)), then=True),
-            models.When(Q(nth=1, oldest_date__gt=early), then=True),
+            models.When(Q(older_date__isnull=True, date__gt=early), then=True),
             default=False,
         )
         none_early = Q(date__gt=early)  # the carrier is the newest, dated after the earlier day

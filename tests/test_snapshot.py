@@ -1,6 +1,7 @@
 """Snapshot compare: positions as stated by two dates, and as recorded on two days."""
 
 import datetime
+import random
 
 from django.urls import reverse
 from django.utils import timezone
@@ -121,9 +122,7 @@ def test_light_lines_filled_for_a_page_equal_the_full_computation(world):
         (datetime.date(2024, 1, 20), datetime.date(2031, 1, 1)),  # "now": the kept state
     ]:
         full = analysis.snapshot(negotiation, parties, issues, "stated", a, b)
-        light = analysis.fill(
-            analysis.snapshot(negotiation, parties, issues, "stated", a, b, light=True)
-        )
+        light = analysis.fill(list(analysis.stated_lines(negotiation, parties, issues, a, b)))
 
         def key(lines):
             return [(x.issue.pk, x.party.pk, x.before, x.after, x.status) for x in lines]
@@ -131,3 +130,92 @@ def test_light_lines_filled_for_a_page_equal_the_full_computation(world):
         assert key(light) == key(full)
         assert all(isinstance(p, Position) for x in light for p in (x.before, x.after) if p)
         assert [x.summary_diff for x in light] == [x.summary_diff for x in full]
+
+
+def test_the_pages_computation_equals_the_full_one_on_random_threads(world):
+    """stated_lines() (statuses in the database, #18) against snapshot(), which builds
+    every statement of both days: random threads with ties on the date, overlapping
+    dates and dropped statements; random participation spans; days before, between,
+    on and after the statements, in either order; all parties or one."""
+    from tests.factories import make_issue, with_reason
+
+    rng = random.Random(18)
+    negotiation = world["negotiation"]
+    parties = [world["alpha"], world["beta"], world["gamma"]]
+    issues = [world["corridor"], world["maps"], make_issue(negotiation, title="Water")]
+    movements = [Position.Movement.NEW, Position.Movement.HARDENED, Position.Movement.DROPPED]
+    starts = [datetime.date(2024, m, d) for m in (1, 2, 3) for d in (1, 15)]
+    for _ in range(40):
+        start = rng.choice(starts)
+        precision = rng.choice(["day", "day", "month"])
+        make_position(
+            rng.choice(issues),
+            rng.choice(parties),
+            world["source"],
+            date=start.replace(day=1) if precision == "month" else start,
+            date_precision=precision,
+            movement=rng.choice(movements),
+            stance=rng.choice([Position.Stance.DEMAND, Position.Stance.OFFER]),
+        )
+    days = [datetime.date(2023, 12, 31), *starts, datetime.date(2024, 2, 20),
+            datetime.date(2024, 3, 31), datetime.date.today()]  # fmt: skip
+    spans = [(None, None), (datetime.date(2024, 2, 1), None), (None, datetime.date(2024, 1, 15)),
+             (datetime.date(2024, 1, 2), datetime.date(2024, 2, 15))]  # fmt: skip
+    compared = 0
+    for _ in range(12):
+        for party in parties:
+            participation = party.participations.get()
+            participation.since, participation.until = rng.choice(spans)
+            with_reason(participation)
+        for _ in range(6):
+            a, b = rng.choice(days), rng.choice(days)
+            for chosen in (parties, [rng.choice(parties)]):
+                full = analysis.snapshot(negotiation, chosen, issues, "stated", a, b)
+                light = analysis.fill(
+                    list(analysis.stated_lines(negotiation, chosen, issues, a, b))
+                )
+
+                def key(lines):
+                    return [(x.issue.pk, x.party.pk, x.before, x.after, x.status) for x in lines]
+
+                assert key(light) == key(full), (a, b, [p.slug for p in chosen])
+                assert [x.summary_diff for x in light] == [x.summary_diff for x in full]
+                counts = analysis.stated_lines(negotiation, chosen, issues, a, b).counts()
+                assert counts == analysis.summarise_lines(full)
+                compared += len(full)
+    assert compared > 500  # the draw made lines to compare
+
+
+def test_the_pages_queries_do_not_grow_with_the_statements(client, reader, world):
+    from tests.factories import make_issue, page_queries
+
+    client.force_login(reader)
+    base = reverse("negotiations:snapshot", args=["talks"]) + "?a=2024-01-20&b=2024-03-31"
+    urls = [base, base + "&show=all", base + "&page=2", base + "&party=alpha"]
+    small = [page_queries(client, url) for url in urls]
+    issue = None
+    for n in range(110):  # 110 threads added between the days: two pages
+        issue = make_issue(world["negotiation"]) if n % 2 == 0 else issue
+        party = [world["alpha"], world["beta"]][n % 2]
+        make_position(issue, party, world["source"], date=datetime.date(2024, 2 + n % 2, 5))
+    large = [page_queries(client, url) for url in urls]
+    assert get(client, a="2024-01-20", b="2024-03-31").context["page"].paginator.count > 100
+    # The request's own 3 and the revisions (ETag); negotiation, parties, issues; the
+    # participation spans, every line's status, the shown statements (the diffs' cache
+    # is in memory in tests).
+    assert small == large == [10, 10, 10, 10]
+
+
+def test_the_lines_statement_heading_is_the_includes(world):
+    """The page prints position_meta_html() where the other pages include
+    _position_meta.html: the same HTML, whitespace aside, whatever the movement."""
+    from django.template.loader import render_to_string
+
+    for movement in Position.Movement.values:
+        position = make_position(
+            world["maps"], world["beta"], world["source"], movement=movement,
+            date=datetime.date(2023, 12, 1), date_precision="month", date_inferred=True,
+            date_as_written="Dec. 2023 <b>",
+        )  # fmt: skip
+        included = render_to_string("negotiations/_position_meta.html", {"position": position})
+        assert analysis.position_meta_html(position).split() == included.split()

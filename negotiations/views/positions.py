@@ -403,11 +403,16 @@ def snapshot(request, slug):
     show_all = request.GET.get("show") == "all"
     lines, counts, page = None, None, None
     if a and b and not errors:
-        lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b, light=True)
-        counts = analysis.summarise_lines(lines)
-        shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
-        # 200 parties × 100 issues is 20,000 lines: show them a page at a time, and
-        # read the texts of that page's statements only.
+        # 200 parties × 100 issues is 20,000 lines: as stated, their statuses come from
+        # the database and a page's lines are built and read (texts) alone (#18).
+        if mode == "stated":
+            lines = analysis.stated_lines(negotiation, chosen, issues, a, b)
+            counts = lines.counts()
+            shown = lines if show_all else lines.changed()
+        else:
+            lines = analysis.snapshot(negotiation, chosen, issues, mode, a, b)
+            counts = analysis.summarise_lines(lines)
+            shown = lines if show_all else [line for line in lines if line.status != "unchanged"]
         page = Paginator(shown, 100).get_page(request.GET.get("page"))
         analysis.fill(page.object_list)
     elif request.GET and not errors:

@@ -15,7 +15,19 @@ last shift of a pair is its partial date ("Q1 2024"), never an invented first da
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Rank, RowNumber, TruncMonth, TruncQuarter
 from django.utils.safestring import mark_safe
 
@@ -301,11 +313,18 @@ def since_rows(positions, party_ids, issue_ids, kept=False):
     )
     if kept:
         current = CurrentPosition.objects.of(issue_ids, party_ids)
+        # A current statement that is a shift is its pair's last shift too (nth_of_kind
+        # 1): the shifts are numbered only for the other pairs, which returns no row
+        # twice and sorts fewer (28,000 rows instead of 38,000 at size L).
         latest = scope.filter(pk__in=current.values("position_id")).annotate(
-            shift=is_shift, nth=Value(1), nth_of_kind=Value(0)
+            shift=is_shift, nth=Value(1), nth_of_kind=is_shift
+        )
+        shifted_last = current.filter(
+            issue=OuterRef("issue"), party=OuterRef("party"), position__movement__in=Position.SHIFTS
         )
         last_shifts = (
             scope.shifts()
+            .filter(~Exists(shifted_last))
             .annotate(
                 shift=Value(1),
                 nth=Value(0),

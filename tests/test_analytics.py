@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import random
 
 import pytest
 from django.urls import reverse
@@ -647,3 +648,165 @@ def test_open_ended_filters_are_refused_with_a_message(client, reader, talks, qu
     response = client.get(analytics_url(), query)
     assert response.context["results"] is None
     assert message in response.content.decode()
+
+
+# --- the kept current state (#18 item 2) ------------------------------------------------
+
+
+def generate(talks, seed, n=150):
+    """`n` statements at random over the fixture's threads, three more parties and six
+    more issues:
+    random movements, days and precisions, many on the same day (ties go by date_end,
+    then id, as the kept state orders them)."""
+    rng = random.Random(seed)
+    parties = talks["parties"] + [
+        make_party(talks["negotiation"], slug=f"more-{k}", name=f"More {k}") for k in range(3)
+    ]
+    issues = talks["issues"] + [
+        make_issue(talks["negotiation"], slug=f"issue-{k}", title=f"Issue {k}") for k in range(6)
+    ]
+    talks["parties"], talks["issues"] = parties, issues
+    # Half of them shifts: some threads never shift, and show their last statement.
+    movements = [M.NEW, M.RESTATED, M.NEW, M.RESTATED, *Position.SHIFTS]
+    source = make_source()
+    precisions = [Precision.DAY, Precision.DAY, Precision.MONTH, Precision.QUARTER, Precision.YEAR]
+    for _ in range(n):
+        day = D(2021, 1, 1) + datetime.timedelta(days=rng.randrange(0, 1500, 7))
+        precision = rng.choice(precisions)
+        if precision != Precision.DAY:  # a month, quarter or year starts on its first day
+            month = {Precision.MONTH: day.month, Precision.QUARTER: day.month - (day.month - 1) % 3}
+            day = D(day.year, month.get(precision, 1), 1)
+        make_position(
+            rng.choice(issues),
+            rng.choice(parties),
+            source,
+            movement=rng.choice(movements),
+            date=day,
+            date_precision=precision,
+        )
+
+
+def since_data(lines):
+    return [(x.party.slug, x.issue.slug, x.position.pk, x.moved, x.days) for x in lines]
+
+
+def window_only(monkeypatch):
+    monkeypatch.setattr(shifts, "kept_is_latest", lambda positions, last_day: False)
+
+
+def record_kept(monkeypatch):
+    """The answers kept_is_latest gives, in a list that fills as pages ask."""
+    answers, original = [], shifts.kept_is_latest
+
+    def recorded(positions, last_day):
+        answers.append(original(positions, last_day))
+        return answers[-1]
+
+    monkeypatch.setattr(shifts, "kept_is_latest", recorded)
+    return answers
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"start": D(2023, 1, 1)},  # threads wholly before it have no line
+        {"parties": ["beta", "more-1"], "issues": ["one", "three", "issue-0", "issue-1"]},
+    ],
+    ids=["all", "from", "parties-issues"],
+)
+def test_the_kept_state_gives_the_lines_the_window_computes(talks, seed, filters):
+    generate(talks, seed)
+    by_slug = {x.slug: x for x in talks["parties"] + talks["issues"]}
+    chosen = shifts.Filters(
+        [by_slug[s] for s in filters.get("parties", [])],
+        [by_slug[s] for s in filters.get("issues", [])],
+        filters.get("start"),
+    )
+    today = datetime.date.today()
+    positions = chosen.apply(positions_of(talks)).filter(date__lte=today)
+    assert shifts.kept_is_latest(chosen.apply(positions_of(talks), dates=False), today)
+    parties, issues = chosen.parties or talks["parties"], chosen.issues or talks["issues"]
+    window = shifts.since_last_movement(positions, parties, issues, today)
+    kept = shifts.since_last_movement(positions, parties, issues, today, kept=True)
+    assert since_data(kept) == since_data(window)
+    assert len(window) >= 5
+    if not filters:  # both kinds of line: the last shift, and a statement when none
+        assert any(x.moved for x in window) and not all(x.moved for x in window)
+
+
+SAME_QUERIES = [
+    {},
+    {"from": "2022-06", "granularity": "month"},
+    {"party": ["beta", "more-2"], "issue": ["one", "two"], "top": "3"},
+    {"page": "2"},
+    {"to": "2029"},  # a last day after all the data: still the kept state
+]
+
+
+def fetch_all(client, query):
+    """What the analytics page and its exports show for `query`: the page's tables as
+    data, and every table as CSV and as JSON."""
+    response = client.get(analytics_url(), query)
+    results = response.context["results"]
+    shown = {
+        "since": since_data(results["since"]),
+        "periods": shifts.period_table(results["periods"]),
+        "changed": [
+            (x.party.slug, x.issue.slug, x.shifts, str(x.last_shift)) for x in results["changed"]
+        ],
+    }
+    exports = {
+        (fmt, name): client.get(export_url(fmt), {**query, "table": name}).getvalue()
+        for fmt in ("csv", "json")
+        for name in ("periods", "changed", "since")
+    }
+    return shown, exports
+
+
+@pytest.mark.parametrize("query", SAME_QUERIES, ids=["all", "from", "filtered", "page-2", "to"])
+def test_page_and_exports_are_the_same_from_the_kept_state_and_the_window(
+    client, reader, talks, monkeypatch, query
+):
+    generate(talks, 7)
+    client.force_login(reader)
+    asked = record_kept(monkeypatch)
+    kept = fetch_all(client, query)
+    assert asked and all(asked)  # the page and its exports read the kept state
+    window_only(monkeypatch)
+    assert fetch_all(client, query) == kept
+    assert kept[0]["since"] and b"more-" in kept[1]["csv", "since"]
+
+
+def test_a_statement_dated_after_the_last_day_counted_sends_it_to_the_window(
+    client, reader, talks, monkeypatch
+):
+    """The kept current statement of (alpha, one) is dated after the reference day: it
+    is not counted, and the line shows the statement before it. Reading the kept state
+    there would lose the line."""
+    client.force_login(reader)
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    make_position(talks["one"], talks["alpha"], movement=M.SOFTENED, date=later)
+    asked = record_kept(monkeypatch)
+    lines = client.get(analytics_url()).context["results"]["since"]
+    assert asked == [False]
+    by_pair = {(x.party.slug, x.issue.slug): x for x in lines}
+    assert by_pair["alpha", "one"].position.partial_date == PartialDate.parse("2023-Q4")
+    past = client.get(analytics_url(), {"ref": "2023-06"}).context["results"]["since"]
+    assert asked == [False, False] and ("beta", "two") not in {
+        (x.party.slug, x.issue.slug) for x in past
+    }
+
+
+# As tests/test_query_counts.py pins the seeds' analytics page.
+ANALYTICS_QUERIES = 12
+
+
+def test_analytics_runs_its_pinned_queries_on_either_path(client, reader, talks):
+    """The check that picks the path is one query; either path is then one query for
+    the "time since" table."""
+    client.force_login(reader)
+    kept = page_queries(client, analytics_url())
+    window = page_queries(client, analytics_url() + "?ref=2023-06")
+    assert (kept, window) == (ANALYTICS_QUERIES, ANALYTICS_QUERIES)

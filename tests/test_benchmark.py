@@ -86,6 +86,8 @@ def test_benchmark_http_measures_pages_against_the_admin_with_a_writer(live_serv
     assert {row["state"] for row in rows} == {"cold", "writer"}
     pages = {row["page"] for row in rows}
     assert {"admin position list (100 rows)", "dashboard (landing)", "/healthz"} <= pages
+    # The writes: the app's correction and the admin's, each opened and saved.
+    assert {"record form save", "admin save"} <= pages
     for row in rows:
         assert row["median_ms"] > 0 and row["bytes"] > 0 and row["non_2xx"] == 0
         assert row["queries"] >= 1

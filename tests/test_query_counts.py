@@ -26,7 +26,9 @@ EXPECTED = {
     "snapshot stated": 10,
     "snapshot recorded": 10,  # + the participation spans
     "timeline": 8,
-    "analytics": 11,  # +1: the date of each most-changed pair's last shift, as known
+    # +1: the date of each most-changed pair's last shift, as known; +1 (#18): whether the
+    # kept current state gives the latest statements (nothing dated after the last day)
+    "analytics": 12,
     "proposal list": 8,
     # + the lifecycle steps, parties to the text, reported contents. Measured on a text
     # with provisions and no answered text (2 for its provisions and their citations)

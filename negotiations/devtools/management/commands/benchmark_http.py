@@ -3,9 +3,11 @@ the database cache, every main page timed against the Django admin's own positio
 (100 rows, as a superuser) measured in the same rounds, interleaved (#18).
 
 Each page is measured in two states: "cold" (nothing else running) and "writer" (an
-analyst saving a statement every 0.5 s meanwhile). Then a mixed load: readers cycling
-through the pages for a while, alone and with the writer, for throughput, p99, non-2xx
-and the writer's completed saves.
+analyst saving a statement every 0.5 s meanwhile). In each state, after the pages, the
+writes: the app's correction of a statement (its form opened, then saved) against the
+admin's change form and save of the same statement, interleaved. Then a mixed load:
+readers cycling through the pages for a while, alone and with the writer, for
+throughput, p99, non-2xx and the writer's completed saves.
 
 Query counts are counted in-process (a gunicorn worker cannot report them), with the
 database cache, as production runs.
@@ -17,6 +19,7 @@ import statistics
 import threading
 import time
 import uuid
+from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -33,6 +36,9 @@ from negotiations.management.commands.createuser import create_user
 from negotiations.models import Negotiation, Position
 
 ADMIN = "admin position list (100 rows)"
+# The writes (#18 item 5): a correction as an analyst makes it, form opened then saved,
+# against the same in the Django admin; the ratio is to the admin's.
+APP_SAVE, ADMIN_SAVE = "record form save", "admin save"
 DATABASE_CACHE = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -40,6 +46,122 @@ DATABASE_CACHE = {
     }
 }
 STATES = ("cold", "writer")
+
+
+def correct(browser, position, n, who):
+    """The app's correction of `position` as an analyst makes it over HTTP: the form
+    opened (for its CSRF token and the record's version), then saved.
+    (status of the save, ms to open, ms to save, bytes of the form)."""
+    path = reverse("negotiations:position_edit", args=[position.pk])
+    p = position
+    started = time.perf_counter()
+    body = browser.request(path, timeout=120)[2]
+    opened = (time.perf_counter() - started) * 1000
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    version = re.search(r'name="version" value="(\d+)"', body)
+    if not (token and version):
+        return 0, opened, 0.0, len(body.encode())
+    data = {
+        "csrfmiddlewaretoken": token.group(1),
+        "party": p.party_id,
+        "issue": p.issue_id,
+        "stance": p.stance,
+        "movement": p.movement,
+        "summary": f"{p.summary[:1900]} (benchmark {who} correction {n})",
+        "quote": p.quote,
+        "when": p.partial_date.isoformat(),
+        "version": version.group(1),
+        "change_reason": f"benchmark_http {who}",
+        "cite-TOTAL_FORMS": "0",
+        "cite-INITIAL_FORMS": "0",
+        "cite-MIN_NUM_FORMS": "0",
+        "cite-MAX_NUM_FORMS": "10",
+    }
+    started = time.perf_counter()
+    status = browser.request(path, data, timeout=120)[0]
+    return status, opened, (time.perf_counter() - started) * 1000, len(body.encode())
+
+
+class FormFields(HTMLParser):
+    """The (name, value) pairs a browser would submit from the form with id `form_id`:
+    inputs (checked boxes only, no buttons), textareas and selected options."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside = form_id, False
+        self.fields, self.select, self.textarea = [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag in ("input", "select", "textarea"):
+            return
+        kind = a.get("type", "text")
+        if tag == "input" and kind not in ("submit", "button", "file", "image", "reset"):
+            if kind not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((a["name"], a.get("value", "on" if kind != "text" else "")))
+        elif tag == "select":
+            self.select = [a["name"], None, False]  # name, first option, chosen
+        elif tag == "option" and self.select:
+            value = a.get("value", "")
+            if self.select[1] is None:
+                self.select[1] = value
+            if "selected" in a:
+                self.fields.append((self.select[0], value))
+                self.select[2] = True
+        elif tag == "textarea":
+            self.textarea = [a["name"], ""]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self.select:
+            if not self.select[2] and self.select[1] is not None:
+                self.fields.append((self.select[0], self.select[1]))
+            self.select = None
+        elif tag == "textarea" and self.textarea is not None:
+            # The parser unescapes the text; the newline after <textarea> is not content.
+            name, text = self.textarea
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self.textarea = None
+
+
+class InProcess:
+    """A test Client behind Browser.request(), for counting a write's queries."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def request(self, path, data=None, timeout=None):
+        response = self.client.post(path, data) if data is not None else self.client.get(path)
+        return response.status_code, response.headers, response.content.decode()
+
+
+def admin_correct(browser, position, n):
+    """The same correction in the Django admin: its change form opened, then submitted
+    as a browser would, with a new summary and the reason the admin asks for.
+    (status of the save, ms to open, ms to save, bytes of the form)."""
+    path = reverse("admin:negotiations_position_change", args=[position.pk])
+    started = time.perf_counter()
+    body = browser.request(path, timeout=120)[2]
+    opened = (time.perf_counter() - started) * 1000
+    parser = FormFields("position_form")
+    parser.feed(body)
+    data = {}
+    for name, value in parser.fields:
+        data.setdefault(name, []).append(value)
+    if "csrfmiddlewaretoken" not in data:
+        return 0, opened, 0.0, len(body.encode())
+    data["summary"] = [f"{position.summary[:1900]} (benchmark admin correction {n})"]
+    data["change_reason"] = ["benchmark_http admin"]
+    started = time.perf_counter()
+    status = browser.request(path, data, timeout=120)[0]
+    return status, opened, (time.perf_counter() - started) * 1000, len(body.encode())
 
 
 class Writer(threading.Thread):
@@ -55,43 +177,14 @@ class Writer(threading.Thread):
         self.saves, self.failed, self.planned = [], 0, 0
 
     def run(self):
-        path = reverse("negotiations:position_edit", args=[self.position.pk])
-        p = self.position
         n = 0
         while not self.stop.is_set():
             tick = time.monotonic()
             self.planned += 1
             n += 1
-            # The form as the analyst opens it: its CSRF token and the record's version
-            # (over HTTP only: this thread uses no database connection of its own).
-            body = self.browser.request(path, timeout=120)[2]
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-            version = re.search(r'name="version" value="(\d+)"', body)
-            if not (token and version):
-                self.failed += 1
-                self.stop.wait(self.interval)
-                continue
-            token, version = token.group(1), version.group(1)
-            data = {
-                "csrfmiddlewaretoken": token,
-                "party": p.party_id,
-                "issue": p.issue_id,
-                "stance": p.stance,
-                "movement": p.movement,
-                "summary": f"{p.summary[:1900]} (benchmark correction {n})",
-                "quote": p.quote,
-                "when": p.partial_date.isoformat(),
-                "version": version,
-                "change_reason": "benchmark_http writer",
-                "cite-TOTAL_FORMS": "0",
-                "cite-INITIAL_FORMS": "0",
-                "cite-MIN_NUM_FORMS": "0",
-                "cite-MAX_NUM_FORMS": "10",
-            }
-            started = time.perf_counter()
-            status = self.browser.request(path, data)[0]
+            status, _, post_ms, _ = correct(self.browser, self.position, n, "writer")
             if status == 302:
-                self.saves.append((time.perf_counter() - started) * 1000)
+                self.saves.append(post_ms)
             else:
                 self.failed += 1
             self.stop.wait(max(0.0, self.interval - (time.monotonic() - tick)))
@@ -141,8 +234,18 @@ class Command(BaseCommand):
         )
         if position is None:
             raise CommandError(f"{negotiation.slug} has no statements to correct.")
+        # The timed writes correct another statement than the writer's, whose saves
+        # would otherwise make theirs stale (a 409).
+        edited = (
+            Position.objects.filter(issue__negotiation=negotiation, commitment_of=None)
+            .exclude(pk=position.pk)
+            .select_related("issue", "party")
+            .order_by("pk")
+            .first()
+        ) or position
         users = self.users()
         queries = self.count(pages, users["reader"][0], users["admin"][0])
+        queries.update(self.count_writes(edited, users["analyst"][0], users["admin"][0]))
         if base is None:
             with override_settings(CACHES=DATABASE_CACHE):
                 call_command("createcachetable", verbosity=0)
@@ -154,9 +257,13 @@ class Command(BaseCommand):
         connection.close()  # gunicorn's workers must not share this connection
         if base is None:
             with gunicorn(workers=workers, extra_env={"CACHE": "database"}) as started:
-                result = self.run(started, pages, users, position, runs, interval, readers, seconds)
+                result = self.run(
+                    started, pages, users, (position, edited), runs, interval, readers, seconds
+                )
         else:
-            result = self.run(base, pages, users, position, runs, interval, readers, seconds)
+            result = self.run(
+                base, pages, users, (position, edited), runs, interval, readers, seconds
+            )
         rows, mixed = result
         for row in rows:
             row["queries"] = queries.get(row["page"])
@@ -231,10 +338,72 @@ class Command(BaseCommand):
                 counts[name] = len(ctx)
         return counts
 
-    def run(self, base, pages, users, position, runs, interval, readers, seconds):
-        reader, admin = Browser(base), Browser(base)
+    def count_writes(self, position, analyst, admin):
+        """{write: queries} in-process: the form opened and saved, as timed below."""
+        User = get_user_model()
+        counts = {}
+        settings = {"CACHES": DATABASE_CACHE, "DEBUG": False, "ALLOWED_HOSTS": ["testserver"]}
+        with override_settings(**settings):
+            for name, username in ((APP_SAVE, analyst), (ADMIN_SAVE, admin)):
+                client = Client()
+                client.force_login(User.objects.get(username=username))
+                browser = InProcess(client)
+                save = self.saves()[name]
+                save(browser, position, 0)  # warm, as the pages are
+                with CaptureQueriesContext(connection) as ctx:
+                    status = save(browser, position, 1)[0]
+                if status != 302:
+                    raise CommandError(f"{name}: the in-process save answered {status}.")
+                counts[name] = len(ctx)
+        return counts
+
+    def saves(self):
+        return {
+            APP_SAVE: lambda browser, p, n: correct(browser, p, n, "timed"),
+            ADMIN_SAVE: admin_correct,
+        }
+
+    def time_writes(self, browsers, position, runs, state):
+        """Rows for the app's correction and the admin's, interleaved round by round:
+        each the form opened plus its save (also given apart, open_ and save_median_ms)."""
+        times = {APP_SAVE: [], ADMIN_SAVE: []}
+        parts = {APP_SAVE: ([], []), ADMIN_SAVE: ([], [])}
+        sizes, failures = {}, dict.fromkeys(times, 0)
+        saves = self.saves()
+        for n in range(runs):
+            for name in times:
+                status, opened, saved, size = saves[name](browsers[name], position, n)
+                times[name].append(opened + saved)
+                parts[name][0].append(opened)
+                parts[name][1].append(saved)
+                sizes[name] = size
+                failures[name] += status != 302
+        anchor = statistics.median(times[ADMIN_SAVE])
+        rows = []
+        for name in (ADMIN_SAVE, APP_SAVE):
+            ordered = sorted(times[name])
+            median = statistics.median(ordered)
+            rows.append(
+                {
+                    "page": name,
+                    "state": state,
+                    "median_ms": round(median, 1),
+                    "p95_ms": round(percentile(ordered, 0.95), 1),
+                    "ratio_to_admin": round(median / anchor, 2),
+                    "bytes": sizes[name],
+                    "non_2xx": failures[name],
+                    "open_median_ms": round(statistics.median(parts[name][0]), 1),
+                    "save_median_ms": round(statistics.median(parts[name][1]), 1),
+                }
+            )
+        return rows
+
+    def run(self, base, pages, users, positions, runs, interval, readers, seconds):
+        position, edited = positions
+        reader, admin, analyst = Browser(base), Browser(base), Browser(base)
         reader.login(*users["reader"])
         admin.login(*users["admin"])
+        analyst.login(*users["analyst"])
         rows = []
         for state in STATES:
             writer = self.writer(base, users, position, interval) if state == "writer" else None
@@ -249,6 +418,9 @@ class Command(BaseCommand):
                     times[name].append((time.perf_counter() - started) * 1000)
                     sizes[name] = len(body.encode())
                     failures[name] += not 200 <= status < 300
+            # The writes, in the same state (the writer corrects another statement).
+            browsers = {APP_SAVE: analyst, ADMIN_SAVE: admin}
+            write_rows = self.time_writes(browsers, edited, runs, state)
             writes = writer.figures() if writer else {}
             if writer:
                 writer.finish()
@@ -268,6 +440,7 @@ class Command(BaseCommand):
                         **({"writer": writes} if name == ADMIN and writes else {}),
                     }
                 )
+            rows += write_rows
         paths = [path for name, path in pages if name != ADMIN]
         mixed = {}
         for state in STATES:

@@ -206,16 +206,20 @@ def test_the_pages_queries_do_not_grow_with_the_statements(client, reader, world
     assert small == large == [10, 10, 10, 10]
 
 
-def test_the_lines_statement_heading_is_the_includes(world):
-    """The page prints position_meta_html() where the other pages include
-    _position_meta.html: the same HTML, whitespace aside, whatever the movement."""
+def test_a_statements_heading_shows_stance_movement_and_date_escaped(world):
+    """position_meta_html() (the snapshot lines; the `statement_heading` filter of the
+    issue and thread pages): the stance as _stance.html shows it, the movement, the
+    date, and user text escaped, whatever the movement."""
     from django.template.loader import render_to_string
 
-    for movement in Position.Movement.values:
+    for movement, label in Position.Movement.choices:
         position = make_position(
             world["maps"], world["beta"], world["source"], movement=movement,
             date=datetime.date(2023, 12, 1), date_precision="month", date_inferred=True,
             date_as_written="Dec. 2023 <b>",
         )  # fmt: skip
-        included = render_to_string("negotiations/_position_meta.html", {"position": position})
-        assert analysis.position_meta_html(position).split() == included.split()
+        html = analysis.position_meta_html(position)
+        stance = render_to_string("negotiations/_stance.html", {"position": position})
+        assert html.startswith(stance.strip())
+        assert f'<span class="movement movement-{movement}">{label.lower()}</span>' in html
+        assert "<time" in html and "&lt;b&gt;" in html and "<b>" not in html

@@ -201,6 +201,25 @@ def test_the_pages_that_show_citations_link_analysts_to_correct_them(client, ana
             assert (f'href="{edit_url(citation)}"' in page) is shown, (user, url)
 
 
+def test_the_issue_and_thread_pages_list_citations_escaped_in_the_sources_language(
+    client, analyst, reader, world
+):
+    citation = world["first"].citations.get()
+    citation.locator, citation.excerpt = "para. <2>", 'a "corridor" <script>x</script>'
+    with_reason(citation)
+    citation.source.language = "hy"
+    with_reason(citation.source)
+    pages = [world["corridor"].get_absolute_url(), world["first"].get_absolute_url()]
+    link = f'href="{edit_url(citation)}"'
+    for user, shown in ((analyst, True), (reader, False)):
+        client.force_login(user)
+        for url in pages:
+            page = client.get(url.split("#")[0]).content.decode()
+            assert ', para. &lt;2&gt;: <q lang="hy">a &quot;corridor&quot; &lt;script&gt;' in page
+            assert "<script>x" not in page
+            assert (link in page) is shown, (user, url)
+
+
 def test_readers_can_neither_correct_nor_remove(client, reader, cited):
     _, citation, extra = cited
     client.force_login(reader)

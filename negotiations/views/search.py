@@ -1,8 +1,10 @@
 """Search: the page (grouped by kind, or one kind a page at a time) and its export."""
 
+import html
+
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from negotiations import search
 from negotiations.exchange import exports
@@ -49,10 +51,14 @@ def _options(choices, chosen):
     choices = list(choices)
     if chosen and all(value != chosen for value, _label in choices):
         choices.append((chosen, chosen))
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, " selected" if value == chosen else "", label) for value, label in choices),
+    # The standard library's escape: Django's (behind format_html) is a lazy-aware
+    # wrapper that costs more than the rest of the page for hundreds of options.
+    return mark_safe(
+        "".join(
+            f'<option value="{html.escape(value)}"{" selected" if value == chosen else ""}>'
+            f"{html.escape(label)}</option>"
+            for value, label in choices
+        )
     )
 
 

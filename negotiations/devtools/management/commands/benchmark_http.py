@@ -164,6 +164,22 @@ def admin_correct(browser, position, n):
     return status, opened, (time.perf_counter() - started) * 1000, len(body.encode())
 
 
+def timed_row(page, state, times, anchor, size, failures, **extra):
+    """One row of the JSON output: a page's (or a save's) times against the anchor's."""
+    ordered = sorted(times)
+    median = statistics.median(ordered)
+    return {
+        "page": page,
+        "state": state,
+        "median_ms": round(median, 1),
+        "p95_ms": round(percentile(ordered, 0.95), 1),
+        "ratio_to_admin": round(median / anchor, 2),
+        "bytes": size,
+        "non_2xx": failures,
+        **extra,
+    }
+
+
 class Writer(threading.Thread):
     """An analyst correcting one statement every `interval` seconds over HTTP: opens
     the form (for its CSRF token), then saves. Records each save's time and status."""
@@ -381,20 +397,17 @@ class Command(BaseCommand):
         anchor = statistics.median(times[ADMIN_SAVE])
         rows = []
         for name in (ADMIN_SAVE, APP_SAVE):
-            ordered = sorted(times[name])
-            median = statistics.median(ordered)
             rows.append(
-                {
-                    "page": name,
-                    "state": state,
-                    "median_ms": round(median, 1),
-                    "p95_ms": round(percentile(ordered, 0.95), 1),
-                    "ratio_to_admin": round(median / anchor, 2),
-                    "bytes": sizes[name],
-                    "non_2xx": failures[name],
-                    "open_median_ms": round(statistics.median(parts[name][0]), 1),
-                    "save_median_ms": round(statistics.median(parts[name][1]), 1),
-                }
+                timed_row(
+                    name,
+                    state,
+                    times[name],
+                    anchor,
+                    sizes[name],
+                    failures[name],
+                    open_median_ms=round(statistics.median(parts[name][0]), 1),
+                    save_median_ms=round(statistics.median(parts[name][1]), 1),
+                )  # fmt: skip
             )
         return rows
 
@@ -426,19 +439,11 @@ class Command(BaseCommand):
                 writer.finish()
             anchor = statistics.median(times[ADMIN])
             for name, _ in pages:
-                ordered = sorted(times[name])
-                median = statistics.median(ordered)
+                extra = {"writer": writes} if name == ADMIN and writes else {}
                 rows.append(
-                    {
-                        "page": name,
-                        "state": state,
-                        "median_ms": round(median, 1),
-                        "p95_ms": round(percentile(ordered, 0.95), 1),
-                        "ratio_to_admin": round(median / anchor, 2),
-                        "bytes": sizes[name],
-                        "non_2xx": failures[name],
-                        **({"writer": writes} if name == ADMIN and writes else {}),
-                    }
+                    timed_row(
+                        name, state, times[name], anchor, sizes[name], failures[name], **extra
+                    )
                 )
             rows += write_rows
         paths = [path for name, path in pages if name != ADMIN]

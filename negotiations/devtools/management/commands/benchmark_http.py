@@ -434,9 +434,9 @@ class Command(BaseCommand):
             # The writes, in the same state (the writer corrects another statement).
             browsers = {APP_SAVE: analyst, ADMIN_SAVE: admin}
             write_rows = self.time_writes(browsers, edited, runs, state)
-            writes = writer.figures() if writer else {}
             if writer:
-                writer.finish()
+                writer.finish()  # first: the save in flight is counted, not left "planned"
+            writes = writer.figures() if writer else {}
             anchor = statistics.median(times[ADMIN])
             for name, _ in pages:
                 extra = {"writer": writes} if name == ADMIN and writes else {}
@@ -452,8 +452,8 @@ class Command(BaseCommand):
             writer = self.writer(base, users, position, interval) if state == "writer" else None
             mixed[state] = self.load(base, users["reader"], paths, readers, seconds)
             if writer:
-                mixed[state].update(writer.figures())
                 writer.finish()
+                mixed[state].update(writer.figures())
         mixed["throughput_kept"] = round(
             mixed["writer"]["requests_per_s"] / max(mixed["cold"]["requests_per_s"], 1e-9), 2
         )

@@ -58,3 +58,35 @@ def login(page, base_url):
         page.wait_for_url(f"{base_url}/")
 
     return do_login
+
+
+# The live server answers in threads which, on SQLite's in-memory test database, share
+# one connection (Django's live server shares it), so a form sent while a script's fetch
+# is still being answered can interleave their transactions ("no such savepoint"). Pages
+# count their fetches; `settle` waits for them to end before a test sends a form.
+COUNT_FETCHES = """(() => {
+  window.__fetching = 0;
+  const original = window.fetch;
+  window.fetch = (...args) => {
+    window.__fetching += 1;
+    return original(...args).finally(() => { window.__fetching -= 1; });
+  };
+})();"""
+
+
+@pytest.fixture
+def page(page):
+    page.add_init_script(COUNT_FETCHES)
+    return page
+
+
+@pytest.fixture
+def settle(page):
+    """Wait until the page's scripts have no fetch pending or about to start (the
+    source finder asks 200 ms after the last keystroke)."""
+
+    def wait():
+        page.wait_for_timeout(300)
+        page.wait_for_function("window.__fetching === 0")
+
+    return wait

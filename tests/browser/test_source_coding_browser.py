@@ -138,7 +138,7 @@ def fill_statement(page, effort, position, suggested=False):
 
 
 def test_coding_three_statements_by_selection_takes_under_half_the_effort(
-    page, base_url, login, analyst
+    page, base_url, login, analyst, settle
 ):
     call_command("load_seeds", stdout=io.StringIO())
     source = Source.objects.get(title="Is Azerbaijan interested in peace?")
@@ -160,6 +160,7 @@ def test_coding_three_statements_by_selection_takes_under_half_the_effort(
         by_selection.click(page.get_by_role("link", name="record a statement"))
         expect(page.locator("#id_cite-0-locator")).to_have_value(cite["locator"])
         fill_statement(page, by_selection, position, suggested=True)
+        settle()  # the previous-statement panel's fetch
         by_selection.click(page.get_by_role("button", name="Record position"))
         expect(page.get_by_text("Position recorded.")).to_be_visible()
 
@@ -177,6 +178,7 @@ def test_coding_three_statements_by_selection_takes_under_half_the_effort(
         plain.type(page.locator("#id_cite-0-source"), "interested in peace")
         plain.type(page.locator("#id_cite-0-locator"), cite["locator"])
         plain.type(page.locator("#id_cite-0-excerpt"), cite["excerpt"])
+        settle()  # the source finder's and the previous-statement panel's fetches
         plain.click(page.get_by_role("button", name="Record position"))
         expect(page.get_by_text("Position recorded.")).to_be_visible()
     assert Citation.objects.exclude(pk__in=before).count() == 2 * STATEMENTS

@@ -32,7 +32,7 @@ def csp_violations(page):
 
 
 def test_a_suggestion_sets_the_statements_party_and_issue_in_place(
-    page, base_url, login, analyst, world, text_source
+    page, base_url, login, analyst, world, text_source, settle
 ):
     violations = csp_violations(page)
     login(analyst)
@@ -61,6 +61,7 @@ def test_a_suggestion_sets_the_statements_party_and_issue_in_place(
     expect(page.get_by_label("Summary")).to_have_value(summary)
     page.get_by_label("Stance").select_option("demand")
     page.get_by_label("Stated on").fill("March 2024")
+    settle()  # the previous-statement panel's fetches
     page.get_by_role("button", name="Record position").click()
     expect(page.get_by_text("Position recorded.")).to_be_visible()
     recorded = Position.objects.get(summary=summary)

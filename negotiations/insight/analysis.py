@@ -295,9 +295,7 @@ class StatedLines(Sequence):
 
     def counts(self):
         """summarise_lines() of these lines, without building them."""
-        counts = {"added": 0, "changed": 0, "dropped": 0, "unchanged": 0}
-        counts.update(Counter(row[4] for row in self.rows))
-        return counts
+        return count_statuses(row[4] for row in self.rows)
 
     def changed(self):
         """These lines without the unchanged ones."""
@@ -383,7 +381,12 @@ def snapshot(negotiation, parties, issues, mode, a, b):
 
 
 def summarise_lines(lines):
+    return count_statuses(line.status for line in lines)
+
+
+def count_statuses(statuses):
+    """{status: lines}: the four usual ones always, "joined" and "left" (participation
+    spans) only when they occur."""
     counts = {"added": 0, "changed": 0, "dropped": 0, "unchanged": 0}
-    for line in lines:  # "joined" and "left" (participation spans) only when they occur
-        counts[line.status] = counts.get(line.status, 0) + 1
+    counts.update(Counter(statuses))
     return counts

@@ -1,3 +1,4 @@
+import functools
 import re
 import secrets
 import uuid
@@ -8,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import FirstValue, Lag, Lead, RowNumber
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
 from negotiations.aliases import AliasesField, split_aliases
@@ -70,7 +71,29 @@ def partial_date_of(row):
     """The PartialDate of anything with the date columns: a model, a history record."""
     if row.date is None:
         return None
-    return PartialDate.from_columns(*(getattr(row, name) for name in DATE_COLUMNS))
+    return _date_from_columns(*(getattr(row, name) for name in DATE_COLUMNS))
+
+
+def thread_url(negotiation_slug, issue_slug, party_slug):
+    """The thread page's URL. Pages link a thousand statements (the analytics tables),
+    and reversing is most of what a link costs; the same slugs give the same URL under
+    the same script prefix and URLconf, which are part of the memo's key."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    slugs = (negotiation_slug, issue_slug, party_slug)
+    return _reversed("negotiations:thread", slugs, get_script_prefix(), urlconf)
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(name, args, script_prefix, urlconf):
+    return reverse(name, args=args, urlconf=urlconf)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_from_columns(*columns):
+    # PartialDate is immutable and checks every rule when built; a page reads the same
+    # few hundred dates thousands of times (sorting, drawing, printing), so each is built
+    # once. Columns of an unsaved row that are not yet dates raise, and are not cached.
+    return PartialDate.from_columns(*columns)
 
 
 class PartialDateModel(models.Model):
@@ -710,13 +733,16 @@ class Position(Versioned, PartialDateModel):
             current.refresh_threads(moved_from | {(self.issue_id, self.party_id)})
 
     def get_absolute_url(self):
-        return (
-            reverse(
-                "negotiations:thread",
-                args=[self.issue.negotiation.slug, self.issue.slug, self.party.slug],
-            )
-            + f"#position-{self.pk}"
-        )
+        slugs = (self.issue.negotiation.slug, self.issue.slug, self.party.slug)
+        return thread_url(*slugs) + f"#position-{self.pk}"
+
+    # Django's get_FOO_display rebuilds a dict of the field's choices on every call, and
+    # a page of statements asks hundreds of times.
+    def get_stance_display(self):
+        return _STANCE_LABELS.get(self.stance, self.stance)
+
+    def get_movement_display(self):
+        return _MOVEMENT_LABELS.get(self.movement, self.movement)
 
     @property
     def quote_language(self):
@@ -760,6 +786,10 @@ class Position(Versioned, PartialDateModel):
                     f"{self.speaker.party}, not for {self.party}."
                 }
             )
+
+
+_STANCE_LABELS = dict(Position.Stance.choices)
+_MOVEMENT_LABELS = dict(Position.Movement.choices)
 
 
 class CurrentPositionQuerySet(models.QuerySet):

@@ -336,6 +336,23 @@ def test_page_counts_days_to_the_reference_day_given(client, reader, talks):
     assert "to 31 Mar 2024" in response.content.decode()
 
 
+def test_page_prints_the_time_since_table_row_by_row(client, reader, talks):
+    client.force_login(reader)
+    content = client.get(analytics_url(), {"ref": "Mar 2024", "party": "beta"}).content.decode()
+    never_shifted = talks["beta"].positions.get(issue=talks["two"])
+    assert (
+        f'<tr><td>Beta</td><td><a href="{never_shifted.get_absolute_url()}">Issue two</a></td>'
+        '<td><span class="muted">no shift; last statement (new)</span></td>'
+        '<td><time datetime="2023-11-15">15 Nov 2023</time></td><td class="num">137</td></tr>'
+    ) in content
+    assert never_shifted.get_absolute_url() == (
+        f"/n/talks/issues/two/beta/#position-{never_shifted.pk}"
+    )
+    assert '<td>Conceded</td><td><time datetime="2023-06-30">30 Jun 2023</time></td>' in content
+    empty = client.get(analytics_url(), {"party": "gamma"}).content.decode()
+    assert "No statements match these filters." in empty
+
+
 def test_reference_day_defaults_to_today(client, reader, talks):
     client.force_login(reader)
     response = client.get(analytics_url())

@@ -190,3 +190,27 @@ def test_feed_shows_a_changed_date_as_known(client, reader, talks):
     response = client.get(reverse("negotiations:feed_negotiation", args=[token.token, "talks"]))
     content = response.content.decode()
     assert "Date: late Dec 2023 → early Jan 2024" in content
+
+
+def test_equal_dates_written_differently_keep_their_own_words():
+    """Dates are built and printed once per value (a cache), but the words as written are
+    not part of a date's equality: each keeps its own title."""
+    from negotiations.templatetags.partial_dates import time_html
+
+    first = PartialDate.parse("late December 2023")
+    second = PartialDate.parse("late Dec. 2023")
+    assert first == second
+    assert 'title="As written: late December 2023"' in time_html(first)
+    assert 'title="As written: late Dec. 2023"' in time_html(second)
+    assert "As written" not in time_html(first.replace(as_written=""))
+
+
+@pytest.mark.django_db
+def test_a_statement_read_twice_gives_the_same_date_and_labels(world):
+    position = make_position(world["maps"], world["beta"], stance="red_line", date="2024-01-10")
+    assert position.partial_date is position.partial_date  # built once, shared
+    assert position.partial_date == PartialDate.parse("10 Jan 2024")
+    assert position.get_stance_display() == "Red line"
+    assert position.get_movement_display() == "New"
+    position.stance = "not-a-stance"  # as Django's own display does: the value itself
+    assert position.get_stance_display() == "not-a-stance"

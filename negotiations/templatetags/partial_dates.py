@@ -6,6 +6,8 @@
 from the display, and an inferred date carries a visible "(inferred)" with an explanation.
 """
 
+import functools
+
 from django import template
 from django.utils.html import format_html
 
@@ -19,6 +21,13 @@ INFERRED_TITLE = "Inferred: the analyst's reading, not the source's words"
 def time_html(value: PartialDate | None, empty=""):
     if value is None:
         return format_html("{}", empty)
+    # The words as written are not part of a date's equality, but are shown.
+    return _time_html(value, value.as_written)
+
+
+@functools.lru_cache(maxsize=4096)
+def _time_html(value, as_written):
+    # A pure function of the date; pages print the same dates many times over.
     text = str(value.replace(inferred=False))
     written = value.as_written.strip()
     shown = written in (text, str(value))

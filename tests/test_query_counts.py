@@ -21,9 +21,9 @@ EXPECTED = {
     # + 3 with the 2025 seeds: its history names the commitments' text step (one query per
     # model named, batched: the step, its text, the text it responds to), however many
     "thread": 16,
-    # + the participation spans; the statuses of every line in one query, the texts of the
-    # shown lines in another (#18)
-    "snapshot stated": 10,
+    # + the participation spans; each thread's newest statement by either day (a query
+    # each), the texts of the shown lines in another (#18)
+    "snapshot stated": 11,
     "snapshot recorded": 10,  # + the participation spans
     "timeline": 8,
     # +1: the date of each most-changed pair's last shift, as known; +1 (#18): whether the

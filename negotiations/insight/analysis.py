@@ -305,21 +305,65 @@ class StatedLines(Sequence):
 
 def stated_lines(negotiation, parties, issues, a, b):
     """snapshot(..., "stated", a, b) as StatedLines whose statements fill() reads: each
-    thread's status comes from the database (PositionQuerySet.compared), two queries
-    whatever the number of statements."""
+    thread's status from its newest statement by each day (PositionQuerySet.newest_by),
+    three queries whatever the number of statements."""
     spans = {p.party_id: p for p in negotiation.participations.filter(party__in=parties)}
     issue_rank = {i.pk: n for n, i in enumerate(issues)}
     party_rank = {p.pk: n for n, p in enumerate(parties) if p.pk in spans}
-    rows = Position.objects.filter(issue_id__in=issue_rank, party_id__in=party_rank).compared(
+    threads = Position.objects.filter(issue_id__in=issue_rank, party_id__in=party_rank)
+    newest = {
+        day: {(i, p): (pk, movement) for i, p, pk, movement in threads.newest_by(day)}
+        for day in (min(a, b), max(a, b))
+    }
+    rows = thread_statuses(
+        newest[min(a, b)],
+        newest[max(a, b)],
         a,
         b,
-        absent_a=[pk for pk in party_rank if not spans[pk].active_on(a)],
-        absent_b=[pk for pk in party_rank if not spans[pk].active_on(b)],
+        absent_a={pk for pk in party_rank if not spans[pk].active_on(a)},
+        absent_b={pk for pk in party_rank if not spans[pk].active_on(b)},
     )
     ranked = sorted(
         (issue_rank[row[0]], party_rank[row[1]], *row) for row in rows if row[2] is not None
     )
     return StatedLines(ranked, {i.pk: i for i in issues}, {p.pk: p for p in parties})
+
+
+def thread_statuses(by_early, by_late, a, b, absent_a=(), absent_b=()):
+    """(issue_id, party_id, status, before_pk, after_pk) for every thread stated by the
+    later of days `a` and `b`, from {(issue_id, party_id): (pk, movement)} of each
+    thread's newest statement by the earlier day and by the later one; `absent_a` and
+    `absent_b` hold the party ids not taking part on that day, whose statements do not
+    count then. "Before" is the line as stated by `a`, "after" by `b`; the status is
+    "added", "changed", "dropped", "unchanged", "joined", "left", or None (no line)."""
+    dropped = Position.Movement.DROPPED
+    rows = []
+    for thread, latest in by_late.items():
+        earliest = by_early.get(thread)
+        gone_a, gone_b = thread[1] in absent_a, thread[1] in absent_b
+        if a <= b:
+            before, after = earliest, latest
+            no_before, no_after = earliest is None or gone_a, gone_b
+        else:
+            before, after = latest, earliest
+            no_before, no_after = gone_a, earliest is None or gone_b
+        if no_before and no_after:
+            status = None
+        elif no_before:
+            status = "joined" if gone_a else "added"
+        elif no_after:
+            status = "left" if gone_b else "dropped"
+        elif before[0] == after[0]:
+            status = "unchanged"
+        elif after[1] == dropped and before[1] != dropped:
+            # "dropped" only when the statement by b dropped what was there at a.
+            status = "dropped"
+        else:
+            status = "changed"
+        rows.append(
+            (*thread, status, None if no_before else before[0], None if no_after else after[0])
+        )
+    return rows
 
 
 def fill(lines):

@@ -4,6 +4,7 @@ Values are shown the way the app shows them: names for foreign keys, labels for
 choices, one "Date" for the partial-date columns, word diffs for long text.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -111,13 +112,20 @@ def compare_records(model, old, new, labeller=None, pending=None):
     return changes
 
 
+@functools.cache
+def _history_m2m_fields(model):
+    # simple-history builds a new manager class on every `Model.history` access (~0.5 ms),
+    # and a page compares every statement's records.
+    return tuple(getattr(model.history.model, "_history_m2m_fields", []))
+
+
 def linked_by_record(model, records):
     """{history_id: {field: names}}: what each history record's many-to-many fields
     linked (a provision's issues; an event's issues, parties and persons), one query a
     field whatever the number of records."""
     history_model = model.history.model
     found = {}
-    for f in getattr(history_model, "_history_m2m_fields", []):
+    for f in _history_m2m_fields(model):
         target = f.m2m_reverse_field_name()
         rows = (
             getattr(history_model, f.name)
@@ -134,7 +142,7 @@ def linked_by_record(model, records):
 def compare_links(model, old, new, linked):
     """Changes of the many-to-many fields from history record `old` to `new`."""
     changes = []
-    for f in getattr(model.history.model, "_history_m2m_fields", []):
+    for f in _history_m2m_fields(model):
         before = linked.get(old.history_id, {}).get(f, set()) if old is not None else set()
         after = linked.get(new.history_id, {}).get(f, set())
         if before != after:

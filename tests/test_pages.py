@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_position, page_queries
+from tests.factories import make_citation, make_position, make_source, page_queries
 
 
 def test_home_lists_negotiations(client, reader, world):
@@ -80,3 +80,30 @@ def test_the_header_names_each_users_role_once(client, world, request, who, role
     client.force_login(user)
     page = client.get(reverse("negotiations:home")).content.decode()
     assert f"<span>{user.get_username()} · {role}</span>" in page
+
+
+def test_dashboard_cells_show_the_latest_statement_its_shifts_and_sources(
+    client, reader, analyst, world
+):
+    """The matrix's cells (templatetags/matrix.py): the current statement with its stance,
+    date, movement and shift count, its first source with the locator and how many more;
+    an empty cell offers to record a position to those who may, and only to them."""
+    second = world["second"]
+    make_citation(make_source(title="Second <b>source</b>"), position=second)
+    client.force_login(reader)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    cells = content.split('<td class="cell')[1:]
+    (cell,) = [c.split("</td>")[0] for c in cells if "without any border controls" in c]
+    assert '<span class="stance stance-demand">Demand</span>' in cell
+    assert '<time datetime="2024-02">Feb 2024</time> · hardened<br>\n  1 shift</p>' in cell
+    source = world["source"]
+    assert f'Source: <a href="/sources/{source.uid}/">Interview with the president</a>' in cell
+    assert "(p. 1) +1 more</p>" in cell
+    assert "Record a position" not in content
+    assert content.count('<td class="cell empty">') == 5  # 2 issues × 3 parties, 1 stated
+    client.force_login(analyst)
+    content = client.get(world["negotiation"].get_absolute_url()).content.decode()
+    add = reverse("negotiations:position_add", args=["talks"])
+    assert f'<a class="small" href="{add}?party=beta&amp;issue=maps">Record a position</a>' in (
+        content
+    )

@@ -410,9 +410,12 @@ def test_names_are_escaped_in_the_page(client, reader, talks):
     client.force_login(reader)
     hostile = make_party(talks["negotiation"], slug="hostile", name="<script>x</script>")
     make_position(talks["one"], hostile, movement=M.HARDENED)
+    issue = make_issue(talks["negotiation"], slug="hostile", title='<b onclick="y">z</b>')
+    make_position(issue, hostile, movement=M.NEW)
     content = client.get(analytics_url()).content.decode()
-    assert "<script>" not in content
+    assert "<script>" not in content and "<b " not in content
     assert "&lt;script&gt;x&lt;/script&gt;" in content
+    assert "&lt;b onclick=&quot;y&quot;&gt;z&lt;/b&gt;" in content
 
 
 # --- exports ----------------------------------------------------------------------------

@@ -41,18 +41,14 @@ class Cell:
         if p is None:
             return
         self.summary = p.summary if len(p.summary) <= 110 else p.summary[:109].rstrip() + "…"
-        self.stance = STANCES.get(p.stance, p.stance)
-        self.movement = MOVEMENTS.get(p.movement, p.movement).lower()
+        self.stance = p.get_stance_display()
+        self.movement = p.get_movement_display().lower()
         self.date = time_html(p.partial_date)
         title = getattr(p, "source_title", None) or ""
         self.source_title = title if len(title) <= 40 else title[:39].rstrip() + "…"
         if last is not None and last.pk != p.pk:
-            label = MOVEMENTS.get(last.movement, last.movement).lower()
+            label = last.get_movement_display().lower()
             self.last_shift_text = format_html("last {} {}", label, time_html(last.partial_date))
-
-
-STANCES = dict(Position.Stance.choices)
-MOVEMENTS = dict(Position.Movement.choices)
 
 
 @dataclass
@@ -193,18 +189,18 @@ class SnapshotLine:
 
 
 def position_meta_html(position):
-    """What negotiations/_position_meta.html shows (stance, movement, date), made here:
-    the include and its choice lookups were most of the snapshot page's rendering time
-    for its 200 statements."""
+    """A statement's stance, movement and date as HTML, made here rather than in an
+    include: the include and its choice lookups were most of the snapshot page's
+    rendering time for its 200 statements."""
     if position is None:
         return ""
     return format_html(
         '<span class="stance stance-{}">{}</span> <span class="movement movement-{}">{}</span>'
         " · {}",
         position.stance,
-        STANCES.get(position.stance, position.stance),
+        position.get_stance_display(),
         position.movement,
-        MOVEMENTS.get(position.movement, position.movement).lower(),
+        position.get_movement_display().lower(),
         time_html(position.partial_date),
     )
 

@@ -10,38 +10,14 @@ check that picks between them. Run:
 
 import datetime
 
-from django.db import connection
-
+from docs.explain.explaining import explain, header, largest_negotiation
 from negotiations.insight import shifts
-from negotiations.models import Negotiation, Position
+from negotiations.models import Position
 from negotiations.views.insight import analytics_parties_per_page
 
-
-def explain(query):
-    # QuerySet.explain() puts its EXPLAIN inside the subquery Django wraps a filter on a
-    # window function in (a syntax error on PostgreSQL): the same SQL, explained here.
-    sql, params = query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
-negotiation = max(
-    Negotiation.objects.all(),
-    key=lambda n: Position.objects.filter(issue__negotiation=n).count(),
-)
-issues = list(negotiation.issues.all())
-parties = [p.party for p in negotiation.participations.in_order()]
+negotiation, issues, parties = largest_negotiation()
 today = datetime.date.today()
-size = Position.objects.filter(issue__negotiation=negotiation).count()
-print("command: DATABASE_URL=postgres://…/<size L copy> DEBUG=1 python manage.py shell -c")
-print("         \"exec(open('docs/explain/analytics.py').read())\"")
-print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
-print(
-    f"data: {negotiation.slug}, {len(parties)} parties × {len(issues)} issues, "
-    f"{size:,} statements (synthesize --scale L); PostgreSQL "
-    f"{connection.cursor().connection.info.parameter_status('server_version')}"
-)
+header("analytics.py", negotiation, issues, parties)
 positions = Position.objects.filter(issue__in=[i.pk for i in issues]).filter(date__lte=today)
 per_page = analytics_parties_per_page(len(issues))
 for label, shown in (

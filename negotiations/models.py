@@ -508,18 +508,15 @@ class PositionQuerySet(models.QuerySet):
 
         On PostgreSQL, DISTINCT ON in the order of position_thread_newest_idx: an
         index-only scan without a sort or a window (#18: 20-35 ms at size L, where one
-        window pass comparing two days took 185 ms). Elsewhere a window numbers each
-        thread's statements, newest first."""
+        window pass comparing two days took 185 ms). Elsewhere latest_per_thread()'s
+        window."""
         rows = self.filter(date__lte=day)
         if connections[self.db].features.can_distinct_on_fields:
             rows = rows.order_by("issue_id", "party_id", "-date", "-date_end", "-pk").distinct(
                 "issue_id", "party_id"
             )
         else:
-            newest_first = [F("date").desc(), F("date_end").desc(), F("pk").desc()]
-            nth = Window(RowNumber(), partition_by=[F("issue_id"), F("party_id")],
-                         order_by=newest_first)  # fmt: skip
-            rows = rows.annotate(nth=nth).filter(nth=1).order_by()
+            rows = rows.latest_per_thread().order_by()
         return rows.values_list("issue_id", "party_id", "pk", "movement")
 
     def stated_by(self, day):

@@ -51,13 +51,17 @@ class Command(BaseCommand):
 
         outcomes = []  # (summary, status, finished at)
         lock = threading.Lock()
-        # Writers go on for `seconds`, and for at least AFTER_RESTART seconds once the
-        # database is back: on a loaded machine the restart can eat the whole window,
-        # and "a write succeeds after the restart" needs one.
-        planned_stop = time.monotonic() + seconds
-        stop = [planned_stop]
 
         with gunicorn(workers=2) as base:
+            # Writers go on for `seconds` from the moment the server answers, and for at
+            # least AFTER_RESTART seconds once the database is back. Collecting the
+            # static files and starting the workers takes 6 s on an idle 2-core machine
+            # and more after the test suite: a window counted from before could close
+            # before the first writer had logged in (0 writes attempted). And the
+            # restart can eat the whole window, while "a write succeeds after the
+            # restart" needs one.
+            planned_stop = time.monotonic() + seconds
+            stop = [planned_stop]
 
             def write(n):
                 browser = Browser(base)

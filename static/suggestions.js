@@ -1,8 +1,8 @@
 // The record form's "Named in the passage" suggestions are links that reopen the form
-// with the party or issue in the query string. Here a click applies it in place
+// with the party, issue or date in the query string. Here a click applies it in place
 // instead, so that nothing typed is lost: it sets the drop-down, selects the option of
-// a multiple choice or ticks its box (adding to what is chosen), and says so in the
-// live region. A "change" event follows, as if chosen by hand, so the "Previous
+// a multiple choice, ticks its box (adding to what is chosen) or fills the date's text
+// box, and says so in the live region. A "change" event follows, as if chosen by hand, so the "Previous
 // statement" panel follows the choice. A field it cannot find is left to the link.
 (() => {
   const box = document.getElementById("suggestions");
@@ -15,6 +15,10 @@
       const option = [...control.options].find((o) => o.value === value);
       if (!option) return null;
       option.selected = true;
+      return control;
+    }
+    if (control.tagName === "INPUT" && control.type === "text") {
+      control.value = value;
       return control;
     }
     const tick = document.querySelector(

@@ -13,6 +13,7 @@ from tests.factories import (
     make_party,
     make_proposal,
     make_source,
+    new_position_data,
     provision_data,
     with_reason,
 )
@@ -368,3 +369,90 @@ def test_the_suggestion_script_is_loaded_only_with_suggestions(client, analyst, 
         script in client.get(event_add(), {"source": text_source.uid, "para": "1"}).content.decode()
     )
     assert script not in client.get(event_add()).content.decode()
+
+
+# --- dates from the passage's paragraph, and back to the source ---------------------------
+
+DATED = (
+    "Baku and Yerevan met again.\n\n"
+    "During his January 10th, 2024 interview, the president said Baku wants the "
+    "Zangezur corridor open.\n\n"
+    "Talks resumed on 3 March 2024."
+)
+
+
+def when_value(page):
+    return page.split('name="when"')[1].split(">")[0].partition('value="')[2].split('"')[0]
+
+
+def test_a_date_written_in_the_passages_paragraph_is_suggested_never_filled(client, analyst, world):
+    source = make_source(title="Dated article", text=DATED)
+    client.force_login(analyst)
+    url, query = position_add(), {"source": source.uid, "excerpt": "wants the Zangezur corridor"}
+    page = client.get(url, query).content.decode()
+    links = suggestion_hrefs(page)
+    # From the paragraph the selection lies in, not only the selected words; a date in
+    # another paragraph is not offered.
+    assert "Use January 10th, 2024 as the date" in links
+    assert not any("March" in name for name in links)
+    assert when_value(page) == ""
+    assert "/static/suggestions.js" in page
+
+    # Used without script, the link reopens the form with the words in the date field.
+    page = client.get(links["Use January 10th, 2024 as the date"]).content.decode()
+    assert when_value(page) == "January 10th, 2024"
+    assert 'name="cite-0-locator" value="para. 2"' in page
+
+    # A paragraph with no date suggests none.
+    page = client.get(url, {"source": source.uid, "para": "1"}).content.decode()
+    assert "as the date" not in page
+
+
+def test_a_statement_coded_from_a_source_returns_to_its_paragraph(client, analyst, world):
+    source = make_source(title="Dated article", text=DATED)
+    client.force_login(analyst)
+    data = new_position_data(
+        world,
+        when="January 10th, 2024",
+        **{
+            "cite-0-source": source.pk,
+            "cite-0-locator": "para. 2",
+            "cite-0-excerpt": "wants the Zangezur corridor open",
+        },
+    )
+    query = f"?source={source.uid}&excerpt=wants+the+Zangezur+corridor"
+    response = client.post(position_add() + query, data)
+    assert response.status_code == 302
+    assert response.url == f"{source.get_absolute_url()}#para-2"
+    position = Citation.objects.get(source=source).position
+    assert position.date_as_written == "January 10th, 2024"
+    assert "Position recorded." in client.get(response.url).content.decode()
+
+    # Opened anywhere else, the form still goes to the statement.
+    data["cite-0-excerpt"] = "Talks resumed"
+    data["cite-0-locator"] = "para. 3"
+    response = client.post(position_add(), data)
+    assert response.status_code == 302
+    assert response.url == Citation.objects.get(excerpt="Talks resumed").position.get_absolute_url()
+
+
+def test_an_event_and_a_provision_coded_from_a_source_return_to_it(client, analyst, world, draft):
+    source = make_source(title="Dated article", text=DATED)
+    client.force_login(analyst)
+    cited = {"cite-0-source": source.pk, "cite-0-locator": "para. 3"}
+    query = f"?source={source.uid}&para=3"
+    response = client.post(
+        event_add() + query, event_data(world, **cited, **{"cite-0-excerpt": "Talks resumed"})
+    )
+    assert response.url == f"{source.get_absolute_url()}#para-3"
+    response = client.post(
+        provision_add(draft) + query,
+        provision_data(**cited, **{"cite-0-excerpt": "on 3 March 2024"}),
+    )
+    assert response.url == f"{source.get_absolute_url()}#para-3"
+    # A source that does not exist is no way back: the record's own page.
+    response = client.post(
+        event_add() + "?source=00000000-0000-0000-0000-000000000000",
+        event_data(world, title="Another meeting"),
+    )
+    assert response.url == Event.objects.get(title="Another meeting").get_absolute_url()

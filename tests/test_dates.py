@@ -21,6 +21,7 @@ from negotiations.text.dates import (
     Precision,
     Qualifier,
     certainly_before,
+    dates_in,
     parse_partial_date,
     precision_rank,
     thread_order,
@@ -985,3 +986,36 @@ def test_sorted_order_agrees_with_sort_key(values):
     keys = [v.sort_key() for v in ordered]
     assert keys == sorted(keys)
     assert [v.sort_day for v in ordered] == sorted(v.sort_day for v in values)
+
+
+# --- dates written in running text ---------------------------------------------------------
+
+
+def test_dates_are_read_from_running_text_with_their_words():
+    text = (
+        "This position was emphasized by President Aliyev during his January 10th, 2024 "
+        "interview. Talks in late December 2023 and on 8 Aug. 2025 (and on 2024-01-10, "
+        "which is the interview again) followed."
+    )
+    found = dates_in(text)
+    assert found == [
+        PartialDate.parse("2024-01-10"),
+        PartialDate.parse("late December 2023"),
+        PartialDate.parse("8 Aug 2025"),
+    ]
+    # The words as written are kept, and they read back as the same date in the form.
+    assert [d.as_written for d in found] == [
+        "January 10th, 2024",
+        "late December 2023",
+        "8 Aug. 2025",
+    ]
+    assert all(PartialDate.parse(d.as_written) == d for d in found)
+
+
+def test_only_a_day_or_month_with_its_year_is_read_from_text():
+    text = (
+        "Occupied in 2021-2022; the 1991 Alma-Ata declaration; Marching 2024 on; "
+        "31 June 2024; the 12 May talks; 2024-02-30; May 2024 it was."
+    )
+    assert dates_in(text) == [PartialDate.parse("May 2024")]
+    assert dates_in("") == dates_in(None) == []

@@ -10,6 +10,7 @@ from negotiations.text.excerpts import (
     body_paragraphs,
     excerpt_found,
     locator_for,
+    locator_numbers,
     mentions,
     numbered_blocks,
     paragraphs_with,
@@ -112,6 +113,22 @@ def test_an_alias_is_found_as_a_whole_word_only():
     named = [("corridor", ["Zangezur corridor", "TRIPP"]), ("claims", ["claims"])]
     assert mentions("talks on the zangezur   corridor", named) == ["corridor"]
     assert mentions("the TRIPPLE route; no claimsless text", named) == []
+
+
+def test_an_alias_in_capitals_is_found_only_in_capitals():
+    """Short names are capitals: "DE" (Germany) must not be read in "de facto", nor
+    "US" in "let us"; a lower-case alias still ignores case."""
+    named = [("germany", ["Germany", "DE"]), ("us", ["United States", "US"]), ("eu", ["EU"])]
+    assert mentions("a de facto corridor; let us see; the Eu", named) == []
+    assert mentions("DE and the US agreed", named) == ["germany", "us"]
+    assert mentions("what GERMANY said", named) == ["germany"]
+
+
+def test_a_locator_names_its_paragraph_numbers_back():
+    for numbers in ([4], [2, 3], [7, 8, 9]):
+        assert locator_numbers(locator_for(numbers)) == numbers
+    assert locator_numbers("paras. 2-3") == [2, 3]
+    assert locator_numbers("p. 3") == locator_numbers("lead") == locator_numbers("") == []
 
 
 def test_paragraph_rows_mark_cited_passages_and_list_uncoded_mentions():

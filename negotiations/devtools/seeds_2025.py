@@ -1024,6 +1024,16 @@ ALIASES = {
         "Trump route",
         "Peaceful Crossroads",
         "Meghri route",
+        # Armenia's word for what it refuses; the seed article's (paras. 5 and 8).
+        "extraterritorial corridor",
+    ],
+    # What the sources call the controls at issue: "no border, passport, or customs
+    # controls" (the seed article, para. 8), "no customs checkpoint" (Aliyev, Dec 2021).
+    "corridor-border-controls": [
+        "customs controls",
+        "customs control",
+        "customs checkpoint",
+        "customs checkpoints",
     ],
     "communications": ["unblocking of transport links"],
     "alma-ata-basis": ["Alma-Ata Declaration of 1991", "Almaty Declaration", "mutual recognition"],

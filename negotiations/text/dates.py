@@ -678,3 +678,38 @@ def _parse_exact(s: str) -> tuple[datetime.date, Precision]:
     if m := _MONTH_YEAR.fullmatch(s):
         return _date(m[2], _month(m[1])), Precision.MONTH
     raise ValueError("no accepted form matches")
+
+
+# --- dates written in running text -------------------------------------------------------
+
+_MONTH_WORD = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_IN_TEXT = re.compile(
+    r"(?<![\w-])(?:(?:early|mid|late)[ -])?(?:"
+    rf"{_ORD} {_MONTH_WORD},? \d{{4}}"  # 10 January 2024, 10th Jan. 2024
+    rf"|{_MONTH_WORD} {_ORD},? \d{{4}}"  # January 10th, 2024
+    rf"|{_MONTH_WORD},? \d{{4}}"  # January 2024
+    r"|\d{4}-\d{2}-\d{2}"  # 2024-01-10
+    r")(?![\w-])",
+    re.ASCII | re.IGNORECASE,
+)
+
+
+def dates_in(text: str) -> list:
+    """The dates written in running text, as PartialDates keeping the words as written,
+    in order of first appearance, each meaning once: "during his January 10th, 2024
+    interview" gives 10 January 2024.
+
+    Only a day or a month with its year (and early / mid / late before a month) is read:
+    a bare year ("in 2021-2022", "the 1991 declaration") is too often not the date of
+    anything said, and a period the words do not name is never guessed. Words that
+    look like a date but are none ("Marching 2024", "31 June 2024") are skipped."""
+    found = []
+    for match in _IN_TEXT.finditer(text or ""):
+        words = " ".join(match[0].split())
+        try:
+            value = PartialDate.parse(words)
+        except PartialDateError:
+            continue
+        if value not in found:
+            found.append(value)
+    return found

@@ -128,15 +128,34 @@ def locator_for(numbers):
     return f"paras. {numbers[0]}–{numbers[-1]}"
 
 
+_LOCATOR = re.compile(r"paras?\. (\d+)(?:[–-](\d+))?")
+
+
+def locator_numbers(locator):
+    """The paragraph numbers a locator written by `locator_for` names ("paras. 4–6":
+    [4, 5, 6]); [] for any other locator ("p. 3", "lead")."""
+    m = _LOCATOR.fullmatch((locator or "").strip())
+    if not m:
+        return []
+    first = int(m[1])
+    last = int(m[2]) if m[2] else first
+    return list(range(first, last + 1)) if last - first < 1000 else [first]
+
+
 def mentions(text, named):
     """The items of `named` — (item, [aliases]) pairs — with an alias in `text` as a
-    whole word or phrase (case-insensitive, whitespace normalised), in their given order."""
-    haystack = normalise(text).casefold()
+    whole word or phrase (whitespace normalised), in their given order. Case is ignored
+    except in an alias written in capitals: "DE" (Germany) is not the "de" of "de facto",
+    nor "US" the "us" of "let us"."""
+    plain = normalise(text)
+    folded = plain.casefold()
     found = []
     for item, aliases in named:
         for alias in aliases:
-            alias = normalise(alias).casefold()
-            if alias and re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", haystack):
+            alias = normalise(alias)
+            capitals = alias.isupper()
+            haystack, needle = (plain, alias) if capitals else (folded, alias.casefold())
+            if needle and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack):
                 found.append(item)
                 break
     return found

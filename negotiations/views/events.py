@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from negotiations.forms import EventEditForm, EventForm, citation_formset
 from negotiations.models import Event, Negotiation
 from negotiations.views.common import conflict_if_stale, locked
-from negotiations.views.positions import chosen_in_query, coded_from_text, suggestion_links
+from negotiations.views.positions import (
+    back_to_source,
+    chosen_in_query,
+    coded_from_text,
+    date_links,
+    suggestion_links,
+)
 
 
 def _page(request, context):
@@ -20,13 +26,16 @@ def event_add(request, slug):
     negotiation = get_object_or_404(Negotiation, slug=slug)
     # Opened from a source's text: the citation is filled in, the description is the
     # analyst's own words, and actors and issues are only suggested.
-    cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
+    cite, suggested_parties, suggested_issues, suggested_dates = coded_from_text(
+        request, negotiation
+    )
     # ?party=<slug>&issue=<slug> (repeatable) tick actors and issues: a suggestion used.
     parties, issues = chosen_in_query(request, negotiation)
     form = EventForm(
         request.POST or None,
         negotiation=negotiation,
-        initial={"parties": parties, "issues": issues},
+        # ?when=<words> fills the date: a date suggestion used without script.
+        initial={"parties": parties, "issues": issues, "when": request.GET.get("when", "")},
     )
     citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST" and all([form.is_valid(), citations.is_valid()]):
@@ -35,7 +44,7 @@ def event_add(request, slug):
         event = form.save()
         citations.save_for("event", event, reason)
         messages.success(request, f"Event “{event.title}” recorded.")
-        return redirect(event)
+        return redirect(back_to_source(request, event.citations.all()) or event)
     suggested_parties, suggested_issues = suggestion_links(
         request, suggested_parties, suggested_issues, many=True
     )
@@ -45,6 +54,7 @@ def event_add(request, slug):
         "citations": citations,
         "suggested_parties": suggested_parties,
         "suggested_issues": suggested_issues,
+        "suggested_dates": date_links(request, suggested_dates),
     }
     return _page(request, context)
 

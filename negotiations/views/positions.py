@@ -18,7 +18,8 @@ from negotiations.forms import (
 from negotiations.history import entries_for
 from negotiations.insight import analysis, loading, timeline
 from negotiations.models import CurrentPosition, Issue, Negotiation, Party, Position, Source
-from negotiations.text.excerpts import mentions
+from negotiations.text.dates import dates_in
+from negotiations.text.excerpts import locator_numbers, mentions, paragraphs_with
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
@@ -189,13 +190,16 @@ def thread(request, slug, issue, party):
 def position_add(request, slug):
     negotiation = _negotiation(slug)
     initial = {"party": None, "issue": None}
-    cite, suggested_parties, suggested_issues = coded_from_text(request, negotiation)
+    cite, suggested_parties, suggested_issues, suggested_dates = coded_from_text(
+        request, negotiation
+    )
     if request.method == "GET":
         # Only a party of this negotiation: another's would be chosen yet not offered.
         initial["party"] = Party.objects.filter(
             participations__negotiation=negotiation, slug=request.GET.get("party", "")
         ).first()
         initial["issue"] = negotiation.issues.filter(slug=request.GET.get("issue", "")).first()
+        initial["when"] = request.GET.get("when", "")  # a date suggestion used without script
     form = PositionForm(request.POST or None, negotiation=negotiation, initial=initial)
     citations = citation_formset(request.POST or None, initial=cite)
     if request.method == "POST":
@@ -206,7 +210,8 @@ def position_add(request, slug):
             position = form.save()
             citations.save_for("position", position, reason)
             messages.success(request, "Position recorded.")
-            return redirect(position)
+            # Coding a source is a loop over its passages: back to where the analyst was.
+            return redirect(back_to_source(request, position.citations.all()) or position)
     previous, certain = None, True
     party = form.cleaned_data.get("party") if form.is_bound else initial["party"]
     issue = form.cleaned_data.get("issue") if form.is_bound else initial["issue"]
@@ -230,6 +235,7 @@ def position_add(request, slug):
         "citations": citations,
         "suggested_parties": suggested_parties,
         "suggested_issues": suggested_issues,
+        "suggested_dates": date_links(request, suggested_dates),
         "previous": previous,
         "order_uncertain": not certain,
         "suggested": suggested,
@@ -240,13 +246,14 @@ def position_add(request, slug):
 
 
 def coded_from_text(request, negotiation):
-    """(citation formset initial, suggested parties, suggested issues) for a record
-    form opened from a source's text: ?source=<uid>&excerpt=<selection> or &para=<n>.
-    Parties and issues are suggested from their aliases in the passage, never chosen."""
-    uid = request.GET.get("source", "")
-    source = Source.objects.filter(uid=uid).first() if _is_uuid(uid) else None
+    """(citation formset initial, suggested parties, suggested issues, suggested dates)
+    for a record form opened from a source's text: ?source=<uid>&excerpt=<selection> or
+    &para=<n>. Parties and issues are suggested from their aliases in the passage, dates
+    from the words of the paragraphs it lies in (a date is often a sentence away from
+    what was said on it); none is ever chosen."""
+    source = opened_from(request)
     if request.method != "GET" or source is None or not source.text:
-        return None, [], []
+        return None, [], [], []
     para = request.GET.get("para", "")
     cite = citation_from_text(
         source, request.GET.get("excerpt", ""), int(para) if para.isdigit() else None
@@ -254,11 +261,30 @@ def coded_from_text(request, negotiation):
     parties = Party.objects.filter(participations__negotiation=negotiation).order_by("name")
     party_names = [(p, [p.name, p.short_name, *p.alias_list]) for p in parties]
     issue_names = [(i, [i.title, *i.alias_list]) for i in negotiation.issues.all()]
+    paragraphs = source.paragraphs
+    around = [paragraphs[n - 1] for n in paragraphs_with(cite["excerpt"], paragraphs)]
     return (
         [cite],
         mentions(cite["excerpt"], party_names),
         mentions(cite["excerpt"], issue_names),
+        dates_in(" ".join(around)),
     )
+
+
+def opened_from(request):
+    """The source a record form was opened from (?source=<uid>), or None."""
+    uid = request.GET.get("source", "")
+    return Source.objects.filter(uid=uid).first() if _is_uuid(uid) else None
+
+
+def back_to_source(request, citations):
+    """Where a record form opened from a source's text goes once saved: the source page
+    at the first paragraph the new record cites from it; None when not opened from one."""
+    source = opened_from(request)
+    if source is None:
+        return None
+    numbers = [n for c in citations if c.source_id == source.pk for n in locator_numbers(c.locator)]
+    return source.get_absolute_url() + (f"#para-{numbers[0]}" if numbers else "")
 
 
 @dataclass(frozen=True)
@@ -266,7 +292,7 @@ class Suggestion:
     """A party or issue named in the passage, with the link that applies it."""
 
     name: str
-    pk: int
+    value: int | str  # a party's or issue's pk, or a date's words
     href: str
     field: str  # the form field static/suggestions.js sets in place
     role: str  # what it is used as: "the party", "an actor party", "an issue"
@@ -299,6 +325,19 @@ def suggestion_links(request, parties, issues, *, many=False):
         party_links = links(parties, "party", "party", "the party", lambda p: p.name)
         issue_links = links(issues, "issue", "issue", "the issue", lambda i: i.title)
     return party_links, issue_links
+
+
+def date_links(request, dates):
+    """The record form's date suggestions: each links to the same form with ?when=<the
+    words as written>, read as the date's initial value on GET (static/suggestions.js
+    fills the field in place instead)."""
+    found = []
+    for value in dates:
+        query = request.GET.copy()
+        query["when"] = value.as_written
+        href = f"{request.path}?{query.urlencode()}"
+        found.append(Suggestion(value.as_written, value.as_written, href, "when", "the date"))
+    return found
 
 
 def chosen_in_query(request, negotiation):

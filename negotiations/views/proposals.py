@@ -44,7 +44,12 @@ from negotiations.views.common import (
     proposal_or_404,
     read_page,
 )
-from negotiations.views.positions import chosen_in_query, coded_from_text, suggestion_links
+from negotiations.views.positions import (
+    back_to_source,
+    chosen_in_query,
+    coded_from_text,
+    suggestion_links,
+)
 
 PASTED = "Pasted draft"
 
@@ -309,7 +314,7 @@ def provision_add(request, slug, proposal):
     )
     # Opened from a source's text: the citation is filled in, the article text is
     # left to the analyst, and issues are only suggested.
-    cite, _parties, suggested_issues = coded_from_text(request, negotiation)
+    cite, _parties, suggested_issues, _dates = coded_from_text(request, negotiation)
     citations = citation_formset(request.POST or None, optional=True, initial=cite)
     if request.method == "POST":
         form_ok, citations_ok = form.is_valid(), citations.is_valid()
@@ -321,7 +326,7 @@ def provision_add(request, slug, proposal):
             provision = form.save()
             citations.save_for("provision", provision, reason)
             messages.success(request, f"{provision.label} added.")
-            return redirect(provision)
+            return redirect(back_to_source(request, provision.citations.all()) or provision)
     context = {
         "negotiation": negotiation,
         "proposal": proposal,

@@ -439,6 +439,11 @@ def test_a_statement_coded_from_a_source_returns_to_its_paragraph(client, analys
 def test_an_event_and_a_provision_coded_from_a_source_return_to_it(client, analyst, world, draft):
     source = make_source(title="Dated article", text=DATED)
     client.force_login(analyst)
+    # An event's date is suggested from its paragraph too, and read from the link.
+    page = client.get(event_add(), {"source": source.uid, "para": "3"}).content.decode()
+    href = suggestion_hrefs(page)["Use 3 March 2024 as the date"]
+    assert when_value(client.get(href).content.decode()) == "3 March 2024"
+
     cited = {"cite-0-source": source.pk, "cite-0-locator": "para. 3"}
     query = f"?source={source.uid}&para=3"
     response = client.post(

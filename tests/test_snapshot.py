@@ -3,6 +3,8 @@
 import datetime
 import random
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,6 +132,19 @@ def test_light_lines_filled_for_a_page_equal_the_full_computation(world):
         assert key(light) == key(full)
         assert all(isinstance(p, Position) for x in light for p in (x.before, x.after) if p)
         assert [x.summary_diff for x in light] == [x.summary_diff for x in full]
+
+
+def test_a_day_compared_with_itself_is_read_once(world):
+    negotiation, parties = world["negotiation"], [world["alpha"], world["beta"]]
+    issues = [world["corridor"], world["maps"]]
+    a, b = datetime.date(2024, 1, 20), datetime.date(2024, 3, 31)
+    counts = []
+    for days in [(a, b), (b, b)]:
+        with CaptureQueriesContext(connection) as queries:
+            lines = analysis.stated_lines(negotiation, parties, issues, *days)
+        counts.append(len(queries))
+    assert counts[1] == counts[0] - 1
+    assert {line[4] for line in lines.rows} <= {"unchanged"}
 
 
 def test_the_pages_computation_equals_the_full_one_on_random_threads(world):

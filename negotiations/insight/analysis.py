@@ -307,9 +307,10 @@ def stated_lines(negotiation, parties, issues, a, b):
     issue_rank = {i.pk: n for n, i in enumerate(issues)}
     party_rank = {p.pk: n for n, p in enumerate(parties) if p.pk in spans}
     threads = Position.objects.filter(issue_id__in=issue_rank, party_id__in=party_rank)
+    # One query per distinct day: comparing a day with itself reads it once.
     newest = {
         day: {(i, p): (pk, movement) for i, p, pk, movement in threads.newest_by(day)}
-        for day in (min(a, b), max(a, b))
+        for day in {a, b}
     }
     rows = thread_statuses(
         newest[min(a, b)],

@@ -1036,6 +1036,16 @@ ALIASES = {
         "customs checkpoints",
     ],
     "communications": ["unblocking of transport links"],
+    # The words the cited excerpts name these issues by (each is in an excerpt coded to
+    # that issue), so that a passage naming one suggests it.
+    "armenian-constitution": ["Armenian constitution"],
+    "framework-vs-full": ["framework agreement"],
+    "guarantors": ["guarantors"],
+    "non-interference": ["noninterference"],
+    "right-of-return": ["right of return"],
+    "western-azerbaijan": ["Western Azerbaijan"],
+    "prisoners-of-war": ["prisoners of war"],
+    "cop29-bid": ["COP29"],
     "alma-ata-basis": ["Alma-Ata Declaration of 1991", "Almaty Declaration", "mutual recognition"],
     "nagorno-karabakh-status": ["Karabakh", "Artsakh", "Haut-Karabakh"],
     "minsk-group": ["Minsk Group", "Minsk Process", "Minsk Conference"],

@@ -289,13 +289,14 @@ def back_to_source(request, citations):
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A party or issue named in the passage, with the link that applies it."""
+    """A party or issue named in the passage, or a date written in its paragraph, with
+    the link that applies it."""
 
     name: str
     value: int | str  # a party's or issue's pk, or a date's words
     href: str
     field: str  # the form field static/suggestions.js sets in place
-    role: str  # what it is used as: "the party", "an actor party", "an issue"
+    role: str  # what it is used as: "the party", "an actor party", "an issue", "the date"
 
 
 def suggestion_links(request, parties, issues, *, many=False):

@@ -19,7 +19,7 @@ from negotiations.history import entries_for
 from negotiations.insight import analysis, loading, timeline
 from negotiations.models import CurrentPosition, Issue, Negotiation, Party, Position, Source
 from negotiations.text.dates import dates_in
-from negotiations.text.excerpts import locator_numbers, mentions, paragraphs_with
+from negotiations.text.excerpts import locator_numbers, mentions
 from negotiations.views.common import conflict_if_stale, locked, read_page, typed_day
 
 
@@ -251,8 +251,8 @@ def coded_from_text(request, negotiation):
     &para=<n>. Parties and issues are suggested from their aliases in the passage, dates
     from the words of the paragraphs it lies in (a date is often a sentence away from
     what was said on it); none is ever chosen."""
-    source = opened_from(request)
-    if request.method != "GET" or source is None or not source.text:
+    source = opened_from(request) if request.method == "GET" else None
+    if source is None or not source.text:
         return None, [], [], []
     para = request.GET.get("para", "")
     cite = citation_from_text(
@@ -261,8 +261,9 @@ def coded_from_text(request, negotiation):
     parties = Party.objects.filter(participations__negotiation=negotiation).order_by("name")
     party_names = [(p, [p.name, p.short_name, *p.alias_list]) for p in parties]
     issue_names = [(i, [i.title, *i.alias_list]) for i in negotiation.issues.all()]
+    # The paragraphs the passage lies in, as its locator names them.
     paragraphs = source.paragraphs
-    around = [paragraphs[n - 1] for n in paragraphs_with(cite["excerpt"], paragraphs)]
+    around = [paragraphs[n - 1] for n in locator_numbers(cite["locator"])]
     return (
         [cite],
         mentions(cite["excerpt"], party_names),
@@ -308,16 +309,10 @@ def suggestion_links(request, parties, issues, *, many=False):
     script, static/suggestions.js applies it in place and nothing typed is lost."""
 
     def links(items, param, field, role, name):
-        found = []
-        for item in items:
-            query = request.GET.copy()
-            if not many:
-                query[param] = item.slug
-            elif item.slug not in query.getlist(param):
-                query.appendlist(param, item.slug)
-            href = f"{request.path}?{query.urlencode()}"
-            found.append(Suggestion(name(item), item.pk, href, field, role))
-        return found
+        return [
+            Suggestion(name(item), item.pk, _reopen(request, param, item.slug, many), field, role)
+            for item in items
+        ]
 
     if many:
         party_links = links(parties, "party", "parties", "an actor party", lambda p: p.name)
@@ -332,13 +327,23 @@ def date_links(request, dates):
     """The record form's date suggestions: each links to the same form with ?when=<the
     words as written>, read as the date's initial value on GET (static/suggestions.js
     fills the field in place instead)."""
-    found = []
-    for value in dates:
-        query = request.GET.copy()
-        query["when"] = value.as_written
-        href = f"{request.path}?{query.urlencode()}"
-        found.append(Suggestion(value.as_written, value.as_written, href, "when", "the date"))
-    return found
+    return [
+        Suggestion(
+            d.as_written, d.as_written, _reopen(request, "when", d.as_written), "when", "the date"
+        )
+        for d in dates
+    ]
+
+
+def _reopen(request, param, value, add=False):
+    """The same form's URL with ?param=value: replacing what the query named, or with
+    `add` (a multiple choice) added to it."""
+    query = request.GET.copy()
+    if not add:
+        query[param] = value
+    elif value not in query.getlist(param):
+        query.appendlist(param, value)
+    return f"{request.path}?{query.urlencode()}"
 
 
 def chosen_in_query(request, negotiation):

@@ -150,8 +150,9 @@ def fill_statement(page, effort, position, suggested=False):
     date = PartialDate.parse(position["date"])
     offered = page.locator('#suggestions a[data-field="when"]')
     words = [offered.nth(n).get_attribute("data-value") for n in range(offered.count())]
-    if suggested and date in [PartialDate.parse(w) for w in words]:
-        written = words[[PartialDate.parse(w) for w in words].index(date)]
+    matching = [w for w in words if PartialDate.parse(w) == date]
+    if suggested and matching:
+        written = matching[0]
         effort.click(page.locator("#suggestions").get_by_role("link", name=f"Use {written} as"))
         effort.dates_used += 1
         expect(page.get_by_label("Stated on")).to_have_value(written)
